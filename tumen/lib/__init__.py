@@ -1,0 +1,1 @@
+"""Plain helpers that barely need Django: environment parsing, canonical encoding, signing."""
