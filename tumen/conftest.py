@@ -1,0 +1,60 @@
+"""Shared test fixtures: the 1963 organisation loaded once, and a named cast of officials.
+
+The organisation (jurisdictions, units, the 1963 directive) is loaded into the test database once
+per session; each test runs in a transaction that is rolled back, so tests see it unchanged.
+Officials are made per test with `make_official`, never from the demo list.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tumen.org.models import Official, RoleGrant, WorkUnit
+
+TEST_PASSWORD = "correct horse battery staple 1963"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tumen.scenario.loader import load_scenario
+
+    with django_db_blocker.unblock():
+        load_scenario("1963")
+
+
+@pytest.fixture
+def make_official(db):
+    def make(username: str, unit_code: str, *roles: str) -> Official:
+        official = Official.objects.create_user(
+            username=username, password=TEST_PASSWORD, unit=WorkUnit.objects.get(code=unit_code)
+        )
+        RoleGrant.objects.bulk_create([RoleGrant(official=official, role=r) for r in roles])
+        return Official.objects.get(pk=official.pk)
+
+    return make
+
+
+# The cast. Unit codes are those of the 1963 scenario (tumen/scenario/data/1963.yaml).
+@pytest.fixture
+def yanji_clerk(make_official):
+    return make_official("t.yanji.clerk", "yanji-office", "clerk")
+
+
+@pytest.fixture
+def yanji_approver(make_official):
+    return make_official("t.yanji.approver", "yanji-office", "approver")
+
+
+@pytest.fixture
+def jilin_security(make_official):
+    return make_official("t.jilin.security", "jilin-security", "clearing_officer")
+
+
+@pytest.fixture
+def liaoning_security(make_official):
+    return make_official("t.liaoning.security", "liaoning-security", "clearing_officer")
+
+
+@pytest.fixture
+def central_admin(make_official):
+    return make_official("t.central.admin", "cn-committee", "administrator")
