@@ -58,3 +58,24 @@ def liaoning_security(make_official):
 @pytest.fixture
 def central_admin(make_official):
     return make_official("t.central.admin", "cn-committee", "administrator")
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """Real commits, for tests that need several connections (threads) to see each other.
+
+    Django empties the tables after such a test; the audit table refuses that, so its triggers are
+    dropped for the flush. The flush's post_migrate signal installs them again.
+    """
+    yield
+    from tumen.audit.db import drop_triggers
+
+    drop_triggers()
+
+
+@pytest.fixture
+def postgres_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across threads are exercised on PostgreSQL (DATABASE_URL=postgres)")

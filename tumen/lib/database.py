@@ -17,10 +17,11 @@ SUPPORTED_ENGINES = {
 def database_from_url(url: str, *, var_dir: Path) -> dict[str, Any]:
     try:
         config = dj_database_url.parse(url)
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError):
+        # The URL itself is not echoed: it may carry a password.
         raise ImproperlyConfigured(
-            f"DATABASE_URL is not a database URL Tumen understands ({exc}); use "
-            f"sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name."
+            "DATABASE_URL is not a database URL Tumen understands; use "
+            "sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name."
         ) from None
     engine = config.get("ENGINE")
     if engine not in SUPPORTED_ENGINES:

@@ -1,0 +1,47 @@
+"""Logins, failed logins and denied access leave audit events."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.http import Http404
+from django.test import RequestFactory
+
+from tumen.audit.models import AuditEvent
+from tumen.conftest import TEST_PASSWORD
+from tumen.org.access import get_for_user
+from tumen.org.models import Jurisdiction
+
+
+def test_login_is_audited(client, yanji_clerk):
+    assert client.login(username="t.yanji.clerk", password=TEST_PASSWORD)
+    event = AuditEvent.objects.filter(action="auth.login").last()
+    assert event.actor_id == yanji_clerk.pk
+    assert event.unit_id == yanji_clerk.unit_id
+
+
+def test_failed_login_is_audited_without_the_password(yanji_clerk):
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="t.yanji.clerk", password="wrong-password") is None
+    event = AuditEvent.objects.filter(action="auth.login_failed").last()
+    assert event.payload == {"username": "t.yanji.clerk"}
+    assert "wrong-password" not in str(event.payload)
+
+
+def test_denied_access_is_audited(liaoning_security):
+    yanji = Jurisdiction.objects.get(code="yanji")
+    with pytest.raises(Http404):
+        get_for_user(liaoning_security, Jurisdiction, code="yanji")
+    event = AuditEvent.objects.filter(action="access.denied").last()
+    assert event.actor_id == liaoning_security.pk
+    assert event.payload == {"object_type": "org.jurisdiction", "object_id": str(yanji.pk)}
+
+
+def test_missing_object_gives_the_same_404_and_no_denial_event(liaoning_security):
+    before = AuditEvent.objects.filter(action="access.denied").count()
+    with pytest.raises(Http404) as missing:
+        get_for_user(liaoning_security, Jurisdiction, code="no-such-place")
+    with pytest.raises(Http404) as not_yours:
+        get_for_user(liaoning_security, Jurisdiction, code="yanji")
+    assert str(missing.value) == str(not_yours.value)
+    assert AuditEvent.objects.filter(action="access.denied").count() == before + 1
