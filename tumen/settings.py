@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "tumen.org",
     "tumen.audit",
     "tumen.directives",
+    "tumen.people",
+    "tumen.policy",
+    "tumen.cases",
     "tumen.scenario",
     "tumen.web",
 ]

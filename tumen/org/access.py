@@ -63,6 +63,20 @@ RULES: dict[str, Rule] = {
     "org.workunit": in_subtree("jurisdiction__path"),
     "org.official": in_subtree("unit__jurisdiction__path"),
     "directives.directive": addressed_along("addressees__jurisdiction__path"),
+    "cases.case": in_subtree("jurisdiction__path"),
+    "cases.clearance": in_subtree("case__jurisdiction__path"),
+    "cases.foreignrequest": in_subtree("jurisdiction__path"),
+    # A person is seen where they live; a person living abroad only through the cases that
+    # name them (people.Person's rule is the one place this is decided).
+    "people.person": Rule(
+        lambda official: (
+            Q(residence__path__startswith=official.unit.jurisdiction.path)
+            | Q(
+                case_memberships__case__jurisdiction__path__startswith=official.unit.jurisdiction.path
+            )
+        ),
+        spans_many=True,
+    ),
 }
 
 
