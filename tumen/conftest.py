@@ -1,4 +1,4 @@
-"""Shared test fixtures: the 1963 organisation loaded once, and a named cast of officials.
+"""Shared test fixtures: the 1963 organisation and policy loaded once, and a cast of officials.
 
 The organisation (jurisdictions, units, the 1963 directive) is loaded into the test database once
 per session; each test runs in a transaction that is rolled back, so tests see it unchanged.
@@ -16,10 +16,12 @@ TEST_PASSWORD = "correct horse battery staple 1963"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from tumen.policy.services import policy_pack_load
     from tumen.scenario.loader import load_scenario
 
     with django_db_blocker.unblock():
         load_scenario("1963")
+        policy_pack_load(source="cc1963")
 
 
 @pytest.fixture
