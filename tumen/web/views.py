@@ -1,17 +1,92 @@
+"""Pages for officials. Each view parses the request, lets a selector or service do the work
+(both authorize through tumen.org.access), and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tumen.directives import selectors as directive_selectors
+from tumen.directives import services as directive_services
+from tumen.org.services import official_set_language
+from tumen.web.forms import LanguageForm, LoginForm
+from tumen.web.middleware import SESSION_LANGUAGE_KEY
+from tumen.web.selectors import jurisdiction_chain
 
 
 class TumenLoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
 
 class TumenLogoutView(auth_views.LogoutView):
-    pass
+    """Sign out by POST only (Django's default), so a link or image cannot sign anyone out."""
 
 
 @login_required
-def home(request):
-    return render(request, "web/home.html", {})
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    official = request.user
+    if not official.unit_id:
+        return render(request, "web/home_no_unit.html")
+    context = {
+        "unit": official.unit,
+        "jurisdiction_chain": jurisdiction_chain(official.unit.jurisdiction),
+        "role_grants": list(official.role_grants.order_by("role")),
+        "directives": directive_selectors.directive_list_for_official(official=official),
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+@require_GET
+def directive_detail(request: HttpRequest, code: str) -> HttpResponse:
+    official = request.user
+    directive = directive_selectors.directive_for_official(official=official, code=code)
+    may_acknowledge = directive.my_acknowledgement is None and official.has_role(
+        *directive_services.ACKNOWLEDGING_ROLES
+    )
+    context = {"directive": directive, "may_acknowledge": may_acknowledge}
+    return render(request, "web/directive_detail.html", context)
+
+
+@login_required
+@require_POST
+def directive_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
+    result = directive_services.directive_acknowledge(official=request.user, directive_code=code)
+    if result.created:
+        messages.success(request, _("Receipt acknowledged for your unit."))
+    else:
+        messages.info(request, _("Your unit had already acknowledged receipt. Nothing changed."))
+    return redirect("directive_detail", code=code)
+
+
+def _safe_next(request: HttpRequest, candidate: str) -> str:
+    """The page to return to: `candidate` if it is a local URL, else the start page."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home" if request.user.is_authenticated else "login")
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; for a signed-in official it is also saved for next time."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        # Only a hand-made request gets here: the switch offers nothing but valid choices.
+        return render(request, "400.html", status=400)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        official_set_language(official=request.user, language=language)
+    request.session[SESSION_LANGUAGE_KEY] = language
+    return redirect(_safe_next(request, form.cleaned_data["next"]))
