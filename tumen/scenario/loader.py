@@ -46,11 +46,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from tumen.audit.services import audit_record
 from tumen.lib.yamldoc import DocumentError, Problem, parse
@@ -62,6 +63,10 @@ from tumen.scenario.sync import KINDS, ConflictsWithDatabase, ScenarioSync, Tall
 __all__ = ["ScenarioError", "ScenarioReport", "load_scenario", "shipped_path"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# A bare name ("1963") picks a shipped file; anything with a separator or suffix is a path.
+_SHIPPED_NAME = re.compile(r"^[a-z0-9-]+$")
+# Names the one lock that makes concurrent loads on PostgreSQL take turns (any constant works).
+_LOAD_LOCK_KEY = 0x7363_656E_6172  # "scenar"
 
 
 @dataclass
@@ -123,7 +128,7 @@ def load_scenario(
 
 def _resolve(source: str | Path) -> tuple[Path, str]:
     """A shipped scenario by name, or a file by path; and the name to use in messages."""
-    if isinstance(source, str) and shipped_path(source).is_file():
+    if isinstance(source, str) and _SHIPPED_NAME.match(source) and shipped_path(source).is_file():
         return shipped_path(source), shipped_path(source).name
     return Path(source), str(source)
 
@@ -160,7 +165,19 @@ def _dates_as_text(document: Any) -> None:
         directive["issued_on"] = directive["issued_on"].isoformat()
 
 
+def _serialise_loads() -> None:
+    """Two loads at once would both see a code as missing and both insert it; make them queue.
+
+    SQLite already admits one writer at a time (transactions begin IMMEDIATE); PostgreSQL takes
+    a transaction-scoped advisory lock, released at commit or rollback.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOAD_LOCK_KEY])
+
+
 def _write(document: Any, report: ScenarioReport, *, demo_password: str | None) -> None:
+    _serialise_loads()
     report.tallies = ScenarioSync(document, demo_password=demo_password).run()
     if not report.changed:
         return

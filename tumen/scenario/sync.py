@@ -78,7 +78,6 @@ def _names(item: dict, field: str = "name", prefix: str = "name") -> dict[str, s
 
 class ScenarioSync:
     def __init__(self, document: Any, *, demo_password: str | None):
-        self.document = document
         self.data = document
         self.demo_password = demo_password
         self.tallies = {kind: Tally() for kind in KINDS}
@@ -151,7 +150,7 @@ class ScenarioSync:
             if problem:
                 index = listed.get(clause.clause_id, (None,))[0]
                 path = ("directive", "clauses", index) if index is not None else ("directive",)
-                problems.append(Problem(line_at(self.document, path), problem))
+                problems.append(Problem(line_at(self.data, path), problem))
         if problems:
             raise ConflictsWithDatabase(problems)
 
