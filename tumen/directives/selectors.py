@@ -45,9 +45,8 @@ def directive_for_official(*, official: Official, code: str) -> Directive:
         Prefetch("clauses", queryset=Clause.objects.order_by("number")),
         Prefetch(
             "addressees",
-            queryset=Addressee.objects.select_related("jurisdiction", "unit").order_by(
-                "jurisdiction__path"
-            ),
+            # In the order they were entered, which is the order the directive names them.
+            queryset=Addressee.objects.select_related("jurisdiction", "unit").order_by("pk"),
         ),
         Prefetch(
             "acknowledgements",

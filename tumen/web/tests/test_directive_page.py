@@ -26,8 +26,8 @@ def test_the_page_shows_the_directive_its_addressees_clauses_and_report_back(cli
     directive = Directive.objects.get(code=CODE_1963)
     assert escape(directive.title_en) in page
     assert escape(directive.issued_by.name_en) in page
-    for addressee in directive.addressees.select_related("jurisdiction"):
-        assert escape(addressee.jurisdiction.name_en) in page
+    for addressee in directive.addressees.select_related("jurisdiction", "unit"):
+        assert escape((addressee.unit or addressee.jurisdiction).name_en) in page
     for clause in directive.clauses.all():
         assert clause.clause_id in page
         assert escape(clause.text_en) in page

@@ -68,7 +68,7 @@ def test_too_many_failures_pause_signing_in_even_with_the_right_password(client,
     page = response.content.decode()
     assert "Signing in is paused" in page
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    assert f"Try again in {minutes} minutes." in page
+    assert f"You can try again {minutes} minutes after your last failed attempt." in page
     assert yanji_clerk.username not in page
 
 
