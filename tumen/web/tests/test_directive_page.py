@@ -120,5 +120,5 @@ def test_the_page_takes_a_fixed_number_of_queries(
     directive_acknowledge(official=yanji_clerk, directive_code=CODE_1963)
     directive_acknowledge(official=jilin_security, directive_code=CODE_1963)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         assert client.get(URL_1963).status_code == 200
