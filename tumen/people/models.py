@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
 from tumen.org.models import Jurisdiction, WorkUnit
@@ -94,6 +95,13 @@ class Person(models.Model):
             models.Index(fields=["name_hanzi"], name="person_by_hanzi"),
             models.Index(fields=["name_hangul"], name="person_by_hangul"),
             models.Index(fields=["name_latin"], name="person_by_latin"),
+            # The duplicate warning compares Latin names without case or spaces; the expression
+            # is people.selectors.LATIN_KEY, so the lookup stays an index scan at 10M persons.
+            models.Index(
+                Lower(Replace(F("name_latin"), Value(" "), Value(""))), name="person_by_latin_key"
+            ),
+            # The duplicate warning's second test: same date of birth and a similar name.
+            models.Index(fields=["date_of_birth"], name="person_by_birth_date"),
         ]
 
     def __str__(self) -> str:
