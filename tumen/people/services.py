@@ -1,0 +1,230 @@
+"""Changes to the person registry: registering a person and recording their relations.
+
+The registry holds one row per human being. A document number (household registration, residence
+permit, passport) that is already registered is refused with the existing person's id, so that
+intake links the existing record instead of creating a second one.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.org.access import get_for_update, get_for_user, require_role
+from tumen.org.models import Jurisdiction, Level, Official, Role
+from tumen.people.models import Person, Relation, RelationKind
+
+REGISTERING_ROLES: tuple[str, ...] = (Role.CLERK, Role.CLEARING_OFFICER)
+DOCUMENT_FIELDS = ("household_number", "residence_permit_number", "passport_number")
+NAME_FIELDS = ("name_hangul", "name_hanzi", "name_latin")
+
+
+def _document_lookup(field: str, person: Person) -> Q:
+    # A passport number is unique only within its issuing nationality (the model's constraint).
+    if field == "passport_number":
+        return Q(passport_number=person.passport_number, nationality=person.nationality)
+    return Q(**{field: getattr(person, field)})
+
+
+def _duplicate_documents(person: Person) -> dict[str, list[str]]:
+    """Document numbers of `person` that already belong to a registered person."""
+    problems: dict[str, list[str]] = {}
+    for field in DOCUMENT_FIELDS:
+        if not getattr(person, field):
+            continue
+        existing = Person.objects.filter(_document_lookup(field, person)).exclude(pk=person.pk)
+        existing_pk = existing.values_list("pk", flat=True).first()
+        if existing_pk is not None:
+            problems[field] = [
+                _("%(field)s: already registered as person P%(pk)d; use that record.")
+                % {"field": field, "pk": existing_pk}
+            ]
+    return problems
+
+
+def _residence(official: Official, residence_code: str | None) -> Jurisdiction | None:
+    if residence_code is None:
+        return None
+    residence = get_for_user(official, Jurisdiction, code=residence_code)
+    if residence.level != Level.COUNTY:
+        raise ValidationError(
+            {
+                "residence_code": [
+                    _(
+                        "residence_code: a person's residence is a county or district; "
+                        "%(code)s is a %(level)s."
+                    )
+                    % {"code": residence_code, "level": residence.get_level_display()}
+                ]
+            }
+        )
+    return residence
+
+
+def _field_problems(person: Person) -> dict[str, list[str]]:
+    """Choices and lengths, as Django's field validation states them, keyed by field."""
+    problems: dict[str, list[str]] = {}
+    if not any(getattr(person, field) for field in NAME_FIELDS):
+        problems[NON_FIELD_ERRORS] = [
+            _(
+                "name_hangul, name_hanzi, name_latin: give the person's name in at least one "
+                "script (Hangul, Chinese characters or Latin)."
+            )
+        ]
+    try:
+        person.full_clean(exclude=["residence", "registered_by"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            problems.setdefault(field, []).extend(f"{field}: {m}" for m in messages)
+    return problems
+
+
+def _save_new(person: Person) -> None:
+    """Insert, turning a lost race on a document number into the same clear refusal."""
+    try:
+        with transaction.atomic():
+            person.save(force_insert=True)
+    except IntegrityError:
+        problems = _duplicate_documents(person)
+        if not problems:
+            raise
+        raise ValidationError(problems) from None
+
+
+@transaction.atomic
+def person_register(
+    *,
+    official: Official,
+    name_hangul: str = "",
+    name_hanzi: str = "",
+    name_latin: str = "",
+    sex: str,
+    date_of_birth: datetime.date | None,
+    nationality: str,
+    ethnicity: str = "",
+    residence_code: str | None,
+    household_number: str = "",
+    residence_permit_number: str = "",
+    passport_number: str = "",
+) -> Person:
+    """Register one person, or refuse with every problem at once, keyed by field.
+
+    `residence_code` is the county of residence (None for a person living abroad); it must lie
+    within the official's jurisdiction.
+    """
+    require_role(official, *REGISTERING_ROLES)
+    person = Person(
+        name_hangul=name_hangul.strip(),
+        name_hanzi=name_hanzi.strip(),
+        name_latin=" ".join(name_latin.split()),
+        sex=sex,
+        date_of_birth=date_of_birth,
+        nationality=nationality,
+        ethnicity=ethnicity,
+        residence=_residence(official, residence_code),
+        household_number=household_number.strip(),
+        residence_permit_number=residence_permit_number.strip(),
+        passport_number=passport_number.strip(),
+        registered_by=official.unit,
+    )
+    problems = _field_problems(person) | _duplicate_documents(person)
+    if problems:
+        raise ValidationError(problems)
+    _save_new(person)
+    audit_record(
+        actor=official,
+        action="person.registered",
+        target=person,
+        payload={"person": person.pk, "residence": residence_code},
+    )
+    return person
+
+
+def _relative(official: Official, person: Person, relative_id: int | None) -> Person | None:
+    if relative_id is None:
+        return None
+    if relative_id == person.pk:
+        raise ValidationError(
+            {"relative_id": [_("relative_id: a person cannot be their own relative.")]}
+        )
+    return get_for_user(official, Person, pk=relative_id)
+
+
+def _check_relation(kind: str, relative: Person | None, relative_name: str) -> None:
+    if kind not in RelationKind.values:
+        raise ValidationError(
+            {
+                "kind": [
+                    _("kind: %(kind)r is not a kind of relation; choose one of %(kinds)s.")
+                    % {"kind": kind, "kinds": ", ".join(RelationKind.values)}
+                ]
+            }
+        )
+    if relative is None and not relative_name:
+        raise ValidationError(
+            {
+                "relative_name": [
+                    _(
+                        "relative_name: name the relative, or give relative_id for a relative "
+                        "who is registered."
+                    )
+                ]
+            }
+        )
+
+
+def _existing_relation(person: Person, kind: str, relative: Person | None, name: str):
+    same = Relation.objects.filter(person=person, kind=kind)
+    same = same.filter(relative=relative) if relative else same.filter(relative_name=name)
+    return same.values_list("pk", flat=True).first()
+
+
+@transaction.atomic
+def relation_add(
+    *,
+    official: Official,
+    person_id: int,
+    kind: str,
+    relative_id: int | None = None,
+    relative_name: str = "",
+    relative_place: str = "",
+) -> Relation:
+    """Record that the relative is the person's <kind> (see people.Relation); once per relative."""
+    person = get_for_update(official, Person, roles=REGISTERING_ROLES, pk=person_id)
+    relative = _relative(official, person, relative_id)
+    relative_name = relative_name.strip()
+    _check_relation(kind, relative, relative_name)
+    existing = _existing_relation(person, kind, relative, relative_name)
+    if existing is not None:
+        raise ValidationError(
+            {
+                "kind": [
+                    _("kind: person P%(person)d already has this %(kind)s relation (R%(pk)d).")
+                    % {"person": person.pk, "kind": kind, "pk": existing}
+                ]
+            }
+        )
+    relation = Relation.objects.create(
+        person=person,
+        kind=kind,
+        relative=relative,
+        relative_name=relative_name,
+        relative_place=relative_place.strip(),
+    )
+    audit_record(
+        actor=official,
+        action="person.relation_added",
+        target=person,
+        payload={
+            "person": person.pk,
+            "relation": relation.pk,
+            "kind": kind,
+            "relative": relative_id,
+        },
+    )
+    return relation
