@@ -108,3 +108,12 @@ def test_a_change_made_in_the_admin_is_audited(client, central_admin):
     assert event.actor_id == central_admin.pk
     assert event.object_type == "org.workunit"
     assert event.object_id == str(unit.pk)
+
+
+@pytest.mark.parametrize(
+    "model", ["org/jurisdiction", "org/workunit", "org/official", "directives/directive"]
+)
+def test_the_add_forms_open_for_an_administrator(client, central_admin, model):
+    client.force_login(make_staff(central_admin))
+
+    assert client.get(f"/admin/{model}/add/").status_code == 200
