@@ -14,14 +14,25 @@ from tumen.org.models import Official, RoleGrant, WorkUnit
 TEST_PASSWORD = "correct horse battery staple 1963"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def load_reference_data() -> None:
+    """The 1963 organisation, directive and policy; idempotent, so safe to call again."""
     from tumen.policy.services import policy_pack_load
     from tumen.scenario.loader import load_scenario
 
+    load_scenario("1963")
+    policy_pack_load(source="cc1963")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_scenario("1963")
-        policy_pack_load(source="cc1963")
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is slow on purpose; tests that are not about hashing should not pay for it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -67,8 +78,10 @@ def committed_db(transactional_db):
     """Real commits, for tests that need several connections (threads) to see each other.
 
     Django empties the tables after such a test; the audit table refuses that, so its triggers are
-    dropped for the flush. The flush's post_migrate signal installs them again.
+    dropped for the flush. The flush's post_migrate signal installs them again. The reference data
+    is loaded again first, since an earlier such test's flush removed it.
     """
+    load_reference_data()
     yield
     from tumen.audit.db import drop_triggers
 

@@ -83,7 +83,7 @@ def _load_or_create_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def sealchain_head() -> dict:
+def seal_head() -> dict:
     """Sign the current head (sequence and hash) and write it to the seal file."""
     seq, row_hash = chain_head()
     key = _load_or_create_key(Path(settings.TUMEN_AUDIT_KEY_FILE))

@@ -14,7 +14,8 @@ from tumen.org.models import Jurisdiction
 
 
 def test_login_is_audited(client, yanji_clerk):
-    assert client.login(username="t.yanji.clerk", password=TEST_PASSWORD)
+    response = client.post("/login/", {"username": "t.yanji.clerk", "password": TEST_PASSWORD})
+    assert response.status_code == 302
     event = AuditEvent.objects.filter(action="auth.login").last()
     assert event.actor_id == yanji_clerk.pk
     assert event.unit_id == yanji_clerk.unit_id

@@ -37,6 +37,7 @@ def test_each_event_links_to_the_one_before(three_events):
     first = AuditEvent.objects.order_by("seq").first()
     assert first.seq == 1
     assert first.prev_hash == GENESIS_HASH
+    assert [e.seq for e in three_events] == [three_events[0].seq + n for n in range(3)]
     chain = list(AuditEvent.objects.order_by("seq"))
     for earlier, later in itertools.pairwise(chain):
         assert later.prev_hash == earlier.row_hash
@@ -63,38 +64,43 @@ def test_database_refuses_update_and_delete(three_events, statement):
         if statement == "UPDATE"
         else "DELETE FROM audit_auditevent WHERE seq = %s"
     )
+    middle = three_events[1].seq
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        _raw(sql, [2])
-    assert AuditEvent.objects.get(seq=2).action == "test.step"
+        _raw(sql, [middle])
+    assert AuditEvent.objects.get(seq=middle).action == "test.step"
 
 
 def test_orm_delete_is_refused_too(three_events):
+    before = AuditEvent.objects.count()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        AuditEvent.objects.filter(seq=1).delete()
-    assert AuditEvent.objects.count() == 3
+        AuditEvent.objects.filter(seq=three_events[0].seq).delete()
+    assert AuditEvent.objects.count() == before
 
 
 def test_verify_names_an_altered_event(three_events):
+    middle = three_events[1].seq
     with triggers_suspended():
-        _raw("UPDATE audit_auditevent SET payload = %s WHERE seq = %s", ['{"n": 99}', 2])
+        _raw("UPDATE audit_auditevent SET payload = %s WHERE seq = %s", ['{"n": 99}', middle])
     finding = verify_chain()
     assert not finding.ok
-    assert finding.broken_seq == 2
+    assert finding.broken_seq == middle
     assert "altered" in finding.message
 
 
 def test_verify_names_a_relinked_event(three_events):
+    last = three_events[2].seq
     with triggers_suspended():
-        _raw("UPDATE audit_auditevent SET prev_hash = %s WHERE seq = %s", ["f" * 64, 3])
+        _raw("UPDATE audit_auditevent SET prev_hash = %s WHERE seq = %s", ["f" * 64, last])
     finding = verify_chain()
-    assert (finding.ok, finding.broken_seq) == (False, 3)
+    assert (finding.ok, finding.broken_seq) == (False, last)
 
 
 def test_verify_names_a_deleted_event(three_events):
+    middle = three_events[1].seq
     with triggers_suspended():
-        _raw("DELETE FROM audit_auditevent WHERE seq = %s", [2])
+        _raw("DELETE FROM audit_auditevent WHERE seq = %s", [middle])
     finding = verify_chain()
-    assert (finding.ok, finding.broken_seq) == (False, 2)
+    assert (finding.ok, finding.broken_seq) == (False, middle)
     assert "missing" in finding.message
 
 
@@ -102,7 +108,7 @@ def test_seal_catches_a_cut_tail(three_events, seal_paths):
     seal_head()
     assert verify_seal().ok
     with triggers_suspended():
-        _raw("DELETE FROM audit_auditevent WHERE seq = %s", [3])
+        _raw("DELETE FROM audit_auditevent WHERE seq = %s", [three_events[2].seq])
     # The chain that is left is internally consistent: only the seal can tell.
     assert verify_chain().ok
     finding = verify_seal()
@@ -114,7 +120,7 @@ def test_seal_catches_a_forged_seal_file(three_events, seal_paths):
     seal_head()
     path = seal_paths.TUMEN_AUDIT_SEAL_FILE
     seal = json.loads(path.read_text())
-    seal["seq"] = 2
+    seal["seq"] = three_events[1].seq
     path.write_text(json.dumps(seal))
     finding = verify_seal()
     assert not finding.ok
@@ -130,16 +136,17 @@ def test_verify_command_passes_then_fails_on_tampering(three_events, seal_paths,
     call_command("audit", "seal")
     call_command("audit", "verify")
     assert "chain intact" in capsys.readouterr().out
+    first = three_events[0].seq
     with triggers_suspended():
-        _raw("UPDATE audit_auditevent SET action = %s WHERE seq = %s", ["forged", 1])
-    with pytest.raises(CommandError, match="event 1 was altered"):
+        _raw("UPDATE audit_auditevent SET action = %s WHERE seq = %s", ["forged", first])
+    with pytest.raises(CommandError, match=f"event {first} was altered"):
         call_command("audit", "verify")
 
 
 def test_verify_command_fails_on_cut_tail(three_events, seal_paths):
     call_command("audit", "seal")
     with triggers_suspended():
-        _raw("DELETE FROM audit_auditevent WHERE seq = %s", [3])
+        _raw("DELETE FROM audit_auditevent WHERE seq = %s", [three_events[2].seq])
     with pytest.raises(CommandError, match="tail was cut"):
         call_command("audit", "verify")
 

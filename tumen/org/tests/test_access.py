@@ -33,7 +33,7 @@ VISIBILITY = [
 
 
 @pytest.mark.parametrize(("who", "code", "visible"), VISIBILITY)
-def test_officials_see_their_subtree_and_nothing_else(request, who, code, visible):
+def test_officials_see_their_subtree_and_nothing_else(db, request, who, code, visible):
     official = request.getfixturevalue(who)
     place = Jurisdiction.objects.get(code=code)
     assert can_see(official, place) is visible
@@ -88,7 +88,7 @@ def test_get_for_update_outside_jurisdiction_is_the_shared_404(liaoning_security
         )
 
 
-def test_get_for_update_insists_on_a_transaction(jilin_security):
+def test_get_for_update_insists_on_a_transaction(committed_db, jilin_security):
     with pytest.raises(RuntimeError, match="atomic"):
         get_for_update(jilin_security, WorkUnit, roles=("clearing_officer",), code="jilin-security")
 
