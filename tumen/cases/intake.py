@@ -1,0 +1,344 @@
+"""Intake: opening a case at a county office, editing the draft, submitting it for clearance."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.cases.errors import Problems, ensure_version, invalid
+from tumen.cases.models import (
+    Case,
+    CaseMember,
+    CaseNumberCounter,
+    Clearance,
+    ForeignRequest,
+    MemberRole,
+)
+from tumen.cases.routing import route
+from tumen.cases.validation import details_problems, member_problems, shape_problems
+from tumen.cases.workflow import (
+    case_payload,
+    ensure_can,
+    ensure_editable,
+    lock_case,
+    record_opening,
+    save_case,
+    transition,
+)
+from tumen.lib.policy import CaseType
+from tumen.org.access import get_for_user, require_role
+from tumen.org.models import Jurisdiction, Official, Role, UnitKind, WorkUnit
+from tumen.people.models import Person
+from tumen.policy.models import PolicyPack
+from tumen.policy.selectors import case_type_of, intake_case_types, pack_for_case_type
+
+# (person, role, relationship to the principal)
+MemberSpec = tuple[Person, str, str]
+
+
+def next_number(county: Jurisdiction) -> str:
+    """YANJI-1963-000042: the county's running number for the year, under a row lock."""
+    year = timezone.localdate().year
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
+        jurisdiction=county, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{county.code.upper()}-{year}-{counter.last:06d}"
+
+
+def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
+    try:
+        return pack_for_case_type(case_type)
+    except LookupError:
+        offered = sorted({kind.code for _stored, kind in intake_case_types()})
+        raise invalid(
+            field,
+            _("%(field)s: no active policy pack defines %(type)r; case types open: %(offered)s.")
+            % {"field": field, "type": case_type, "offered": ", ".join(offered) or "-"},
+        ) from None
+
+
+def _intake_unit(official: Official) -> WorkUnit:
+    unit = official.unit
+    if unit is None or unit.kind != UnitKind.COUNTY_OFFICE:
+        raise PermissionDenied(
+            _("Cases are opened by a county or district office; your unit is not one.")
+        )
+    return unit
+
+
+def _visible_person(official: Official, person_id: int) -> Person:
+    return get_for_user(official, Person, pk=person_id)
+
+
+def _member_specs(
+    official: Official, principal_id: int, dependants: Sequence[tuple[int, str]]
+) -> list[MemberSpec]:
+    ids = [principal_id, *(person_id for person_id, _relationship in dependants)]
+    repeated = sorted({pk for pk in ids if ids.count(pk) > 1})
+    if repeated:
+        raise invalid(
+            "dependants",
+            _("dependants: person P%(pk)d is listed twice; a person travels once per case.")
+            % {"pk": repeated[0]},
+        )
+    specs = [(_visible_person(official, principal_id), MemberRole.PRINCIPAL, "")]
+    for person_id, relationship in dependants:
+        specs.append((_visible_person(official, person_id), MemberRole.DEPENDANT, relationship))
+    return specs
+
+
+def open_case(
+    *,
+    actor: Official,
+    stored: PolicyPack,
+    case_type: CaseType,
+    intake_unit: WorkUnit,
+    members: Sequence[MemberSpec],
+    details: dict,
+    foreign_request: ForeignRequest | None = None,
+    retyped_from: Case | None = None,
+) -> Case:
+    """Create a draft with its members, its first transition and its audit event.
+
+    The callers (case_open, case_retype, foreign_request_split) have authorised the actor.
+    """
+    county = intake_unit.jurisdiction
+    case = Case.objects.create(
+        number=next_number(county),
+        case_type=case_type.code,
+        policy_pack=stored,
+        jurisdiction=county,
+        intake_unit=intake_unit,
+        priority=case_type.priority,
+        details=details,
+        foreign_request=foreign_request,
+        retyped_from=retyped_from,
+    )
+    CaseMember.objects.bulk_create(
+        CaseMember(case=case, person=person, role=role, relationship=relationship)
+        for person, role, relationship in members
+    )
+    record_opening(case, actor=actor, clause_id=case_type.clause)
+    audit_record(
+        actor=actor,
+        action="case.opened",
+        target=case,
+        payload=case_payload(
+            case,
+            case_type=case_type.code,
+            pack=stored.code,
+            pack_version=stored.version,
+            county=county.code,
+            members=[person.pk for person, _role, _relationship in members],
+            foreign_request=foreign_request.pk if foreign_request else None,
+            retyped_from=retyped_from.pk if retyped_from else None,
+        ),
+    )
+    return case
+
+
+@transaction.atomic
+def case_open(
+    *,
+    official: Official,
+    case_type: str,
+    principal_id: int,
+    dependants: Sequence[tuple[int, str]] = (),
+    details: dict | None = None,
+) -> Case:
+    """Open a draft case at the official's county office, under the active pack for the type.
+
+    `dependants` are (person id, relationship to the principal); every member must be a person
+    the official can see (register new ones first with people.services.person_register).
+    """
+    require_role(official, Role.CLERK)
+    unit = _intake_unit(official)
+    stored = active_pack(case_type)
+    kind = case_type_of(stored, case_type)
+    details = dict(details or {})
+    shape_problems(kind, details).raise_if_any()
+    members = _member_specs(official, principal_id, dependants)
+    return open_case(
+        actor=official,
+        stored=stored,
+        case_type=kind,
+        intake_unit=unit,
+        members=members,
+        details=details,
+    )
+
+
+def _editable_case(official: Official, case_id: int, version: int, label: str) -> Case:
+    case = lock_case(official, case_id, Role.CLERK)
+    ensure_version(case, version)
+    ensure_editable(case, label)
+    return case
+
+
+def case_type_for(case: Case) -> CaseType:
+    """The case type as the pack version the case is bound to defines it."""
+    return case_type_of(case.policy_pack, case.case_type)
+
+
+@transaction.atomic
+def case_update_details(*, official: Official, case_id: int, version: int, details: dict) -> Case:
+    """Replace the draft's details (the intake form sends them all)."""
+    case = _editable_case(official, case_id, version, _("change its details"))
+    shape_problems(case_type_for(case), details).raise_if_any()
+    case.details = dict(details)
+    save_case(case, "details")
+    audit_record(
+        actor=official,
+        action="case.details_updated",
+        target=case,
+        payload=case_payload(case, fields=sorted(details)),
+    )
+    return case
+
+
+@transaction.atomic
+def case_add_member(
+    *, official: Official, case_id: int, version: int, person_id: int, relationship: str = ""
+) -> CaseMember:
+    """Add a dependant to the draft's household."""
+    case = _editable_case(official, case_id, version, _("change its members"))
+    person = _visible_person(official, person_id)
+    if case.members.filter(person=person).exists():
+        raise invalid(
+            "person_id",
+            _("person_id: person P%(pk)d is already a member of case %(number)s.")
+            % {"pk": person.pk, "number": case.number},
+        )
+    member = CaseMember.objects.create(
+        case=case, person=person, role=MemberRole.DEPENDANT, relationship=relationship
+    )
+    save_case(case)
+    audit_record(
+        actor=official,
+        action="case.member_added",
+        target=case,
+        payload=case_payload(case, member=member.pk, person=person.pk),
+    )
+    return member
+
+
+@transaction.atomic
+def case_remove_member(*, official: Official, case_id: int, version: int, person_id: int) -> Case:
+    """Take a dependant off the draft; the principal stays (open another case instead)."""
+    case = _editable_case(official, case_id, version, _("change its members"))
+    member = case.members.filter(person_id=person_id).first()
+    if member is None:
+        raise invalid(
+            "person_id",
+            _("person_id: person P%(pk)d is not a member of case %(number)s.")
+            % {"pk": person_id, "number": case.number},
+        )
+    if member.role == MemberRole.PRINCIPAL:
+        raise invalid(
+            "person_id",
+            _(
+                "person_id: person P%(pk)d is the principal of case %(number)s and cannot be "
+                "removed; withdraw the case and open a new one instead."
+            )
+            % {"pk": person_id, "number": case.number},
+        )
+    member_pk = member.pk
+    member.delete()
+    save_case(case)
+    audit_record(
+        actor=official,
+        action="case.member_removed",
+        target=case,
+        payload=case_payload(case, member=member_pk, person=person_id),
+    )
+    return case
+
+
+def _routing(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, WorkUnit], Problems]:
+    routes = route([rule.unit_kind for rule in case_type.clearances], county)
+    problems = Problems()
+    for rule in case_type.clearances:
+        if rule.unit_kind not in routes:
+            problems.add(
+                f"clearances.{rule.unit_kind}",
+                _(
+                    "clearances.%(kind)s: no %(kind)s unit at or above %(county)s to clear a "
+                    "%(type)s case (%(clause)s); the organisation needs one."
+                )
+                % {
+                    "kind": rule.unit_kind,
+                    "county": county.code,
+                    "type": case_type.code,
+                    "clause": rule.clause,
+                },
+            )
+    return routes, problems
+
+
+def _problems(case: Case, case_type: CaseType) -> tuple[dict[str, WorkUnit], Problems]:
+    persons = [member.person for member in case.members.select_related("person")]
+    problems = details_problems(case_type, case.details)
+    problems.merge(member_problems(case_type, persons).by_field)
+    routes, routing = _routing(case_type, case.jurisdiction)
+    problems.merge(routing.by_field)
+    return routes, problems
+
+
+def submission_problems(case: Case) -> dict[str, list[str]]:
+    """Everything that keeps this draft from being submitted, keyed by field; empty when ready."""
+    return _problems(case, case_type_for(case))[1].by_field
+
+
+def _create_clearances(
+    case: Case, case_type: CaseType, routes: dict[str, WorkUnit], now: datetime.datetime
+) -> list[Clearance]:
+    return Clearance.objects.bulk_create(
+        Clearance(
+            case=case,
+            unit_kind=rule.unit_kind,
+            unit=routes[rule.unit_kind],
+            clause_id=rule.clause,
+            due_at=now + datetime.timedelta(days=rule.deadline_days),
+        )
+        for rule in case_type.clearances
+    )
+
+
+def submit_case(case: Case, *, actor: Official) -> list[Clearance]:
+    """Check the locked draft against its pack, then send it to every clearing unit at once."""
+    ensure_can(case, "submit")
+    case_type = case_type_for(case)
+    routes, problems = _problems(case, case_type)
+    problems.raise_if_any()
+    now = timezone.now()
+    transition(case, "submit", actor=actor, clause_id=case_type.clause)
+    clearances = _create_clearances(case, case_type, routes, now)
+    transition(case, "start_clearance", actor=actor, clause_id=case_type.clause)
+    slowest = max(rule.deadline_days for rule in case_type.clearances)
+    case.submitted_at = now
+    case.decision_due = now + datetime.timedelta(days=slowest + case_type.decision_deadline_days)
+    save_case(case, "status", "submitted_at", "decision_due")
+    audit_record(
+        actor=actor,
+        action="case.submitted",
+        target=case,
+        payload=case_payload(case, clearances={c.unit_kind: c.unit.code for c in clearances}),
+    )
+    return clearances
+
+
+@transaction.atomic
+def case_submit(*, official: Official, case_id: int, version: int) -> Case:
+    """Submit the draft: every problem is reported at once, per field, or clearances start."""
+    case = lock_case(official, case_id, Role.CLERK)
+    ensure_version(case, version)
+    submit_case(case, actor=official)
+    return case

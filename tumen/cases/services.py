@@ -1,0 +1,27 @@
+"""The case services: every state change of a case is one of these functions.
+
+Each is keyword-only, atomic, authorises the official by role and jurisdiction through
+tumen.org.access, refuses a stale `version` with StaleVersion, records a Transition for every
+status change and an audit event for every change. They are defined by subdomain (intake,
+clearances, decisions, foreign, deadlines); this module is the one import callers need.
+"""
+
+from __future__ import annotations
+
+from tumen.cases.errors import StaleVersion
+from tumen.cases.intake import (
+    case_add_member,
+    case_open,
+    case_remove_member,
+    case_submit,
+    case_update_details,
+)
+
+__all__ = [
+    "StaleVersion",
+    "case_add_member",
+    "case_open",
+    "case_remove_member",
+    "case_submit",
+    "case_update_details",
+]
