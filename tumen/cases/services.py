@@ -8,6 +8,8 @@ clearances, decisions, foreign, deadlines); this module is the one import caller
 
 from __future__ import annotations
 
+from tumen.cases.clearances import clearance_flag, clearance_grant, clearance_resolve
+from tumen.cases.decisions import case_decide, case_retype, case_withdraw
 from tumen.cases.errors import StaleVersion
 from tumen.cases.intake import (
     case_add_member,
@@ -20,8 +22,14 @@ from tumen.cases.intake import (
 __all__ = [
     "StaleVersion",
     "case_add_member",
+    "case_decide",
     "case_open",
     "case_remove_member",
+    "case_retype",
     "case_submit",
     "case_update_details",
+    "case_withdraw",
+    "clearance_flag",
+    "clearance_grant",
+    "clearance_resolve",
 ]

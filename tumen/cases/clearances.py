@@ -1,0 +1,203 @@
+"""Clearances: each required unit checks the case in parallel, and grants or flags it.
+
+The case row is locked before the clearance, by every clearing service and by the deadline
+sweep, so that "was that the last pending clearance?" is answered by one transaction at a time
+and the case moves to awaiting_decision exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.cases.errors import ensure_version, invalid
+from tumen.cases.intake import case_type_for
+from tumen.cases.models import (
+    Case,
+    CaseMember,
+    Clearance,
+    ClearanceStatus,
+    ExistingIssue,
+    IssueKind,
+)
+from tumen.cases.workflow import ClearanceMove, ensure_clearance_can, save_case, transition
+from tumen.lib.policy import CaseType, Ground
+from tumen.org.access import get_for_update
+from tumen.org.models import Official, Role
+
+CLEARING_ROLES: tuple[str, ...] = (Role.CLEARING_OFFICER,)
+
+
+def _lock(official: Official, clearance_id: int) -> tuple[Case, Clearance]:
+    case = get_for_update(official, Case, roles=CLEARING_ROLES, clearances__pk=clearance_id)
+    clearance = Clearance.objects.select_for_update().get(pk=clearance_id)
+    if official.unit_id not in (clearance.unit_id, clearance.escalated_to_id):
+        raise PermissionDenied(
+            _(
+                "This clearance is assigned to another unit; only its officers, or those of "
+                "the unit it was escalated to, may act on it."
+            )
+        )
+    return case, clearance
+
+
+def _acting(
+    official: Official, clearance_id: int, version: int, action: str
+) -> tuple[Case, Clearance, ClearanceMove]:
+    case, clearance = _lock(official, clearance_id)
+    ensure_version(clearance, version, what="clearance")
+    move = ensure_clearance_can(clearance, case, action)
+    return case, clearance, move
+
+
+def _record(clearance: Clearance, move: ClearanceMove, official: Official, note: str) -> None:
+    clearance.status = move.target
+    clearance.note = note
+    clearance.acted_by = official
+    clearance.acted_at = timezone.now()
+    clearance.version += 1
+    clearance.save()
+
+
+def _advance_when_cleared(case: Case, case_type: CaseType, official: Official) -> None:
+    """The last clearance to finish moves the case on to its decision."""
+    if case.clearances.filter(status=ClearanceStatus.PENDING).exists():
+        return
+    transition(case, "clearances_done", actor=official, clause_id=case_type.clause)
+    due = timezone.now() + datetime.timedelta(days=case_type.decision_deadline_days)
+    if case.decision_due is None or due > case.decision_due:
+        case.decision_due = due
+
+
+def _audit(official: Official, action: str, case: Case, clearance: Clearance, **extra) -> None:
+    audit_record(
+        actor=official,
+        action=action,
+        target=clearance,
+        payload={
+            "case": case.pk,
+            "case_version": case.version,
+            "clearance": clearance.pk,
+            "kind": clearance.unit_kind,
+            "version": clearance.version,
+            **extra,
+        },
+    )
+
+
+def _required_note(note: str, action: str) -> str:
+    note = note.strip()
+    if not note:
+        raise invalid(
+            "note",
+            _("note: say what was found; a clearance cannot be %(action)s without a note.")
+            % {"action": action},
+        )
+    return note
+
+
+@transaction.atomic
+def clearance_grant(
+    *, official: Official, clearance_id: int, version: int, note: str = ""
+) -> Clearance:
+    """The unit has nothing against the case."""
+    case, clearance, move = _acting(official, clearance_id, version, "grant")
+    _record(clearance, move, official, note.strip())
+    _advance_when_cleared(case, case_type_for(case), official)
+    save_case(case, "status", "decision_due")
+    _audit(official, "clearance.granted", case, clearance)
+    return clearance
+
+
+def allowed_grounds(case_type: CaseType) -> str:
+    return ", ".join(f"{g.code} ({g.clause})" for g in case_type.grounds.values())
+
+
+def listed_ground(case: Case, case_type: CaseType, code: str, *, field: str = "ground") -> Ground:
+    """The pack's ground by code, or a refusal that lists the grounds the policy allows."""
+    ground = case_type.grounds.get(code)
+    if ground is None:
+        raise invalid(
+            field,
+            _(
+                "%(field)s: %(code)r is not a ground the policy lists for %(type)s "
+                "(%(pack)s v%(version)d, %(clause)s); allowed: %(allowed)s."
+            )
+            % {
+                "field": field,
+                "code": code,
+                "type": case_type.code,
+                "pack": case.policy_pack.code,
+                "version": case.policy_pack.version,
+                "clause": case_type.clause,
+                "allowed": allowed_grounds(case_type),
+            },
+        )
+    return ground
+
+
+def _member(case: Case, member_id: int | None) -> CaseMember | None:
+    if member_id is None:
+        return None
+    member = case.members.filter(pk=member_id).first()
+    if member is None:
+        raise invalid(
+            "member_id",
+            _("member_id: %(pk)s is not a member of case %(number)s.")
+            % {"pk": member_id, "number": case.number},
+        )
+    return member
+
+
+@transaction.atomic
+def clearance_flag(
+    *,
+    official: Official,
+    clearance_id: int,
+    version: int,
+    ground: str,
+    note: str,
+    member_id: int | None = None,
+) -> Clearance:
+    """The unit found a reason the policy lists, for one member or (member_id None) the case."""
+    case, clearance, move = _acting(official, clearance_id, version, "flag")
+    case_type = case_type_for(case)
+    listed = listed_ground(case, case_type, ground)
+    member = _member(case, member_id)
+    note = _required_note(note, _("flagged"))
+    clearance.ground, clearance.member = listed.code, member
+    _record(clearance, move, official, note)
+    ExistingIssue.objects.create(
+        case=case,
+        jurisdiction=case.jurisdiction,
+        kind=IssueKind.FLAG,
+        ground=listed.code,
+        clause_id=listed.clause,
+        note=note,
+        raised_at=clearance.acted_at,
+    )
+    _advance_when_cleared(case, case_type, official)
+    save_case(case, "status", "decision_due")
+    _audit(official, "clearance.flagged", case, clearance, ground=listed.code, member=member_id)
+    return clearance
+
+
+@transaction.atomic
+def clearance_resolve(
+    *, official: Official, clearance_id: int, version: int, note: str
+) -> Clearance:
+    """What was flagged is settled: the clearance is cleared; the flag stays on the record."""
+    case, clearance, move = _acting(official, clearance_id, version, "resolve")
+    note = _required_note(note, _("resolved"))
+    resolved_ground = clearance.ground
+    # The flag itself lives on in its ExistingIssue, its audit event and the timeline.
+    clearance.ground, clearance.member = "", None
+    _record(clearance, move, official, note)
+    save_case(case)
+    _audit(official, "clearance.resolved", case, clearance, ground=resolved_ground)
+    return clearance

@@ -1,0 +1,343 @@
+"""Deciding a case, and the two ways a case leaves the decision: withdrawal and re-typing.
+
+A decision is proposed by the pack (tumen.cases.proposal) and confirmed or changed by an
+approver, within what the pack allows: approve always, refuse only on a ground whose effect is
+`refuse` for this case type, hold. It stores the pack version and the clause of every outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.cases.clearances import listed_ground
+from tumen.cases.errors import Problems, ensure_version, invalid
+from tumen.cases.intake import active_pack, case_type_for, open_case
+from tumen.cases.models import (
+    Case,
+    CaseMember,
+    ClearanceStatus,
+    Decision,
+    ExistingIssue,
+    IssueKind,
+    MemberOutcome,
+)
+from tumen.cases.proposal import RETYPE, WITHDRAW, MemberProposal, combine, decision_proposal
+from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case, transition
+from tumen.lib.policy import CaseType
+from tumen.org.models import Official, Role
+from tumen.policy.selectors import case_type_of
+
+# The household outcome, as the status change that records it.
+OUTCOME_ACTION = {
+    Decision.Outcome.APPROVED: "approve",
+    Decision.Outcome.PARTLY_APPROVED: "approve",
+    Decision.Outcome.REFUSED: "refuse",
+    Decision.Outcome.ON_HOLD: "hold",
+}
+REASON_MAX = 200
+
+
+def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> None:
+    """Withdrawal and re-typing are their own services, with their own checks and records."""
+    service = {WITHDRAW: "case_withdraw", RETYPE: "case_retype"}.get(proposal_outcome)
+    if service is None:
+        return
+    raise invalid(
+        NON_FIELD_ERRORS,
+        _(
+            "The policy proposes to %(outcome)s case %(number)s (ground %(ground)s), which is "
+            "not decided here: use %(service)s, or have the flag resolved first."
+        )
+        % {
+            "outcome": proposal_outcome,
+            "number": case.number,
+            "ground": ground,
+            "service": service,
+        },
+    )
+
+
+def _refusal_grounds(case_type: CaseType) -> str:
+    return ", ".join(f"{g.code} ({g.clause})" for g in case_type.refusal_grounds.values())
+
+
+def _refused(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
+    if ground is None:
+        raise invalid(
+            field,
+            _("%(field)s: a refusal needs a ground; refusal grounds for %(type)s: %(grounds)s.")
+            % {"field": field, "type": case_type.code, "grounds": _refusal_grounds(case_type)},
+        )
+    listed = listed_ground(case, case_type, ground, field=field)
+    if listed.effect != "refuse":
+        raise invalid(
+            field,
+            _(
+                "%(field)s: %(code)r is not a refusal ground for %(type)s: its effect is "
+                "%(effect)s (%(clause)s); refusal grounds: %(grounds)s."
+            )
+            % {
+                "field": field,
+                "code": listed.code,
+                "type": case_type.code,
+                "effect": listed.effect,
+                "clause": listed.clause,
+                "grounds": _refusal_grounds(case_type),
+            },
+        )
+    return MemberProposal(proposed.member, proposed.person, "refused", listed.code, listed.clause)
+
+
+def _held(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
+    if ground is None:
+        return MemberProposal(proposed.member, proposed.person, "on_hold", None, case_type.clause)
+    listed = listed_ground(case, case_type, ground, field=field)
+    return MemberProposal(proposed.member, proposed.person, "on_hold", listed.code, listed.clause)
+
+
+def _approved(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
+    return MemberProposal(
+        proposed.member, proposed.person, "approved", None, case_type.approve_clause
+    )
+
+
+OVERRIDES = {
+    MemberOutcome.APPROVED: _approved,
+    MemberOutcome.REFUSED: _refused,
+    MemberOutcome.ON_HOLD: _held,
+}
+
+
+def _override(case, case_type, proposed: MemberProposal, choice) -> MemberProposal:
+    field = f"member_outcomes[{proposed.member}]"
+    outcome, ground = choice
+    if outcome not in OVERRIDES:
+        raise invalid(
+            field,
+            _("%(field)s: %(outcome)r is not an outcome; choose approved, refused or on_hold.")
+            % {"field": field, "outcome": outcome},
+        )
+    return OVERRIDES[outcome](case, case_type, proposed, ground, field)
+
+
+def _final(case, case_type, proposal, chosen: Mapping[int, tuple]) -> list[MemberProposal]:
+    """The proposal with the approver's changes; every invalid change is reported at once."""
+    problems = Problems()
+    for member_id in set(chosen) - {m.member for m in proposal.members}:
+        problems.add(
+            f"member_outcomes[{member_id}]",
+            _("member_outcomes[%(pk)s]: not a member of case %(number)s.")
+            % {"pk": member_id, "number": case.number},
+        )
+    final = []
+    for proposed in proposal.members:
+        if proposed.member not in chosen:
+            final.append(proposed)
+            continue
+        try:
+            final.append(_override(case, case_type, proposed, chosen[proposed.member]))
+        except ValidationError as exc:
+            problems.merge(exc.message_dict)
+    problems.raise_if_any()
+    return final
+
+
+def _record_members(case: Case, final: list[MemberProposal], note: str, now) -> None:
+    members = {m.pk: m for m in case.members.all()}
+    for outcome in final:
+        member = members[outcome.member]
+        member.outcome, member.ground, member.clause_id = (
+            outcome.outcome,
+            outcome.ground or "",
+            outcome.clause,
+        )
+    CaseMember.objects.bulk_update(members.values(), ["outcome", "ground", "clause_id"])
+    ExistingIssue.objects.bulk_create(
+        ExistingIssue(
+            case=case,
+            jurisdiction_id=case.jurisdiction_id,
+            kind=IssueKind.REFUSAL,
+            ground=outcome.ground,
+            clause_id=outcome.clause,
+            note=note,
+            raised_at=now,
+        )
+        for outcome in final
+        if outcome.outcome == MemberOutcome.REFUSED
+    )
+
+
+def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
+    audit_record(
+        actor=official,
+        action="case.decided",
+        target=case,
+        payload=case_payload(
+            case,
+            decision=decision.pk,
+            outcome=decision.outcome,
+            proposed=decision.proposed_outcome,
+            pack=decision.policy_pack.code,
+            pack_version=decision.policy_pack.version,
+            clause=decision.clause_id,
+            members=decision.member_outcomes,
+        ),
+    )
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    official: Official,
+    case_id: int,
+    version: int,
+    member_outcomes: Mapping[int, tuple[str, str | None]] | None = None,
+    note: str = "",
+) -> Decision:
+    """Decide the household. `member_outcomes` maps a CaseMember id to (outcome, ground) for
+    members whose proposed outcome the approver changes; None accepts the proposal as it is."""
+    case = lock_case(official, case_id, Role.APPROVER)
+    ensure_version(case, version)
+    ensure_can(case, "approve")
+    case_type = case_type_for(case)
+    proposal = decision_proposal(case)
+    _leaving_decision(case, proposal.outcome, proposal.ground)
+    final = _final(case, case_type, proposal, member_outcomes or {})
+    outcome, clause, _ground = combine(final, case_type)
+    now = timezone.now()
+    decision = Decision.objects.create(
+        case=case,
+        outcome=outcome,
+        proposed_outcome=proposal.outcome,
+        policy_pack=case.policy_pack,
+        clause_id=clause,
+        member_outcomes=[m.as_json() for m in final],
+        note=note.strip(),
+        decided_by=official,
+        decided_at=now,
+    )
+    _record_members(case, final, note.strip(), now)
+    transition(case, OUTCOME_ACTION[outcome], actor=official, reason=outcome, clause_id=clause)
+    if outcome != Decision.Outcome.ON_HOLD:
+        case.decided_at = now
+    save_case(case, "status", "decided_at")
+    _audit_decision(official, case, decision)
+    return decision
+
+
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason or len(reason) > REASON_MAX:
+        raise invalid(
+            "reason",
+            _("reason: say in at most %(max)d characters why the case is withdrawn.")
+            % {"max": REASON_MAX},
+        )
+    return reason
+
+
+def _withdrawal_ground(case: Case, case_type: CaseType) -> tuple[str | None, str]:
+    """The flagged ground that reports the withdrawal, if a unit recorded one, and its clause."""
+    for flag in case.clearances.filter(status=ClearanceStatus.FLAGGED):
+        ground = case_type.grounds.get(flag.ground)
+        if ground is not None and ground.effect == "withdraw":
+            return ground.code, ground.clause
+    return None, case_type.clause
+
+
+@transaction.atomic
+def case_withdraw(*, official: Official, case_id: int, version: int, reason: str) -> Case:
+    """The applicant withdrew (or the county abandons the draft) before a decision."""
+    case = lock_case(official, case_id, Role.CLERK, Role.APPROVER)
+    ensure_version(case, version)
+    ensure_can(case, "withdraw")
+    reason = _required_reason(reason)
+    ground, clause = _withdrawal_ground(case, case_type_for(case))
+    transition(case, "withdraw", actor=official, reason=reason, clause_id=clause)
+    save_case(case, "status")
+    audit_record(
+        actor=official,
+        action="case.withdrawn",
+        target=case,
+        payload=case_payload(case, ground=ground, clause=clause),
+    )
+    return case
+
+
+def _retype_ground(case: Case, case_type: CaseType, code: str):
+    listed = listed_ground(case, case_type, code)
+    if listed.effect != "retype":
+        retyping = [f"{g.code} ({g.clause})" for g in case_type.grounds.values() if g.retype_to]
+        raise invalid(
+            "ground",
+            _(
+                "ground: %(code)r does not re-type a %(type)s case: its effect is %(effect)s "
+                "(%(clause)s); re-typing grounds: %(grounds)s."
+            )
+            % {
+                "code": code,
+                "type": case_type.code,
+                "effect": listed.effect,
+                "clause": listed.clause,
+                "grounds": ", ".join(retyping) or "-",
+            },
+        )
+    return listed
+
+
+def _carried_over(case: Case, new_type: CaseType) -> dict:
+    # Only what the new type's form asks for; the old case keeps everything it had.
+    names = {rule.name for rule in new_type.fields}
+    return {name: value for name, value in case.details.items() if name in names}
+
+
+@transaction.atomic
+def case_retype(*, official: Official, case_id: int, version: int, ground: str) -> Case:
+    """Close the case as re-typed and open a draft of the type the ground names; returns it.
+
+    The new draft keeps the members, the county, the intake unit and the details its type asks
+    for, under the active pack for the new type, and points back to this case.
+    """
+    case = lock_case(official, case_id, Role.APPROVER)
+    ensure_version(case, version)
+    ensure_can(case, "retype")
+    case_type = case_type_for(case)
+    listed = _retype_ground(case, case_type, ground)
+    stored = active_pack(listed.retype_to, field="ground")
+    new_type = case_type_of(stored, listed.retype_to)
+    members = [(m.person, m.role, m.relationship) for m in case.members.select_related("person")]
+    transition(case, "retype", actor=official, reason=listed.code, clause_id=listed.clause)
+    save_case(case, "status")
+    ExistingIssue.objects.create(
+        case=case,
+        jurisdiction_id=case.jurisdiction_id,
+        kind=IssueKind.RETYPED,
+        ground=listed.code,
+        clause_id=listed.clause,
+        raised_at=timezone.now(),
+    )
+    new = open_case(
+        actor=official,
+        stored=stored,
+        case_type=new_type,
+        intake_unit=case.intake_unit,
+        members=members,
+        details=_carried_over(case, new_type),
+        foreign_request=case.foreign_request,
+        retyped_from=case,
+    )
+    audit_record(
+        actor=official,
+        action="case.retyped",
+        target=case,
+        payload=case_payload(
+            case, ground=listed.code, clause=listed.clause, new_case=new.pk, new_number=new.number
+        ),
+    )
+    return new

@@ -1,0 +1,135 @@
+"""The decision the policy proposes for a case, computed from its pack, flags and members.
+
+Read-only: the approver sees the proposal with a clause for every member's outcome, then
+confirms it or changes it within what the pack allows (tumen.cases.decisions.case_decide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tumen.cases.intake import case_type_for
+from tumen.cases.models import Case, CaseMember, Clearance, ClearanceStatus, MemberOutcome
+from tumen.lib.policy import CaseType, Eligibility, Ground
+from tumen.people.models import Person
+
+WITHDRAW = "withdraw"
+RETYPE = "retype"
+PARTLY_APPROVED = "partly_approved"
+# A ground's effect, as a member's outcome.
+EFFECT_OUTCOME = {
+    "refuse": MemberOutcome.REFUSED.value,
+    "hold": MemberOutcome.ON_HOLD.value,
+    "withdraw": WITHDRAW,
+    "retype": RETYPE,
+}
+# When several findings touch one member, the first of these wins: a case that is leaving the
+# decision (withdrawn, re-typed) or waiting (hold) is not yet one in which anyone is refused.
+PRECEDENCE = (
+    WITHDRAW,
+    RETYPE,
+    MemberOutcome.ON_HOLD.value,
+    MemberOutcome.REFUSED.value,
+    MemberOutcome.APPROVED.value,
+)
+
+
+@dataclass(frozen=True)
+class MemberProposal:
+    member: int
+    person: int
+    outcome: str
+    ground: str | None
+    clause: str
+
+    def as_json(self) -> dict:
+        return {
+            "member": self.member,
+            "person": self.person,
+            "outcome": self.outcome,
+            "ground": self.ground,
+            "clause": self.clause,
+        }
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """outcome: approved | partly_approved | refused | on_hold | withdraw | retype."""
+
+    outcome: str
+    clause: str
+    ground: str | None
+    members: tuple[MemberProposal, ...]
+    pack: str
+    pack_version: int
+
+    def for_member(self, member_id: int) -> MemberProposal:
+        return next(m for m in self.members if m.member == member_id)
+
+
+def fails(rule: Eligibility, person: Person) -> bool:
+    """Whether the person falls outside the case type's eligibility rule."""
+    kinds = {relation.kind for relation in person.relations.all()}
+    return bool(
+        (rule.nationality and person.nationality not in rule.nationality)
+        or (rule.ethnicity and person.ethnicity not in rule.ethnicity)
+        or (rule.relation and not kinds.intersection(rule.relation))
+    )
+
+
+def _findings(member: CaseMember, flags: Sequence[Clearance], case_type: CaseType) -> list[Ground]:
+    grounds = [
+        case_type.grounds[flag.ground]
+        for flag in flags
+        if flag.member_id in (None, member.pk) and flag.ground in case_type.grounds
+    ]
+    rule = case_type.eligibility
+    if rule is not None and fails(rule, member.person):
+        grounds.append(case_type.grounds[rule.otherwise])
+    return grounds
+
+
+def member_proposal(
+    member: CaseMember, flags: Sequence[Clearance], case_type: CaseType
+) -> MemberProposal:
+    proposals = [
+        MemberProposal(member.pk, member.person_id, EFFECT_OUTCOME[g.effect], g.code, g.clause)
+        for g in _findings(member, flags, case_type)
+    ]
+    approve = MemberProposal(
+        member.pk, member.person_id, MemberOutcome.APPROVED, None, case_type.approve_clause
+    )
+    return min([*proposals, approve], key=lambda p: PRECEDENCE.index(p.outcome))
+
+
+def combine(members: Sequence[MemberProposal], case_type: CaseType) -> tuple[str, str, str | None]:
+    """The household's outcome, its clause and (when one ground decides it) that ground."""
+    outcomes = [m.outcome for m in members]
+    for outcome in (WITHDRAW, RETYPE, MemberOutcome.ON_HOLD):
+        if outcome in outcomes:
+            first = members[outcomes.index(outcome)]
+            return outcome, first.clause, first.ground
+    refused = [m for m in members if m.outcome == MemberOutcome.REFUSED]
+    if refused and len(refused) == len(members):
+        return MemberOutcome.REFUSED.value, refused[0].clause, refused[0].ground
+    if refused:
+        return PARTLY_APPROVED, case_type.approve_clause, None
+    return MemberOutcome.APPROVED.value, case_type.approve_clause, None
+
+
+def decision_proposal(case: Case) -> Proposal:
+    """What the pack the case is bound to proposes, member by member, each with its clause."""
+    case_type = case_type_for(case)
+    members = list(case.members.select_related("person").prefetch_related("person__relations"))
+    flags = list(case.clearances.filter(status=ClearanceStatus.FLAGGED))
+    proposals = tuple(member_proposal(member, flags, case_type) for member in members)
+    outcome, clause, ground = combine(proposals, case_type)
+    return Proposal(
+        outcome=outcome,
+        clause=clause,
+        ground=ground,
+        members=proposals,
+        pack=case.policy_pack.code,
+        pack_version=case.policy_pack.version,
+    )

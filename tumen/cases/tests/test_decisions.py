@@ -1,0 +1,231 @@
+"""Decisions within the pack's rules; withdrawal and re-typing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+
+from tumen.cases import services
+from tumen.cases.models import Decision, ExistingIssue, Status
+from tumen.cases.proposal import decision_proposal
+
+from .conftest import (
+    RELOCATION_DETAILS,
+    clearance,
+    db_state,
+    fresh,
+    grant_all,
+    members,
+    open_case,
+)
+
+
+def flag(officer, case, kind, ground, member=None):
+    item = clearance(case, kind)
+    services.clearance_flag(
+        official=officer(item.unit.code),
+        clearance_id=item.pk,
+        version=item.version,
+        ground=ground,
+        note="Found on checking.",
+        member_id=member.pk if member else None,
+    )
+
+
+def test_a_household_is_partly_approved_when_one_member_is_refused(
+    officer, yanji_approver, submitted_relocation
+):
+    """
+    GIVEN a relocation household whose second dependant's identity public security could not
+          verify
+    WHEN the approver accepts the proposal
+    THEN that member is refused on identity_unverified (cc1963.3), the others approved, and the
+         refusal is an existing issue
+    """
+    case = submitted_relocation
+    daughter = members(case)[2]
+    flag(officer, case, "public_security", "identity_unverified", member=daughter)
+    grant_all(case, officer)
+    case = fresh(case)
+    assert decision_proposal(case).outcome == "partly_approved"
+
+    decision = services.case_decide(
+        official=yanji_approver, case_id=case.pk, version=case.version, note="As proposed."
+    )
+
+    assert decision.outcome == decision.proposed_outcome == "partly_approved"
+    assert decision.member_outcomes[2] == {
+        "member": daughter.pk,
+        "person": daughter.person_id,
+        "outcome": "refused",
+        "ground": "identity_unverified",
+        "clause": "cc1963.3",
+    }
+    daughter.refresh_from_db()
+    assert (daughter.outcome, daughter.ground, daughter.clause_id) == (
+        "refused",
+        "identity_unverified",
+        "cc1963.3",
+    )
+    assert [m.outcome for m in members(case)] == ["approved", "approved", "refused"]
+    assert fresh(case).status == Status.APPROVED
+    refusal = ExistingIssue.objects.get(case=case, kind="refusal")
+    assert (refusal.ground, refusal.clause_id) == ("identity_unverified", "cc1963.3")
+
+
+def test_the_approver_may_refuse_only_on_a_refusal_ground(
+    officer, yanji_approver, submitted_relocation
+):
+    case = submitted_relocation
+    grant_all(case, officer)
+    case = fresh(case)
+    son = members(case)[1]
+    before = db_state()
+    with pytest.raises(ValidationError) as caught:
+        services.case_decide(
+            official=yanji_approver,
+            case_id=case.pk,
+            version=case.version,
+            member_outcomes={son.pk: ("refused", "documents_incomplete")},
+        )
+    message = caught.value.message_dict[f"member_outcomes[{son.pk}]"][0]
+    assert "'documents_incomplete' is not a refusal ground for relocation" in message
+    assert "its effect is hold (cc1963.4)" in message
+    assert "identity_unverified (cc1963.3), outside_scope (cc1963.3)" in message
+    assert db_state() == before
+
+
+def test_the_approver_changes_outcomes_within_the_pack(
+    officer, yanji_approver, submitted_relocation
+):
+    case = submitted_relocation
+    grant_all(case, officer)
+    case = fresh(case)
+    son = members(case)[1]
+    decision = services.case_decide(
+        official=yanji_approver,
+        case_id=case.pk,
+        version=case.version,
+        member_outcomes={son.pk: ("refused", "outside_scope")},
+    )
+    assert (decision.proposed_outcome, decision.outcome) == ("approved", "partly_approved")
+    assert decision.clause_id == "cc1963.3"
+
+
+def test_every_invalid_change_is_reported_at_once(officer, yanji_approver, submitted_relocation):
+    case = submitted_relocation
+    grant_all(case, officer)
+    case = fresh(case)
+    _principal, son, daughter = members(case)
+    with pytest.raises(ValidationError) as caught:
+        services.case_decide(
+            official=yanji_approver,
+            case_id=case.pk,
+            version=case.version,
+            member_outcomes={
+                son.pk: ("refused", None),
+                daughter.pk: ("deported", None),
+                999999: ("approved", None),
+            },
+        )
+    assert set(caught.value.message_dict) == {
+        f"member_outcomes[{son.pk}]",
+        f"member_outcomes[{daughter.pk}]",
+        "member_outcomes[999999]",
+    }
+
+
+def test_a_draft_cannot_be_decided(yanji_clerk, yanji_approver, household):
+    case = open_case(yanji_clerk, "relocation", household, RELOCATION_DETAILS)
+    before = db_state()
+    with pytest.raises(ValidationError) as caught:
+        services.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
+    message = caught.value.message_dict[NON_FIELD_ERRORS][0]
+    assert message == (
+        f"status: case {case.number} is Draft, so it cannot decide; that is possible only "
+        "while it is: Awaiting decision, On hold."
+    )
+    assert db_state() == before
+
+
+def test_a_case_is_never_decided_twice(officer, yanji_approver, submitted_relocation):
+    case = submitted_relocation
+    grant_all(case, officer)
+    services.case_decide(official=yanji_approver, case_id=case.pk, version=fresh(case).version)
+    with pytest.raises(ValidationError, match="is Approved, so it cannot decide"):
+        services.case_decide(official=yanji_approver, case_id=case.pk, version=fresh(case).version)
+    assert Decision.objects.filter(case=case).count() == 1
+
+
+def test_a_case_on_hold_is_decided_again_later(officer, yanji_approver, submitted_relocation):
+    case = submitted_relocation
+    flag(officer, case, "border_defence", "documents_incomplete")
+    grant_all(case, officer)
+    first = services.case_decide(
+        official=yanji_approver, case_id=case.pk, version=fresh(case).version
+    )
+    assert first.outcome == "on_hold"
+    assert first.clause_id == "cc1963.4"
+    assert fresh(case).status == Status.ON_HOLD
+    assert fresh(case).decided_at is None
+
+    border = clearance(case, "border_defence")
+    services.clearance_resolve(
+        official=officer("yanji-border"),
+        clearance_id=border.pk,
+        version=border.version,
+        note="Supplied.",
+    )
+    second = services.case_decide(
+        official=yanji_approver, case_id=case.pk, version=fresh(case).version
+    )
+    assert second.outcome == "approved"
+    assert fresh(case).status == Status.APPROVED
+
+
+def test_a_withdrawal_proposal_points_to_case_withdraw(
+    officer, yanji_clerk, yanji_approver, submitted_relocation
+):
+    case = submitted_relocation
+    flag(officer, case, "foreign_affairs", "applicant_withdrew")
+    grant_all(case, officer)
+    case = fresh(case)
+    with pytest.raises(ValidationError, match="use case_withdraw"):
+        services.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
+    with pytest.raises(ValidationError, match="reason: say in at most 200 characters"):
+        services.case_withdraw(
+            official=yanji_clerk, case_id=case.pk, version=case.version, reason=""
+        )
+
+    services.case_withdraw(
+        official=yanji_clerk, case_id=case.pk, version=case.version, reason="Letter of 2 Oct."
+    )
+
+    case = fresh(case)
+    assert case.status == Status.WITHDRAWN
+    last = case.transitions.order_by("pk").last()
+    assert (last.reason, last.clause_id) == ("Letter of 2 Oct.", "cc1963.3")
+    with pytest.raises(ValidationError, match="is Withdrawn, so it cannot withdraw"):
+        services.case_withdraw(
+            official=yanji_clerk, case_id=case.pk, version=case.version, reason="Again."
+        )
+
+
+def test_retyping_needs_a_ground_that_retypes(
+    officer, yanji_approver, yanji_clerk, submitted_relocation
+):
+    case = submitted_relocation
+    grant_all(case, officer)
+    case = fresh(case)
+    with pytest.raises(PermissionDenied):
+        services.case_retype(
+            official=yanji_clerk, case_id=case.pk, version=case.version, ground="outside_scope"
+        )
+    before = db_state()
+    with pytest.raises(ValidationError) as caught:
+        services.case_retype(
+            official=yanji_approver, case_id=case.pk, version=case.version, ground="outside_scope"
+        )
+    message = caught.value.message_dict["ground"][0]
+    assert "'outside_scope' does not re-type a relocation case: its effect is refuse" in message
+    assert db_state() == before

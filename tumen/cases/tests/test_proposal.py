@@ -1,0 +1,86 @@
+"""What the pack proposes, member by member, before the approver decides."""
+
+from __future__ import annotations
+
+import pytest
+
+from tumen.cases import services
+from tumen.cases.models import Clearance
+from tumen.cases.proposal import MemberProposal, combine, decision_proposal, member_proposal
+from tumen.policy.selectors import case_type_of, pack_for_case_type
+
+from .conftest import RELOCATION_DETAILS, clearance, fresh, members, open_case, submit
+
+
+@pytest.fixture
+def relocation(db):
+    return case_type_of(pack_for_case_type("relocation"), "relocation")
+
+
+def test_a_member_outside_the_eligibility_rule_is_proposed_the_otherwise_ground(
+    yanji_clerk, household, register, relate
+):
+    han = register(ethnicity="han")
+    relate(han, "social_relation_korea")
+    no_relation = register()
+    case = open_case(yanji_clerk, "relocation", [*household, han, no_relation], RELOCATION_DETAILS)
+    proposal = decision_proposal(case)
+    outcomes = [(m.outcome, m.ground, m.clause) for m in proposal.members]
+    assert outcomes == [
+        ("approved", None, "cc1963.3"),
+        ("approved", None, "cc1963.3"),
+        ("approved", None, "cc1963.3"),
+        ("refused", "outside_scope", "cc1963.3"),
+        ("refused", "outside_scope", "cc1963.3"),
+    ]
+    assert (proposal.outcome, proposal.clause) == ("partly_approved", "cc1963.3")
+    assert (proposal.pack, proposal.pack_version) == ("cc1963", 1)
+
+
+def test_a_flag_on_the_whole_case_applies_to_every_member(officer, submitted_relocation):
+    case = submitted_relocation
+    security = clearance(case, "public_security")
+    services.clearance_flag(
+        official=officer("yanji-security"),
+        clearance_id=security.pk,
+        version=1,
+        ground="identity_unverified",
+        note="Household register does not match.",
+    )
+    proposal = decision_proposal(fresh(case))
+    assert {m.outcome for m in proposal.members} == {"refused"}
+    assert (proposal.outcome, proposal.ground, proposal.clause) == (
+        "refused",
+        "identity_unverified",
+        "cc1963.3",
+    )
+
+
+def test_waiting_comes_before_refusing_and_leaving_before_waiting(
+    yanji_clerk, household, relocation
+):
+    case = submit(yanji_clerk, open_case(yanji_clerk, "relocation", household, RELOCATION_DETAILS))
+    member = members(case)[0]
+    flags = [
+        Clearance(ground="identity_unverified", member=None),
+        Clearance(ground="documents_incomplete", member=member),
+    ]
+    assert member_proposal(member, flags, relocation).outcome == "on_hold"
+    flags.append(Clearance(ground="applicant_withdrew", member=None))
+    assert member_proposal(member, flags, relocation).outcome == "withdraw"
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        (["approved", "approved"], "approved"),
+        (["approved", "refused"], "partly_approved"),
+        (["refused", "refused"], "refused"),
+        (["refused", "on_hold"], "on_hold"),
+        (["on_hold", "retype"], "retype"),
+        (["retype", "withdraw"], "withdraw"),
+    ],
+)
+def test_the_household_outcome(relocation, outcomes, expected):
+    household = [MemberProposal(n, n, o, None, "cc1963.3") for n, o in enumerate(outcomes)]
+    assert combine(household, relocation)[0] == expected
