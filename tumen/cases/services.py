@@ -11,6 +11,7 @@ from __future__ import annotations
 from tumen.cases.clearances import clearance_flag, clearance_grant, clearance_resolve
 from tumen.cases.decisions import case_decide, case_retype, case_withdraw
 from tumen.cases.errors import StaleVersion
+from tumen.cases.foreign import foreign_request_register, foreign_request_split
 from tumen.cases.intake import (
     case_add_member,
     case_open,
@@ -32,4 +33,6 @@ __all__ = [
     "clearance_flag",
     "clearance_grant",
     "clearance_resolve",
+    "foreign_request_register",
+    "foreign_request_split",
 ]

@@ -1,0 +1,347 @@
+"""Requests from the other side's authority: registered by a foreign affairs office, then split
+into one family-travel case per household, each in the county where its principal lives."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.cases.errors import Problems, ensure_version, invalid
+from tumen.cases.intake import MemberSpec, active_pack, open_case, submit_case
+from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
+from tumen.org.access import can_see, get_for_update, get_for_user, require_role
+from tumen.org.models import Level, Official, Role, UnitKind, WorkUnit
+from tumen.people.models import Person, Relation, RelationKind, Sex
+from tumen.people.services import person_register, relation_add
+from tumen.policy.selectors import case_type_of
+
+FOREIGN_ROLES: tuple[str, ...] = (Role.CLEARING_OFFICER, Role.CLERK)
+# The case type a request opens. The 1963 pack's family_travel answers the Korean side's notes
+# (Telegram 182); a pack for another scheme would name its own type here.
+REQUEST_CASE_TYPE = "family_travel"
+# What person_register accepts from a person entry that is not yet registered.
+PERSON_FIELDS = (
+    "name_hangul",
+    "name_hanzi",
+    "name_latin",
+    "date_of_birth",
+    "ethnicity",
+    "household_number",
+    "residence_permit_number",
+    "passport_number",
+)
+
+
+def _foreign_affairs_office(official: Official) -> None:
+    if official.unit.kind != UnitKind.FOREIGN_AFFAIRS:
+        raise PermissionDenied(
+            _("Foreign requests are handled by a foreign affairs office; your unit is not one.")
+        )
+
+
+def _registered(official: Official, spec: dict) -> Person:
+    fields = {name: spec[name] for name in PERSON_FIELDS if name in spec}
+    return person_register(
+        official=official,
+        sex=spec.get("sex", Sex.UNKNOWN),
+        nationality=spec.get("nationality", ""),
+        residence_code=spec.get("residence_code"),
+        **fields,
+    )
+
+
+def _entry_field(index: int, field: str) -> str:
+    return f"persons[{index}]" if field == NON_FIELD_ERRORS else f"persons[{index}].{field}"
+
+
+def _person(official: Official, index: int, spec: dict) -> Person:
+    """The registered person an entry names, or a newly registered one; problems re-keyed."""
+    try:
+        if spec.get("person_id") is not None:
+            return get_for_user(official, Person, pk=spec["person_id"])
+        return _registered(official, spec)
+    except ValidationError as exc:
+        raise ValidationError(
+            {_entry_field(index, field): msgs for field, msgs in exc.message_dict.items()}
+        ) from None
+
+
+def _entry_problems(persons: Sequence[dict]) -> Problems:
+    problems = Problems()
+    principals: dict[str, int] = defaultdict(int)
+    for index, spec in enumerate(persons):
+        household = str(spec.get("household", "")).strip()
+        if not household:
+            problems.add(
+                f"persons[{index}].household",
+                _(
+                    "persons[%(i)d].household: say which household of the request this person "
+                    "travels with."
+                )
+                % {"i": index},
+            )
+        principals[household] += bool(spec.get("is_principal"))
+        if spec.get("person_id") is None and not spec.get("residence_code"):
+            # The policy concerns Chinese nationals or residents in China (cc1963.6), and the
+            # county of residence is where the household's case will be opened.
+            problems.add(
+                f"persons[{index}].residence_code",
+                _(
+                    "persons[%(i)d].residence_code: give the county this person lives in; the "
+                    "household's case is opened there."
+                )
+                % {"i": index},
+            )
+    for household, count in sorted(principals.items()):
+        if household and count != 1:
+            problems.add(
+                "persons",
+                _(
+                    "persons: household %(h)r has %(n)d principals; each household needs exactly "
+                    "one."
+                )
+                % {"h": household, "n": count},
+            )
+    return problems
+
+
+def _resolve_persons(
+    official: Official, persons: Sequence[dict], problems: Problems
+) -> list[Person | None]:
+    resolved: list[Person | None] = []
+    for index, spec in enumerate(persons):
+        try:
+            resolved.append(_person(official, index, spec))
+        except ValidationError as exc:
+            resolved.append(None)
+            problems.merge(exc.message_dict)
+    seen = [person.pk if person else None for person in resolved]
+    for index, pk in enumerate(seen):
+        if pk is not None and seen.index(pk) != index:
+            problems.add(
+                f"persons[{index}].person_id",
+                _("persons[%(i)d].person_id: person P%(pk)d is already named in this request.")
+                % {"i": index, "pk": pk},
+            )
+    return resolved
+
+
+def _officer_of(spec: dict, persons: Sequence[dict]) -> str:
+    """The officer a person is family of: their own entry's, else their household principal's."""
+    own = str(spec.get("officer_name", "")).strip()
+    if own:
+        return own
+    principal = next(
+        (p for p in persons if p.get("is_principal") and p.get("household") == spec["household"]),
+        {},
+    )
+    return str(principal.get("officer_name", "")).strip()
+
+
+def _record_officer_relation(official: Official, person: Person, officer: str) -> None:
+    # The note itself attests the family tie that the family-travel policy asks for.
+    if not officer:
+        return
+    exists = Relation.objects.filter(
+        person=person, kind=RelationKind.OFFICER_FAMILY, relative_name=officer
+    ).exists()
+    if not exists:
+        relation_add(
+            official=official,
+            person_id=person.pk,
+            kind=RelationKind.OFFICER_FAMILY,
+            relative_name=officer,
+        )
+
+
+def _name_persons(official, request, persons: Sequence[dict], resolved: Sequence[Person]) -> None:
+    ForeignRequestPerson.objects.bulk_create(
+        ForeignRequestPerson(
+            request=request,
+            person=person,
+            household=str(spec["household"]).strip(),
+            is_principal=bool(spec.get("is_principal")),
+            officer_name=str(spec.get("officer_name", "")).strip(),
+        )
+        for spec, person in zip(persons, resolved, strict=True)
+    )
+    for spec, person in zip(persons, resolved, strict=True):
+        _record_officer_relation(official, person, _officer_of(spec, persons))
+
+
+def _refuse_known_reference(reference: str) -> None:
+    if ForeignRequest.objects.filter(reference=reference).exists():
+        raise invalid(
+            "reference",
+            _("reference: the note %(ref)s is already registered; a request is registered once.")
+            % {"ref": reference},
+        )
+
+
+@transaction.atomic
+def foreign_request_register(
+    *,
+    official: Official,
+    reference: str,
+    received_on: datetime.date,
+    authority: str,
+    persons: Sequence[dict],
+) -> ForeignRequest:
+    """Register a note naming persons by household.
+
+    Each entry of `persons`: `person_id` of a registered person, or the fields of
+    people.services.person_register for a new one; `household` (a label), `is_principal`,
+    `officer_name` (the officer the household is family of).
+    """
+    require_role(official, *FOREIGN_ROLES)
+    _foreign_affairs_office(official)
+    reference = reference.strip()
+    _refuse_known_reference(reference)
+    problems = _entry_problems(persons)
+    resolved = _resolve_persons(official, persons, problems)
+    problems.raise_if_any()
+    request = ForeignRequest.objects.create(
+        reference=reference,
+        received_on=received_on,
+        authority=authority.strip(),
+        registered_by=official.unit,
+        jurisdiction=official.unit.jurisdiction,
+    )
+    _name_persons(official, request, persons, resolved)
+    audit_record(
+        actor=official,
+        action="foreign_request.registered",
+        target=request,
+        payload={
+            "request": request.pk,
+            "reference": reference,
+            "persons": [person.pk for person in resolved],
+            "version": request.version,
+        },
+    )
+    return request
+
+
+def _households(request: ForeignRequest) -> dict[str, list[ForeignRequestPerson]]:
+    """Each household's entries, principal first."""
+    entries = request.persons.select_related("person__residence").order_by(
+        "household", "-is_principal", "pk"
+    )
+    households: dict[str, list[ForeignRequestPerson]] = defaultdict(list)
+    for entry in entries:
+        households[entry.household].append(entry)
+    return households
+
+
+def _county_office(official: Official, label: str, principal: Person, problems: Problems):
+    """The intake unit of the county the household principal lives in, or a problem."""
+    county = principal.residence
+    field = f"households.{label}"
+    if county is None or county.level != Level.COUNTY or not can_see(official, county):
+        problems.add(
+            field,
+            _(
+                "%(field)s: the principal P%(pk)d does not live in a county within your "
+                "jurisdiction, so no county can take the case."
+            )
+            % {"field": field, "pk": principal.pk},
+        )
+        return None
+    office = WorkUnit.objects.filter(jurisdiction=county, kind=UnitKind.COUNTY_OFFICE)
+    office = office.order_by("code").first()
+    if office is None:
+        problems.add(
+            field,
+            _("%(field)s: %(county)s has no county office to take the case.")
+            % {"field": field, "county": county.code},
+        )
+    return office
+
+
+def _already_split(request: ForeignRequest) -> ValidationError:
+    numbers = ", ".join(request.cases.order_by("number").values_list("number", flat=True))
+    return invalid(
+        NON_FIELD_ERRORS,
+        _("The request %(ref)s was already split at %(at)s, into cases %(numbers)s.")
+        % {"ref": request.reference, "at": request.split_at.isoformat(), "numbers": numbers},
+    )
+
+
+def _details(request: ForeignRequest, entries: Sequence[ForeignRequestPerson]) -> dict:
+    officer = next((e.officer_name for e in entries if e.officer_name), "")
+    return {"officer_name": officer, "request_reference": request.reference}
+
+
+def _open_household(official, request, stored, case_type, office, entries) -> Case:
+    members: list[MemberSpec] = [
+        (e.person, MemberRole.PRINCIPAL if e.is_principal else MemberRole.DEPENDANT, "")
+        for e in entries
+    ]
+    return open_case(
+        actor=official,
+        stored=stored,
+        case_type=case_type,
+        intake_unit=office,
+        members=members,
+        details=_details(request, entries),
+        foreign_request=request,
+    )
+
+
+def _submit_if_complete(case: Case, official: Official) -> bool:
+    """Submit at once (the type is expedited); a draft with problems waits for the county."""
+    try:
+        with transaction.atomic():
+            submit_case(case, actor=official)
+    except ValidationError:
+        return False
+    return True
+
+
+@transaction.atomic
+def foreign_request_split(*, official: Official, request_id: int, version: int) -> list[Case]:
+    """One case per household, in its principal's county; submitted when complete.
+
+    A case that cannot be submitted yet stays a draft at its county office; its problems are
+    what tumen.cases.intake.submission_problems(case) lists. A request is split once.
+    """
+    request = get_for_update(official, ForeignRequest, roles=FOREIGN_ROLES, pk=request_id)
+    _foreign_affairs_office(official)
+    ensure_version(request, version, what="foreign_request")
+    if request.split_at is not None:
+        raise _already_split(request)
+    stored = active_pack(REQUEST_CASE_TYPE)
+    case_type = case_type_of(stored, REQUEST_CASE_TYPE)
+    households, problems = _households(request), Problems()
+    offices = {
+        label: _county_office(official, label, entries[0].person, problems)
+        for label, entries in households.items()
+    }
+    problems.raise_if_any()
+    cases = [
+        _open_household(official, request, stored, case_type, offices[label], entries)
+        for label, entries in households.items()
+    ]
+    submitted = [case.pk for case in cases if _submit_if_complete(case, official)]
+    request.split_at = timezone.now()
+    request.version += 1
+    request.save(update_fields=["split_at", "version"])
+    audit_record(
+        actor=official,
+        action="foreign_request.split",
+        target=request,
+        payload={
+            "request": request.pk,
+            "cases": [case.pk for case in cases],
+            "submitted": submitted,
+            "version": request.version,
+        },
+    )
+    return cases
