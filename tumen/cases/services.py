@@ -9,6 +9,7 @@ clearances, decisions, foreign, deadlines); this module is the one import caller
 from __future__ import annotations
 
 from tumen.cases.clearances import clearance_flag, clearance_grant, clearance_resolve
+from tumen.cases.deadlines import SweepReport, deadlines_sweep
 from tumen.cases.decisions import case_decide, case_retype, case_withdraw
 from tumen.cases.errors import StaleVersion
 from tumen.cases.foreign import foreign_request_register, foreign_request_split
@@ -22,6 +23,7 @@ from tumen.cases.intake import (
 
 __all__ = [
     "StaleVersion",
+    "SweepReport",
     "case_add_member",
     "case_decide",
     "case_open",
@@ -33,6 +35,7 @@ __all__ = [
     "clearance_flag",
     "clearance_grant",
     "clearance_resolve",
+    "deadlines_sweep",
     "foreign_request_register",
     "foreign_request_split",
 ]

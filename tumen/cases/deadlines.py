@@ -1,0 +1,140 @@
+"""The deadline sweep: an overdue clearance goes up to the nearest unit of its kind above.
+
+Run by the `sweep_deadlines` task (tumen.cases.tasks) and the `tumen deadlines` command. It is
+idempotent: a clearance is escalated once (escalated_at is set), so running the sweep again, or
+two sweeps at once, changes nothing more.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from tumen.audit.services import audit_record
+from tumen.cases.intake import case_type_for
+from tumen.cases.models import (
+    Case,
+    Clearance,
+    ClearanceStatus,
+    ExistingIssue,
+    IssueKind,
+    Status,
+)
+from tumen.cases.routing import unit_above
+from tumen.cases.workflow import save_case
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class SweepReport:
+    overdue: int = 0
+    escalated: int = 0
+    # Overdue, but no unit of the kind sits above (a provincial office, say): it stays put.
+    unescalatable: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _overdue_batch(now: datetime.datetime, after_pk: int, size: int) -> list[int]:
+    # due_at < now is the loosest test (escalation after 0 days); the pack's delay is applied per
+    # clearance once it is locked.
+    overdue = Clearance.objects.filter(
+        status=ClearanceStatus.PENDING,
+        escalated_at__isnull=True,
+        due_at__lt=now,
+        case__status=Status.IN_CLEARANCE,
+        pk__gt=after_pk,
+    )
+    return list(overdue.order_by("pk").values_list("pk", flat=True)[:size])
+
+
+def _locked(clearance_id: int) -> tuple[Case, Clearance]:
+    # The case first, as in every clearing service, so the sweep and an officer take turns.
+    case = Case.objects.select_for_update(of=("self",)).get(clearances__pk=clearance_id)
+    clearance = (
+        Clearance.objects.select_for_update(of=("self",))
+        .select_related("unit__jurisdiction")
+        .get(pk=clearance_id)
+    )
+    return case, clearance
+
+
+def _due_for_escalation(case: Case, clearance: Clearance, now: datetime.datetime) -> bool:
+    still_open = (
+        clearance.status == ClearanceStatus.PENDING
+        and clearance.escalated_at is None
+        and case.status == Status.IN_CLEARANCE
+    )
+    delay = case_type_for(case).escalate_after_days
+    if not still_open or delay is None:
+        return False
+    return now > clearance.due_at + datetime.timedelta(days=delay)
+
+
+def _escalate(case: Case, clearance: Clearance, target, now: datetime.datetime) -> None:
+    origin = clearance.unit
+    clearance.escalated_to, clearance.escalated_at = target, now
+    clearance.version += 1
+    clearance.save(update_fields=["escalated_to", "escalated_at", "version"])
+    ExistingIssue.objects.create(
+        case=case,
+        jurisdiction_id=case.jurisdiction_id,
+        kind=IssueKind.OVERDUE,
+        # For a delay, the "ground" the report groups by is the kind of check that ran over.
+        ground=clearance.unit_kind,
+        clause_id=clearance.clause_id,
+        note=f"{origin.code} → {target.code}",
+        raised_at=now,
+    )
+    save_case(case)
+    audit_record(
+        actor=None,
+        action="clearance.escalated",
+        target=clearance,
+        unit=target,
+        payload={
+            "case": case.pk,
+            "case_version": case.version,
+            "clearance": clearance.pk,
+            "kind": clearance.unit_kind,
+            "from": origin.code,
+            "to": target.code,
+            "version": clearance.version,
+        },
+    )
+
+
+def _sweep_one(clearance_id: int, now: datetime.datetime, report: SweepReport) -> None:
+    case, clearance = _locked(clearance_id)
+    if not _due_for_escalation(case, clearance, now):
+        return
+    report.overdue += 1
+    target = unit_above(clearance.unit)
+    if target is None:
+        report.unescalatable += 1
+        return
+    _escalate(case, clearance, target, now)
+    report.escalated += 1
+
+
+def deadlines_sweep(
+    *, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE
+) -> SweepReport:
+    """Escalate every clearance that is past its deadline plus the pack's escalation delay.
+
+    Each batch commits on its own, so a long sweep holds its locks briefly and a failure loses
+    at most one batch; `now` is the clock (tests pass one).
+    """
+    now = now or timezone.now()
+    report, after_pk = SweepReport(), 0
+    while batch := _overdue_batch(now, after_pk, batch_size):
+        with transaction.atomic():
+            for clearance_id in batch:
+                _sweep_one(clearance_id, now, report)
+        after_pk = batch[-1]
+    return report
