@@ -16,11 +16,9 @@ TEST_PASSWORD = "correct horse battery staple 1963"
 
 def load_reference_data() -> None:
     """The 1963 organisation, directive and policy; idempotent, so safe to call again."""
-    from tumen.policy.services import policy_pack_load
     from tumen.scenario.loader import load_scenario
 
     load_scenario("1963")
-    policy_pack_load(source="cc1963")
 
 
 @pytest.fixture(scope="session")

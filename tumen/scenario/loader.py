@@ -25,6 +25,11 @@ A scenario file is YAML (UTF-8) with these top-level keys; `data/1963.yaml` is t
     in the order listed), ``clause_id`` (the stable id policy cites, e.g. ``cc1963.3``) and
     ``text`` with ``zh``, ``ko`` and ``en``.
 
+``policy_packs`` (optional)
+    The policy packs the scenario works under: a shipped pack's code (``cc1963``) or a path
+    relative to the scenario file. They are loaded after the directive, in the same transaction,
+    by `tumen.policy.services.policy_pack_load` (which audits each new version itself).
+
 ``demo_officials`` (optional)
     Logins for demonstrations: ``username``, ``unit`` (a unit code), ``roles`` (one or more of
     ``clerk``, ``clearing_officer``, ``approver``, ``checkpoint_officer``, ``analyst``,
@@ -55,6 +60,7 @@ from django.db import connection, transaction
 
 from tumen.audit.services import audit_record
 from tumen.lib.yamldoc import DocumentError, Problem, parse
+from tumen.policy.services import PolicyError, policy_pack_load
 from tumen.scenario.checks import reference_problems
 from tumen.scenario.errors import ScenarioError
 from tumen.scenario.schema import schema_problems
@@ -78,6 +84,7 @@ class ScenarioReport:
     tallies: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
     demo_usernames: list[str] = field(default_factory=list)
     audit_seq: int | None = None
+    policy_packs: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -121,9 +128,24 @@ def load_scenario(
     try:
         with transaction.atomic():
             _write(document, report, demo_password=demo_password)
+            report.policy_packs = _load_policy_packs(document, path, name)
     except ConflictsWithDatabase as exc:
         raise ScenarioError(name, exc.problems) from None
     return report
+
+
+def _load_policy_packs(document: Any, path: Path, name: str) -> list[str]:
+    """Load each listed pack; a pack that cannot be loaded undoes the whole scenario load."""
+    loaded = []
+    packs = document.get("policy_packs", [])
+    for index, source in enumerate(packs):
+        candidate = path.parent / source
+        try:
+            stored = policy_pack_load(source=candidate if candidate.is_file() else source)
+        except PolicyError as exc:
+            raise ScenarioError(name, [Problem(packs.line_of(index), str(exc))]) from None
+        loaded.append(str(stored))
+    return loaded
 
 
 def _resolve(source: str | Path) -> tuple[Path, str]:

@@ -127,6 +127,9 @@ SCHEMA = _object(
         "units": _list_of(UNIT),
         "directive": DIRECTIVE,
         "demo_officials": _list_of(DEMO_OFFICIAL, min_items=0),
+        # Policy packs the scenario works under: a shipped pack's code or a path relative to
+        # the scenario file. Loaded after the directive, whose clauses they cite.
+        "policy_packs": {"type": "array", "items": {"type": "string", "minLength": 1}},
     },
     ["format", "jurisdictions", "units"],
 )

@@ -32,5 +32,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Scenario {report.source_name} (sha256 {report.source_sha256[:16]}…):")
         self.stdout.write(report.table())
+        if report.policy_packs:
+            self.stdout.write(f"Policy packs: {', '.join(report.policy_packs)}")
         summary = "Changes recorded in the audit log." if report.changed else "Nothing changed."
         self.stdout.write(self.style.SUCCESS(summary))
