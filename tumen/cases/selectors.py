@@ -1,0 +1,165 @@
+"""Reading cases for the officials' worklists and case page. Every read goes through `scope`.
+
+The proposal a case is decided on (decision_proposal) and what keeps a draft from submission
+(submission_problems) are reads too; they are defined beside the rules they apply and offered here
+so that views import one module.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case as SqlCase
+from django.utils import timezone
+
+from tumen.audit.models import AuditEvent
+from tumen.cases.intake import submission_problems
+from tumen.cases.models import (
+    Case,
+    CaseMember,
+    Clearance,
+    ClearanceStatus,
+    Status,
+    Transition,
+)
+from tumen.cases.proposal import Proposal, decision_proposal
+from tumen.org.access import get_for_user, scope
+from tumen.org.models import Official
+
+__all__ = [
+    "Proposal",
+    "TimelineEntry",
+    "case_detail",
+    "cases_for",
+    "clearances_for_unit",
+    "decision_proposal",
+    "submission_problems",
+    "timeline",
+]
+
+# Statuses in which a deadline runs, so a case in them can be overdue.
+RUNNING = (Status.SUBMITTED, Status.IN_CLEARANCE, Status.AWAITING_DECISION, Status.ON_HOLD)
+
+
+def _overdue(now: datetime.datetime) -> SqlCase:
+    return SqlCase(
+        When(status__in=RUNNING, decision_due__lt=now, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _as_list(value: str | Iterable[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def cases_for(
+    official: Official,
+    *,
+    status: str | Iterable[str] | None = None,
+    case_type: str | None = None,
+    county: str | None = None,
+    overdue: bool | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Case]:
+    """The official's cases, most urgent first: expedited, then overdue, then due soonest.
+
+    Each case carries `is_overdue`. `county` is a jurisdiction code.
+    """
+    cases = scope(Case.objects.all(), official).annotate(is_overdue=_overdue(now or timezone.now()))
+    if status is not None:
+        cases = cases.filter(status__in=_as_list(status))
+    if case_type is not None:
+        cases = cases.filter(case_type=case_type)
+    if county is not None:
+        cases = cases.filter(jurisdiction__code=county)
+    if overdue is not None:
+        cases = cases.filter(is_overdue=overdue)
+    return cases.select_related("jurisdiction", "intake_unit", "policy_pack").order_by(
+        "-priority", "-is_overdue", F("decision_due").asc(nulls_last=True), "pk"
+    )
+
+
+def clearances_for_unit(official: Official) -> QuerySet[Clearance]:
+    """Pending clearances the official's unit must act on, its own and those escalated to it."""
+    mine = Q(unit_id=official.unit_id) | Q(escalated_to_id=official.unit_id)
+    pending = scope(Clearance.objects.all(), official).filter(
+        mine, status=ClearanceStatus.PENDING, case__status=Status.IN_CLEARANCE
+    )
+    return pending.select_related(
+        "case__jurisdiction", "case__policy_pack", "unit", "escalated_to"
+    ).order_by("-case__priority", "due_at", "pk")
+
+
+def case_detail(official: Official, number: str) -> Case:
+    """One case with everything its page shows, in a fixed number of queries; else the 404."""
+    cases = Case.objects.select_related(
+        "jurisdiction", "intake_unit", "policy_pack", "foreign_request", "retyped_from"
+    ).prefetch_related(
+        Prefetch("members", CaseMember.objects.select_related("person__residence")),
+        Prefetch("clearances", Clearance.objects.select_related("unit", "escalated_to", "member")),
+        "decisions",
+        "issues",
+    )
+    return get_for_user(official, cases, number=number)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    # "transition" (a status change) or "event" (an audit event about the case or a clearance).
+    kind: str
+    action: str
+    actor: str
+    unit_id: int | None
+    from_status: str = ""
+    to_status: str = ""
+    reason: str = ""
+    clause_id: str = ""
+    payload: dict = field(default_factory=dict)
+
+
+def _transition_entries(case: Case) -> list[TimelineEntry]:
+    rows = Transition.objects.filter(case=case).select_related("actor")
+    return [
+        TimelineEntry(
+            at=row.at,
+            kind="transition",
+            action=f"{row.from_status or '-'}→{row.to_status}",
+            actor=row.actor.username if row.actor else "",
+            unit_id=row.unit_id,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            reason=row.reason,
+            clause_id=row.clause_id,
+        )
+        for row in rows
+    ]
+
+
+def _event_entries(case: Case) -> list[TimelineEntry]:
+    clearance_ids = [str(pk) for pk in case.clearances.values_list("pk", flat=True)]
+    about_case = Q(object_type="cases.case", object_id=str(case.pk))
+    about_clearances = Q(object_type="cases.clearance", object_id__in=clearance_ids)
+    events = AuditEvent.objects.filter(about_case | about_clearances).order_by("seq")
+    return [
+        TimelineEntry(
+            at=event.occurred_at,
+            kind="event",
+            action=event.action,
+            actor=event.actor_username,
+            unit_id=event.unit_id,
+            payload=event.payload,
+        )
+        for event in events
+    ]
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Status changes and audit events of the case and its clearances, oldest first."""
+    entries = _transition_entries(case) + _event_entries(case)
+    # A transition and the event of the same service share a moment; the status change first.
+    return sorted(entries, key=lambda e: (e.at, e.kind != "transition"))
