@@ -74,10 +74,10 @@ def audit_record(
         return event
 
 
-def audit_access_denied(*, official: Any, model: type[models.Model], object_id: Any) -> None:
+def audit_access_denied(*, official: Any, model: type[models.Model], object_id: Any) -> AuditEvent:
     """An official asked for an object outside their jurisdiction: record it, then carry on."""
     with transaction.atomic():
-        audit_record(
+        return audit_record(
             actor=official if getattr(official, "is_authenticated", False) else None,
             action="access.denied",
             payload={"object_type": model._meta.label_lower, "object_id": str(object_id)},

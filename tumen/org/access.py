@@ -109,14 +109,43 @@ def can_see(official: Official, obj: models.Model) -> bool:
     return scope(model._default_manager.filter(pk=obj.pk), official).exists()
 
 
-def _deny(official: Official, queryset: QuerySet, lookup: dict) -> None:
-    """Raise the 404 every refusal shares, auditing it when the object does exist."""
-    existing = queryset.filter(**lookup).values_list("pk", flat=True).first()
-    if existing is not None:
-        from tumen.audit.services import audit_access_denied
+class NotVisible(Http404):
+    """The 404 every refusal shares.
 
-        audit_access_denied(official=official, model=queryset.model, object_id=existing)
-    raise Http404(_("No such record, or it is not within your jurisdiction."))
+    When the object exists, the refusal is audited at once; but a refusal inside a service's
+    transaction is rolled back with it. The exception therefore carries the event, and the
+    request boundary (tumen.org.middleware) records it again if it did not survive.
+    """
+
+    def __init__(self, denial: dict | None = None):
+        super().__init__(_("No such record, or it is not within your jurisdiction."))
+        self.denial = denial
+
+
+def _deny(official: Official, queryset: QuerySet, lookup: dict) -> None:
+    existing = queryset.filter(**lookup).values_list("pk", flat=True).first()
+    if existing is None:
+        raise NotVisible()
+    from tumen.audit.services import audit_access_denied
+
+    denial = {"official": official, "model": queryset.model, "object_id": existing}
+    event = audit_access_denied(**denial)
+    raise NotVisible({**denial, "row_hash": event.row_hash})
+
+
+def record_lost_denial(error: NotVisible) -> None:
+    """Re-record a refusal whose audit event was rolled back with the caller's transaction."""
+    if not error.denial:
+        return
+    from tumen.audit.models import AuditEvent
+    from tumen.audit.services import audit_access_denied
+
+    if not AuditEvent.objects.filter(row_hash=error.denial["row_hash"]).exists():
+        audit_access_denied(
+            official=error.denial["official"],
+            model=error.denial["model"],
+            object_id=error.denial["object_id"],
+        )
 
 
 def _as_queryset(source: type[M] | QuerySet[M]) -> QuerySet[M]:

@@ -46,3 +46,48 @@ def test_missing_object_gives_the_same_404_and_no_denial_event(liaoning_security
         get_for_user(liaoning_security, Jurisdiction, code="yanji")
     assert str(missing.value) == str(not_yours.value)
     assert AuditEvent.objects.filter(action="access.denied").count() == before + 1
+
+
+def test_a_refused_write_is_audited_even_though_its_transaction_rolls_back(liaoning_security):
+    """A service's refusal happens inside its transaction; the boundary records it afterwards."""
+    from django.db import transaction
+
+    from tumen.org.access import NotVisible, get_for_update, record_lost_denial
+    from tumen.org.models import WorkUnit
+
+    def denied_count() -> int:
+        return AuditEvent.objects.filter(action="access.denied").count()
+
+    before = denied_count()
+    with pytest.raises(NotVisible) as refused, transaction.atomic():
+        get_for_update(
+            liaoning_security, WorkUnit, roles=("clearing_officer",), code="yanji-security"
+        )
+    assert denied_count() == before  # rolled back with the service's transaction
+    record_lost_denial(refused.value)
+    assert denied_count() == before + 1
+    record_lost_denial(refused.value)
+    assert denied_count() == before + 1  # once only
+
+
+def test_the_middleware_records_a_denial_lost_in_a_view(rf, liaoning_security):
+    from django.db import transaction
+
+    from tumen.org.access import get_for_update
+    from tumen.org.middleware import DenialAuditMiddleware
+    from tumen.org.models import WorkUnit
+
+    def view(request):
+        with transaction.atomic():
+            get_for_update(
+                request.user, WorkUnit, roles=("clearing_officer",), code="yanji-security"
+            )
+
+    request = rf.post("/anything/")
+    request.user = liaoning_security
+    before = AuditEvent.objects.filter(action="access.denied").count()
+    middleware = DenialAuditMiddleware(view)
+    with pytest.raises(Http404) as refused:
+        view(request)
+    middleware.process_exception(request, refused.value)
+    assert AuditEvent.objects.filter(action="access.denied").count() == before + 1
