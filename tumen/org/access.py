@@ -141,11 +141,12 @@ def record_lost_denial(error: NotVisible) -> None:
     from tumen.audit.services import audit_access_denied
 
     if not AuditEvent.objects.filter(row_hash=error.denial["row_hash"]).exists():
-        audit_access_denied(
+        event = audit_access_denied(
             official=error.denial["official"],
             model=error.denial["model"],
             object_id=error.denial["object_id"],
         )
+        error.denial["row_hash"] = event.row_hash
 
 
 def _as_queryset(source: type[M] | QuerySet[M]) -> QuerySet[M]:
