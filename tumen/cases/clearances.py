@@ -134,7 +134,7 @@ def listed_ground(case: Case, case_type: CaseType, code: str, *, field: str = "g
                 "type": case_type.code,
                 "pack": case.policy_pack.code,
                 "version": case.policy_pack.version,
-                "clause": case_type.clause,
+                "clause": case_type.restriction_clause or case_type.clause,
                 "allowed": allowed_grounds(case_type),
             },
         )

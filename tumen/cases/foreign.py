@@ -14,18 +14,15 @@ from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.errors import Problems, ensure_version, invalid
-from tumen.cases.intake import MemberSpec, active_pack, open_case, submit_case
+from tumen.cases.intake import MemberSpec, open_case, submit_case
 from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
 from tumen.org.access import can_see, get_for_update, get_for_user, require_role
 from tumen.org.models import Level, Official, Role, UnitKind, WorkUnit
 from tumen.people.models import Person, Relation, RelationKind, Sex
 from tumen.people.services import person_register, relation_add
-from tumen.policy.selectors import case_type_of
+from tumen.policy.selectors import foreign_request_case_type
 
 FOREIGN_ROLES: tuple[str, ...] = (Role.CLEARING_OFFICER, Role.CLERK)
-# The case type a request opens. The 1963 pack's family_travel answers the Korean side's notes
-# (Telegram 182); a pack for another scheme would name its own type here.
-REQUEST_CASE_TYPE = "family_travel"
 # What person_register accepts from a person entry that is not yet registered.
 PERSON_FIELDS = (
     "name_hangul",
@@ -229,6 +226,17 @@ def foreign_request_register(
     return request
 
 
+def _request_case_type():
+    """The pack says which case type a request opens (the 1963 pack: family_travel)."""
+    try:
+        return foreign_request_case_type()
+    except LookupError as exc:
+        raise invalid(
+            "__all__",
+            _("No policy pack opens cases from foreign requests: %(why)s.") % {"why": exc},
+        ) from None
+
+
 def _households(request: ForeignRequest) -> dict[str, list[ForeignRequestPerson]]:
     """Each household's entries, principal first."""
     entries = request.persons.select_related("person__residence").order_by(
@@ -317,8 +325,7 @@ def foreign_request_split(*, official: Official, request_id: int, version: int) 
     ensure_version(request, version, what="foreign_request")
     if request.split_at is not None:
         raise _already_split(request)
-    stored = active_pack(REQUEST_CASE_TYPE)
-    case_type = case_type_of(stored, REQUEST_CASE_TYPE)
+    stored, case_type = _request_case_type()
     households, problems = _households(request), Problems()
     offices = {
         label: _county_office(official, label, entries[0].person, problems)

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tumen.cases.intake import case_type_for
-from tumen.cases.models import Case, CaseMember, Clearance, ClearanceStatus, MemberOutcome
+from tumen.cases.models import (
+    Case,
+    CaseMember,
+    Clearance,
+    ClearanceStatus,
+    MemberOutcome,
+    MemberRole,
+)
 from tumen.lib.policy import CaseType, Eligibility, Ground
 from tumen.people.models import Person
 
@@ -78,24 +85,31 @@ def fails(rule: Eligibility, person: Person) -> bool:
     )
 
 
-def _findings(member: CaseMember, flags: Sequence[Clearance], case_type: CaseType) -> list[Ground]:
+def _findings(
+    member: CaseMember, flags: Sequence[Clearance], case_type: CaseType, principal: Person
+) -> list[Ground]:
     grounds = [
         case_type.grounds[flag.ground]
         for flag in flags
         if flag.member_id in (None, member.pk) and flag.ground in case_type.grounds
     ]
     rule = case_type.eligibility
-    if rule is not None and fails(rule, member.person):
+    if rule is not None and fails(rule, _qualifying_person(rule, member, principal)):
         grounds.append(case_type.grounds[rule.otherwise])
     return grounds
 
 
+def _qualifying_person(rule: Eligibility, member: CaseMember, principal: Person) -> Person:
+    """Whose record decides a member's eligibility: their own, or the household principal's."""
+    return member.person if rule.applies_to == "every_member" else principal
+
+
 def member_proposal(
-    member: CaseMember, flags: Sequence[Clearance], case_type: CaseType
+    member: CaseMember, flags: Sequence[Clearance], case_type: CaseType, principal: Person
 ) -> MemberProposal:
     proposals = [
         MemberProposal(member.pk, member.person_id, EFFECT_OUTCOME[g.effect], g.code, g.clause)
-        for g in _findings(member, flags, case_type)
+        for g in _findings(member, flags, case_type, principal)
     ]
     approve = MemberProposal(
         member.pk, member.person_id, MemberOutcome.APPROVED, None, case_type.approve_clause
@@ -123,7 +137,8 @@ def decision_proposal(case: Case) -> Proposal:
     case_type = case_type_for(case)
     members = list(case.members.select_related("person").prefetch_related("person__relations"))
     flags = list(case.clearances.filter(status=ClearanceStatus.FLAGGED))
-    proposals = tuple(member_proposal(member, flags, case_type) for member in members)
+    principal = next(m.person for m in members if m.role == MemberRole.PRINCIPAL)
+    proposals = tuple(member_proposal(member, flags, case_type, principal) for member in members)
     outcome, clause, ground = combine(proposals, case_type)
     return Proposal(
         outcome=outcome,

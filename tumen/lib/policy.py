@@ -12,8 +12,11 @@ A pack is a YAML file (see tumen/policy/packs/cc1963.yaml for the full, commente
         title: {…}
         clause: cc1963.3         # the rule that admits this kind of case
         priority: normal         # normal | high | expedited
+        restriction_clause: cc1963.4   # optional: the rule that allows no grounds but the listed
+        from_foreign_request: false    # optional: true for the type a foreign request opens
         eligibility: {nationality: [prc], ethnicity: [korean],
                       relation: [social_relation_korea], clause: cc1963.3,
+                      applies_to: principal,       # or every_member (the default)
                       otherwise: not_eligible}   # the ground a mismatch is flagged with
         fields:                  # case details the intake form asks for
           - {name: destination, kind: text, required: true, clause: cc1963.3, label: {…}}
@@ -106,6 +109,8 @@ SCHEMA: dict[str, Any] = {
                     "code": _CODE,
                     "title": _LABEL,
                     "clause": _CLAUSE,
+                    "restriction_clause": _CLAUSE,
+                    "from_foreign_request": {"type": "boolean"},
                     "priority": {"enum": list(PRIORITIES)},
                     "eligibility": {
                         "type": "object",
@@ -115,6 +120,7 @@ SCHEMA: dict[str, Any] = {
                             "nationality": {"type": "array", "items": {"enum": NATIONALITIES}},
                             "ethnicity": {"type": "array", "items": {"enum": ETHNICITIES}},
                             "relation": {"type": "array", "items": {"enum": RELATIONS}},
+                            "applies_to": {"enum": ["principal", "every_member"]},
                             "clause": _CLAUSE,
                             "otherwise": _CODE,
                         },
@@ -218,6 +224,9 @@ class Eligibility:
     nationality: tuple[str, ...] = ()
     ethnicity: tuple[str, ...] = ()
     relation: tuple[str, ...] = ()
+    # "principal": the household qualifies through its principal (dependants travel with them);
+    # "every_member": each member must qualify in their own right.
+    applies_to: str = "every_member"
 
 
 @dataclass(frozen=True)
@@ -234,6 +243,8 @@ class CaseType:
     member_fields: tuple[str, ...] = ()
     eligibility: Eligibility | None = None
     escalate_after_days: int | None = None
+    restriction_clause: str | None = None
+    from_foreign_request: bool = False
 
     @property
     def refusal_grounds(self) -> dict[str, Ground]:
@@ -245,6 +256,8 @@ class CaseType:
         ids |= {ground.clause for ground in self.grounds.values()}
         if self.eligibility:
             ids.add(self.eligibility.clause)
+        if self.restriction_clause:
+            ids.add(self.restriction_clause)
         return ids
 
 
@@ -306,10 +319,13 @@ def _case_type(raw: dict) -> CaseType:
             nationality=tuple(eligibility.get("nationality", [])),
             ethnicity=tuple(eligibility.get("ethnicity", [])),
             relation=tuple(eligibility.get("relation", [])),
+            applies_to=eligibility.get("applies_to", "every_member"),
         )
         if eligibility
         else None,
         escalate_after_days=raw["escalation"]["after_days"] if "escalation" in raw else None,
+        restriction_clause=raw.get("restriction_clause"),
+        from_foreign_request=raw.get("from_foreign_request", False),
     )
 
 
@@ -327,6 +343,14 @@ def _consistency_problems(document: dict) -> list[Problem]:
     problems: list[Problem] = []
     types = document["case_types"]
     type_codes = [t["code"] for t in types]
+    from_requests = [i for i, t in enumerate(types) if t.get("from_foreign_request")]
+    for index in from_requests[1:]:
+        problems.append(
+            Problem(
+                line_at(document, ["case_types", index, "from_foreign_request"]),
+                "only one case type may be opened from foreign requests.",
+            )
+        )
     for index, case_type in enumerate(types):
         path = ["case_types", index]
         if type_codes.count(case_type["code"]) > 1:

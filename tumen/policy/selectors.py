@@ -42,3 +42,14 @@ def pack_for_case_type(code: str) -> PolicyPack:
             f"{', '.join(str(m) for m in matches)}"
         )
     return matches[0]
+
+
+def foreign_request_case_type() -> tuple[PolicyPack, CaseType]:
+    """The one active case type that foreign requests open (`from_foreign_request: true`)."""
+    matches = [(stored, kind) for stored, kind in intake_case_types() if kind.from_foreign_request]
+    if len(matches) != 1:
+        found = ", ".join(f"{kind.code} ({stored})" for stored, kind in matches) or "none"
+        raise LookupError(
+            f"exactly one active case type must be opened from foreign requests; found {found}"
+        )
+    return matches[0]

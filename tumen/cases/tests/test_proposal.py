@@ -17,24 +17,41 @@ def relocation(db):
     return case_type_of(pack_for_case_type("relocation"), "relocation")
 
 
-def test_a_member_outside_the_eligibility_rule_is_proposed_the_otherwise_ground(
+def test_dependants_qualify_through_the_principal_for_relocation(
     yanji_clerk, household, register, relate
 ):
-    han = register(ethnicity="han")
-    relate(han, "social_relation_korea")
-    no_relation = register()
-    case = open_case(yanji_clerk, "relocation", [*household, han, no_relation], RELOCATION_DETAILS)
+    """Relocation's eligibility applies to the principal: a Han spouse travels with them."""
+    han_spouse = register(ethnicity="han")
+    case = open_case(yanji_clerk, "relocation", [*household, han_spouse], RELOCATION_DETAILS)
     proposal = decision_proposal(case)
-    outcomes = [(m.outcome, m.ground, m.clause) for m in proposal.members]
-    assert outcomes == [
-        ("approved", None, "cc1963.3"),
-        ("approved", None, "cc1963.3"),
-        ("approved", None, "cc1963.3"),
-        ("refused", "outside_scope", "cc1963.3"),
-        ("refused", "outside_scope", "cc1963.3"),
-    ]
-    assert (proposal.outcome, proposal.clause) == ("partly_approved", "cc1963.3")
+    assert {m.outcome for m in proposal.members} == {"approved"}
+    assert (proposal.outcome, proposal.clause) == ("approved", "cc1963.3")
     assert (proposal.pack, proposal.pack_version) == ("cc1963", 1)
+
+
+def test_an_ineligible_principal_takes_the_household_with_them(yanji_clerk, register, relate):
+    principal = register()  # an ethnic Korean without social relations in Korea
+    dependant = register()
+    relate(dependant, "social_relation_korea")
+    case = open_case(yanji_clerk, "relocation", [principal, dependant], RELOCATION_DETAILS)
+    proposal = decision_proposal(case)
+    assert [(m.outcome, m.ground) for m in proposal.members] == [
+        ("refused", "outside_scope"),
+        ("refused", "outside_scope"),
+    ]
+    assert (proposal.outcome, proposal.clause) == ("refused", "cc1963.3")
+
+
+def test_repatriation_checks_every_member_in_their_own_right(yanji_clerk, register):
+    korean = register(nationality="dprk", residence_permit_number="RP-1")
+    chinese = register(nationality="prc")
+    case = open_case(yanji_clerk, "repatriation", [korean, chinese], {"destination": "Pyongyang"})
+    proposal = decision_proposal(case)
+    assert [(m.outcome, m.ground) for m in proposal.members] == [
+        ("approved", None),
+        ("retype", "not_korean_national"),
+    ]
+    assert proposal.outcome == "retype"
 
 
 def test_a_flag_on_the_whole_case_applies_to_every_member(officer, submitted_relocation):
@@ -65,9 +82,9 @@ def test_waiting_comes_before_refusing_and_leaving_before_waiting(
         Clearance(ground="identity_unverified", member=None),
         Clearance(ground="documents_incomplete", member=member),
     ]
-    assert member_proposal(member, flags, relocation).outcome == "on_hold"
+    assert member_proposal(member, flags, relocation, member.person).outcome == "on_hold"
     flags.append(Clearance(ground="applicant_withdrew", member=None))
-    assert member_proposal(member, flags, relocation).outcome == "withdraw"
+    assert member_proposal(member, flags, relocation, member.person).outcome == "withdraw"
 
 
 @pytest.mark.parametrize(

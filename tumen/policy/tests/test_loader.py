@@ -90,3 +90,20 @@ def test_the_command_loads_a_pack_and_reports_problems(db, tmp_path):
     assert out.getvalue().strip() == "Policy pack cc1963 v1 is loaded (3 case types)."
     with pytest.raises(CommandError, match="cannot read the policy pack"):
         call_command("policy", "load", str(tmp_path / "missing.yaml"))
+
+
+def test_only_one_case_type_may_open_from_foreign_requests(db, tmp_path):
+    from tumen.policy.services import PACKS_DIR, PolicyError, policy_pack_load
+
+    text = (PACKS_DIR / "cc1963.yaml").read_text(encoding="utf-8")
+    text = text.replace("version: 1", "version: 9").replace(
+        "    restriction_clause: cc1963.5\n",
+        "    restriction_clause: cc1963.5\n    from_foreign_request: true\n",
+    )
+    path = tmp_path / "two-openers.yaml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    # The second type that claims requests is the one named (family_travel, after repatriation).
+    line = len(lines) - lines[::-1].index("    from_foreign_request: true")
+    with pytest.raises(PolicyError, match=f"line {line}: only one case type may be opened"):
+        policy_pack_load(source=path)
