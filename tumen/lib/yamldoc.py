@@ -59,7 +59,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if key in key_lines:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice (first on line {key_lines[key]})",
+                None,
+                None,
+                f"the key {key!r} appears twice (first on line {key_lines[key]})",
                 key_node.start_mark,
             )
         key_lines[key] = key_node.start_mark.line + 1
@@ -114,6 +116,7 @@ def schema_problems(document: Any, schema: dict) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(document):
         where = "/".join(str(step) for step in error.absolute_path) or "the document"
-        problems.append(Problem(line_at(document, error.absolute_path),
-                                f"{where}: {error.message}"))
+        problems.append(
+            Problem(line_at(document, error.absolute_path), f"{where}: {error.message}")
+        )
     return problems
