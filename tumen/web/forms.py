@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +30,41 @@ class LoginForm(AuthenticationForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False, max_length=2000)
+
+
+# A service message starts with the name of what it is about ("note: say what was found …",
+# "details.destination：…"); beside the field itself that name is noise.
+_SUBJECT = re.compile(r"^\s*[\w.\[\]]+\s*[:：]\s*")
+
+
+def without_subject(message: str) -> str:
+    return _SUBJECT.sub("", str(message), count=1)
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, field_for: Callable[[str], str | None] = str
+) -> None:
+    """Put each message of a service's ValidationError beside the field it is about.
+
+    Services key their problems by their own argument names (`note`, `details.destination`,
+    `member_outcomes[12]`); `field_for` maps such a key to a field of `form`. A key with no field
+    becomes an error about the whole form, shown in the error summary. `form` must be bound.
+    """
+    problems = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    for key, messages in problems.items():
+        field = None if key == NON_FIELD_ERRORS else field_for(key)
+        if field is not None and field not in form.fields:
+            field = None
+        for message in messages:
+            form.add_error(field, without_subject(message) if field else str(message))
+
+
+def problems_form(error: ValidationError | None = None) -> forms.Form:
+    """A bound, field-less form that carries messages for the error summary partial."""
+    form = forms.Form(data={})
+    form.is_valid()
+    if error is not None:
+        add_service_errors(form, error, lambda key: None)
+    return form

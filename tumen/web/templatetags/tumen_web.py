@@ -1,15 +1,24 @@
-"""Small template helpers for the web pages."""
+"""Small template helpers for the web pages: form controls after the GOV.UK patterns, the error
+summary, and waiting times."""
 
 from __future__ import annotations
 
 import math
 from datetime import timedelta
 
-from django import template
+from django import forms, template
 
 from tumen.org.admin import is_administrator
 
 register = template.Library()
+
+# The class each kind of widget gets (BoundField.widget_type names the widget).
+CONTROL_CLASSES = {
+    "textarea": "textarea",
+    "select": "select",
+    "checkbox": "checkbox__input",
+    "date": "input input--date",
+}
 
 
 @register.filter
@@ -23,3 +32,57 @@ def whole_minutes(value: timedelta | None) -> int:
 @register.filter
 def may_administer(user) -> bool:
     return is_administrator(user)
+
+
+@register.filter
+def anchor(field: forms.BoundField) -> str:
+    """The id an error links to: the field's control, or the first option of a group."""
+    if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"
+    return field.id_for_label
+
+
+@register.filter
+def describedby(field: forms.BoundField) -> str:
+    """The ids of the field's hint and error message, for aria-describedby."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def control(field: forms.BoundField):
+    """The field's widget with the class of its kind, marked when in error, tied to its hint."""
+    css = CONTROL_CLASSES.get(field.widget_type, "input")
+    if field.errors and field.widget_type != "checkbox":
+        css += f" {css.split()[0]}--error"
+    attrs = {"class": css}
+    if describedby(field):
+        attrs["aria-describedby"] = describedby(field)
+    return field.as_widget(attrs=attrs)
+
+
+def _first_anchor(form: forms.Form) -> str:
+    visible = form.visible_fields()
+    return anchor(visible[0]) if visible else ""
+
+
+@register.inclusion_tag("web/_error_summary.html")
+def error_summary(*forms_shown, first_field_id: str = "", problems=()):
+    """Every error of the bound forms once, each linking to its field; then any `problems`
+    ((message, href or "") pairs). Errors about a form as a whole link to its first field."""
+    items = []
+    for form in forms_shown:
+        if not getattr(form, "is_bound", False):
+            continue
+        first = f"#{first_field_id or _first_anchor(form)}"
+        items += [(error, first) for error in form.non_field_errors()]
+        for field in form.hidden_fields():
+            items += [(error, first) for error in field.errors]
+        for field in form.visible_fields():
+            items += [(error, f"#{anchor(field)}") for error in field.errors]
+    items += list(problems)
+    return {"items": items}
