@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tumen.org.models import Jurisdiction
+from django.db.models import QuerySet
+
+from tumen.org.access import scope
+from tumen.org.models import Jurisdiction, Level, Official
 
 
 def jurisdiction_chain(jurisdiction: Jurisdiction) -> list[Jurisdiction]:
@@ -12,3 +15,8 @@ def jurisdiction_chain(jurisdiction: Jurisdiction) -> list[Jurisdiction]:
     their instructions come from), so this is not an access question and uses no scope.
     """
     return list(Jurisdiction.objects.filter(path__in=jurisdiction.ancestor_paths).order_by("path"))
+
+
+def visible_counties(official: Official) -> QuerySet[Jurisdiction]:
+    """Counties the official may see: where their cases are filed and where persons may live."""
+    return scope(Jurisdiction.objects.filter(level=Level.COUNTY), official).order_by("path")

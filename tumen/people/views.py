@@ -1,0 +1,209 @@
+"""Finding a person before registering one, as a step that pages embed.
+
+Intake (the principal, then each household member) and foreign requests (each person named in
+the note) all need the same thing: search the registry first, choose the person found or, only
+after seeing who might already be registered, register a new one. `PersonFinder` runs those three
+stages on the host page's own URL, by POST, so a name never appears in a URL; the host view
+renders the stage it is given and acts on the person once one is `Found`.
+
+The host may add an `extra` form (a member's relationship, a person's household in a foreign
+request); its visible fields are asked together with the choice of person and carried, hidden,
+through registration.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from tumen.org.access import get_for_user
+from tumen.people.forms import (
+    NEW,
+    PersonPickForm,
+    PersonRegisterForm,
+    PersonSearchForm,
+    script_field,
+)
+from tumen.people.models import Person
+from tumen.people.selectors import possible_duplicates
+from tumen.people.services import person_register
+from tumen.web.forms import add_service_errors
+from tumen.web.selectors import visible_counties
+
+STEPS = ("search", "pick", "register")
+
+
+@dataclass
+class Found:
+    person: Person
+    # The extra form's cleaned data, and its values as posted (to fill the form in again).
+    extra: dict
+    extra_data: dict
+
+
+@dataclass
+class FinderState:
+    """One stage of the finder, for the host page's template (people/_finder.html)."""
+
+    stage: str
+    form: forms.Form
+    extra_form: forms.Form | None = None
+    matches: list[Person] = field(default_factory=list)
+    duplicates: list[Person] = field(default_factory=list)
+
+
+def _with_residences(persons: list[Person]) -> list[Person]:
+    """The same persons, with their residences, in one query, in the same order."""
+    if not persons:
+        return []
+    loaded = Person.objects.select_related("residence").in_bulk([p.pk for p in persons])
+    return [loaded[p.pk] for p in persons]
+
+
+class PersonFinder:
+    def __init__(self, request: HttpRequest, *, extra_form_class=None, extra_initial=None):
+        self.request = request
+        self.official = request.user
+        self.extra_form_class = extra_form_class
+        self.extra_initial = extra_initial or {}
+
+    def owns(self) -> bool:
+        """Whether this request is one of the finder's steps (the host handles the rest)."""
+        return self.request.method == "POST" and self.request.POST.get("step") in STEPS
+
+    def start(self) -> FinderState:
+        return FinderState("search", PersonSearchForm(), self._extra())
+
+    def handle(self) -> Found | FinderState:
+        step = self.request.POST["step"]
+        return {"search": self._search, "pick": self._pick, "register": self._register}[step]()
+
+    def pick_again(
+        self, person: Person, extra_data: dict, error: ValidationError | None = None
+    ) -> FinderState:
+        """The choice stage again with `person` chosen, e.g. after the host's service refused.
+
+        The service's problems go beside the choice (`person_id`) or the extra field they name.
+        """
+        form = PersonPickForm(
+            data={"person": str(person.pk), "name": person.display_name, "date_of_birth": ""}
+        )
+        form.is_valid()
+        extra = self._extra(data=extra_data)
+        if extra is not None:
+            extra.is_valid()
+        if error is not None:
+            self._spread(error, form, extra)
+        return FinderState("pick", form, extra, matches=_with_residences([person]))
+
+    # The three stages -----------------------------------------------------------------------
+
+    def _search(self) -> FinderState:
+        form = PersonSearchForm(self.request.POST)
+        if not form.is_valid():
+            return FinderState("search", form, self._extra())
+        name, born = form.cleaned_data["name"], form.cleaned_data["date_of_birth"]
+        pick = PersonPickForm(initial={"name": name, "date_of_birth": born})
+        return FinderState("pick", pick, self._extra(), matches=self._matches(name, born))
+
+    def _pick(self) -> Found | FinderState:
+        form = PersonPickForm(self.request.POST)
+        extra = self._extra(data=self.request.POST)
+        valid = form.is_valid() & (extra is None or extra.is_valid())
+        name = form.cleaned_data.get("name") or form.data.get("name", "")
+        born = form.cleaned_data.get("date_of_birth")
+        if not valid:
+            return FinderState("pick", form, extra, matches=self._matches(name, born))
+        choice = form.cleaned_data["person"]
+        if choice == NEW:
+            initial = {script_field(name): name, "date_of_birth": born, **self._home()}
+            register = PersonRegisterForm(initial=initial, counties=self._counties())
+            return FinderState("register", register, extra)
+        person = get_for_user(self.official, Person, pk=choice)
+        return self._found(person, extra)
+
+    def _register(self) -> Found | FinderState:
+        form = PersonRegisterForm(self.request.POST, counties=self._counties())
+        extra = self._extra(data=self.request.POST)
+        if not (form.is_valid() & (extra is None or extra.is_valid())):
+            return FinderState("register", form, extra)
+        data = form.cleaned_data
+        duplicates = self._matches(
+            data["name_hangul"] or data["name_hanzi"] or data["name_latin"],
+            data["date_of_birth"],
+            names=data,
+        )
+        if duplicates and not data["different_person"]:
+            form.add_error(
+                "different_person",
+                _(
+                    "Check the persons listed. If one of them is this person, use their record; "
+                    "if none is, confirm that this is a different person"
+                ),
+            )
+            return FinderState("register", form, extra, duplicates=duplicates)
+        try:
+            person = person_register(official=self.official, **form.service_arguments())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return FinderState("register", form, extra, duplicates=duplicates)
+        return self._found(person, extra)
+
+    # Helpers --------------------------------------------------------------------------------
+
+    def _found(self, person: Person, extra: forms.Form | None) -> Found:
+        if extra is None:
+            return Found(person, {}, {})
+        posted = {name: bound.value() for name, bound in ((f.name, f) for f in extra)}
+        return Found(person, dict(extra.cleaned_data), posted)
+
+    def _extra(self, data=None) -> forms.Form | None:
+        if self.extra_form_class is None:
+            return None
+        if data is None:
+            return self.extra_form_class(initial=self.extra_initial)
+        return self.extra_form_class(data=data)
+
+    def _spread(self, error: ValidationError, form: forms.Form, extra: forms.Form | None) -> None:
+        """Problems about an extra field go beside it; the rest beside the choice of person."""
+        own_fields = set(extra.fields) if extra is not None else set()
+        problems = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {NON_FIELD_ERRORS: error.messages}
+        )
+        own = {key: value for key, value in problems.items() if key in own_fields}
+        rest = {key: value for key, value in problems.items() if key not in own_fields}
+        if own:
+            add_service_errors(extra, ValidationError(own))
+        if rest:
+            add_service_errors(
+                form, ValidationError(rest), lambda key: "person" if key == "person_id" else None
+            )
+
+    def _counties(self):
+        return list(visible_counties(self.official))
+
+    def _home(self) -> dict:
+        """Where a new person most likely lives: the official's own county, if it is one."""
+        home = self.official.unit.jurisdiction
+        return {"residence_code": home.code} if home.level == "county" else {}
+
+    def _matches(
+        self, name: str, born: datetime.date | None, *, names: dict | None = None
+    ) -> list[Person]:
+        # A name typed in one box is compared with the name in every script.
+        names = names or {}
+        found = possible_duplicates(
+            official=self.official,
+            name_hangul=names.get("name_hangul", name) or "",
+            name_hanzi=names.get("name_hanzi", name) or "",
+            name_latin=names.get("name_latin", name) or "",
+            date_of_birth=born,
+        )
+        return _with_residences(found)
