@@ -1,0 +1,296 @@
+"""Intake at a county office, one thing per page.
+
+1. /cases/new/                     the kind of case (kept in the session until the case exists)
+2. /cases/new/principal/           find or register the principal; the draft case is opened
+3. /cases/<number>/members/        find or register each household member; remove one
+4. /cases/<number>/details/        the details the pack asks for
+5. /cases/<number>/review/         check everything, then submit for clearance
+
+From step 2 on, the draft itself holds the work, so a clerk can stop and continue later from the
+case page. Every step posts the draft's version; the services refuse a stale one.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tumen.cases import services
+from tumen.cases.forms import (
+    CaseTypeForm,
+    DetailsForm,
+    MemberExtraForm,
+    RemoveMemberForm,
+    SubmitForm,
+)
+from tumen.cases.intake import case_type_for, submission_problems
+from tumen.cases.models import Case, Status
+from tumen.cases.page_selectors import case_page
+from tumen.cases.pages import stale_context
+from tumen.cases.validation import details_problems, label
+from tumen.cases.views import rebound
+from tumen.org.access import require_role
+from tumen.org.models import Official, Role, UnitKind
+from tumen.people.models import Person
+from tumen.people.views import Found, PersonFinder
+from tumen.policy.selectors import intake_case_types
+from tumen.web.forms import add_service_errors, problems_form, without_subject
+
+INTAKE_KEY = "tumen_intake_case_type"
+
+
+def _require_intake_office(official: Official) -> None:
+    require_role(official, Role.CLERK)
+    if official.unit.kind != UnitKind.COUNTY_OFFICE:
+        raise PermissionDenied(
+            _("Cases are opened by a county or district office; your unit is not one.")
+        )
+
+
+def _offered_types() -> dict:
+    offered = {}
+    for stored, case_type in intake_case_types():
+        offered.setdefault(case_type.code, (stored, case_type))
+    return offered
+
+
+def _member_field_labels(case_type) -> list[str]:
+    fields = {f.name: f for f in Person._meta.get_fields() if hasattr(f, "verbose_name")}
+    return [str(fields[name].verbose_name) for name in case_type.member_fields if name in fields]
+
+
+def _draft_or_redirect(request: HttpRequest, number: str) -> Case | HttpResponse:
+    require_role(request.user, Role.CLERK)
+    case = case_page(request.user, number)
+    if case.status != Status.DRAFT:
+        messages.info(request, _("This case is no longer a draft, so it cannot be edited."))
+        return redirect("case_detail", number=case.number)
+    return case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_start(request: HttpRequest) -> HttpResponse:
+    _require_intake_office(request.user)
+    offered = _offered_types()
+    types = [case_type for _stored, case_type in offered.values()]
+    initial = {"case_type": request.session.get(INTAKE_KEY)}
+    form = CaseTypeForm(request.POST or None, initial=initial, case_types=types)
+    if request.method == "POST" and form.is_valid():
+        request.session[INTAKE_KEY] = form.cleaned_data["case_type"]
+        return redirect("intake_principal")
+    return render(request, "cases/intake_type.html", {"form": form, "offered": offered})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_principal(request: HttpRequest) -> HttpResponse:
+    official = request.user
+    _require_intake_office(official)
+    offered = _offered_types()
+    code = request.session.get(INTAKE_KEY)
+    if code not in offered:
+        return redirect("intake_start")
+    finder = PersonFinder(request)
+    state = finder.handle() if finder.owns() else finder.start()
+    if isinstance(state, Found):
+        try:
+            case = services.case_open(
+                official=official, case_type=code, principal_id=state.person.pk
+            )
+        except ValidationError as exc:
+            state = finder.pick_again(state.person, {}, exc)
+        else:
+            request.session.pop(INTAKE_KEY, None)
+            messages.success(
+                request,
+                _("Draft case %(number)s is opened. Now add the household members who travel.")
+                % {"number": case.number},
+            )
+            return redirect("intake_members", number=case.number)
+    case_type = offered[code][1]
+    context = {
+        "finder": state,
+        "case_type": case_type,
+        "member_fields": _member_field_labels(case_type),
+    }
+    return render(request, "cases/intake_principal.html", context)
+
+
+def _remove_member(request: HttpRequest, case: Case) -> HttpResponse | dict:
+    form = RemoveMemberForm(request.POST)
+    if not form.is_valid():
+        return {"problems_form": form}
+    try:
+        services.case_remove_member(
+            official=request.user,
+            case_id=case.pk,
+            version=form.cleaned_data["version"],
+            person_id=form.cleaned_data["person_id"],
+        )
+    except services.StaleVersion:
+        fresh = case_page(request.user, case.number)
+        return {"case": fresh, **stale_context(fresh, form.cleaned_data["version"])}
+    except ValidationError as exc:
+        return {"problems_form": problems_form(exc)}
+    messages.success(request, _("The member is taken off the case."))
+    return redirect("intake_members", number=case.number)
+
+
+def _add_member(request: HttpRequest, case: Case, finder: PersonFinder, found: Found):
+    try:
+        services.case_add_member(
+            official=request.user,
+            case_id=case.pk,
+            version=found.extra["version"],
+            person_id=found.person.pk,
+            relationship=found.extra["relationship"],
+        )
+    except services.StaleVersion:
+        fresh = case_page(request.user, case.number)
+        retry = finder.pick_again(found.person, {**found.extra_data, "version": fresh.version})
+        return {"case": fresh, "finder": retry, **stale_context(fresh, found.extra["version"])}
+    except ValidationError as exc:
+        return {"finder": finder.pick_again(found.person, found.extra_data, exc)}
+    messages.success(
+        request,
+        _("%(name)s is added to the household.") % {"name": found.person.display_name},
+    )
+    return redirect("intake_members", number=case.number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_members(request: HttpRequest, number: str) -> HttpResponse:
+    case = _draft_or_redirect(request, number)
+    if isinstance(case, HttpResponse):
+        return case
+    finder = PersonFinder(
+        request, extra_form_class=MemberExtraForm, extra_initial={"version": case.version}
+    )
+    context: dict = {"case": case, "finder": finder.start()}
+    if request.method == "POST" and request.POST.get("step") == "remove":
+        outcome = _remove_member(request, case)
+    elif finder.owns():
+        state = finder.handle()
+        outcome = _add_member(request, case, finder, state) if isinstance(state, Found) else {}
+        context["finder"] = state
+    else:
+        outcome = {}
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    context.update(outcome)
+    case_type = case_type_for(context["case"])
+    context.update(case_type=case_type, member_fields=_member_field_labels(case_type))
+    status = 409 if "stale" in context else 200
+    return render(request, "cases/intake_members.html", context, status=status)
+
+
+def _details_key(key: str) -> str:
+    return key.removeprefix("details.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_details(request: HttpRequest, number: str) -> HttpResponse:
+    case = _draft_or_redirect(request, number)
+    if isinstance(case, HttpResponse):
+        return case
+    case_type = case_type_for(case)
+    initial = {"version": case.version, **case.details}
+    form = DetailsForm(request.POST or None, initial=initial, case_type=case_type)
+    status, extra = 200, {}
+    if request.method == "POST" and form.is_valid():
+        details, finishing = form.details(), "save" not in request.POST
+        problems = details_problems(case_type, details) if finishing else None
+        if problems:
+            add_service_errors(form, ValidationError(problems.by_field), _details_key)
+        else:
+            try:
+                services.case_update_details(
+                    official=request.user,
+                    case_id=case.pk,
+                    version=form.cleaned_data["version"],
+                    details=details,
+                )
+            except services.StaleVersion:
+                case = case_page(request.user, number)
+                extra = stale_context(case, form.cleaned_data["version"])
+                values = {"version": case.version}
+                form = rebound(DetailsForm, request, values=values, case_type=case_type)
+                status = 409
+            except ValidationError as exc:
+                add_service_errors(form, exc, _details_key)
+            else:
+                if finishing:
+                    return redirect("intake_review", number=case.number)
+                messages.success(request, _("The draft is saved. You can continue it later."))
+                return redirect("case_detail", number=case.number)
+    context = {"case": case, "case_type": case_type, "form": form, **extra}
+    return render(request, "cases/intake_details.html", context, status=status)
+
+
+def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Submission problems as (message, link to the page that fixes it)."""
+    members = list(case.members.all())
+    items = []
+    for key, texts in problems.items():
+        href, who = "", ""
+        if key.startswith("details."):
+            href = reverse("intake_details", args=[case.number]) + f"#id_{_details_key(key)}"
+        elif key.startswith("members["):
+            href = reverse("intake_members", args=[case.number])
+            index = key.removeprefix("members[").split("]")[0]
+            if index.isdigit() and int(index) < len(members):
+                who = members[int(index)].person.display_name + ": "
+        for text in texts:
+            shown = str(text) if key == NON_FIELD_ERRORS else who + without_subject(text)
+            items.append((shown, href))
+    return items
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_review(request: HttpRequest, number: str) -> HttpResponse:
+    case = _draft_or_redirect(request, number)
+    if isinstance(case, HttpResponse):
+        return case
+    form = SubmitForm(request.POST or None, initial={"version": case.version})
+    status, extra, errors = 200, {}, []
+    if request.method == "POST" and form.is_valid():
+        try:
+            submitted = services.case_submit(
+                official=request.user, case_id=case.pk, version=form.cleaned_data["version"]
+            )
+        except services.StaleVersion:
+            case = case_page(request.user, number)
+            extra = stale_context(case, form.cleaned_data["version"])
+            form = rebound(SubmitForm, request, values={"version": case.version})
+            status = 409
+        except ValidationError as exc:
+            errors = _problem_items(case, exc.message_dict)
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s is submitted. The clearing units have it now.")
+                % {"number": submitted.number},
+            )
+            return redirect("case_detail", number=submitted.number)
+    case_type = case_type_for(case)
+    context = {
+        "case": case,
+        "case_type": case_type,
+        "form": form,
+        "errors": errors,
+        "missing": [] if errors else _problem_items(case, submission_problems(case)),
+        "details": [(rule, case.details.get(rule.name, "")) for rule in case_type.fields],
+        "type_title": label(case_type.title),
+        **extra,
+    }
+    return render(request, "cases/intake_review.html", context, status=status)

@@ -1,0 +1,183 @@
+"""What the case pages show: which actions an official is offered, the timeline in words, and
+what changed when a form turns out to be stale.
+
+Offering an action here never authorises it: the service checks role, jurisdiction and state
+again when the form is posted. These functions only keep officials from being shown buttons that
+would be refused, and they read the same tables the services do (tumen.cases.workflow).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from tumen.cases.intake import case_type_for
+from tumen.cases.models import Case, Clearance, Decision, Status
+from tumen.cases.page_selectors import changes_since, clauses, unit_names
+from tumen.cases.selectors import TimelineEntry, timeline
+from tumen.cases.validation import label
+from tumen.cases.workflow import CLEARANCE_MOVES, EDITABLE, TRANSITIONS
+from tumen.lib.policy import CaseType
+from tumen.org.models import Official, Role, UnitKind
+
+# The clearance pages' actions, by the name in their URL, and the move each makes.
+CLEARANCE_ACTIONS = {"clear": "grant", "flag": "flag", "resolve": "resolve"}
+
+# What each audit event of a case or clearance means, in words.
+EVENT_LABELS = {
+    "case.opened": _("Case opened"),
+    "case.details_updated": _("Case details changed"),
+    "case.member_added": _("Household member added"),
+    "case.member_removed": _("Household member removed"),
+    "case.submitted": _("Submitted; clearances requested"),
+    "clearance.granted": _("Clearance granted"),
+    "clearance.flagged": _("Clearance flagged"),
+    "clearance.resolved": _("Flag resolved; clearance granted"),
+    "clearance.escalated": _("Overdue clearance escalated"),
+    "case.decided": _("Decided"),
+    "case.withdrawn": _("Case withdrawn"),
+    "case.retyped": _("Case re-typed"),
+}
+
+
+def refusal_of_clearance(official: Official, clearance: Clearance, action: str) -> str | None:
+    """Why the official may not take `action` on the clearance now: "role", "state" or None."""
+    if not official.has_role(Role.CLEARING_OFFICER) or official.unit_id not in (
+        clearance.unit_id,
+        clearance.escalated_to_id,
+    ):
+        return "role"
+    move = CLEARANCE_MOVES[CLEARANCE_ACTIONS[action]]
+    if clearance.case.status not in move.case_statuses or clearance.status not in move.sources:
+        return "state"
+    return None
+
+
+def may_move(official: Official, case: Case, action: str, *roles: str) -> bool:
+    return official.has_role(*roles) and case.status in TRANSITIONS[action].sources
+
+
+@dataclass
+class CaseActions:
+    edit: bool = False
+    withdraw: bool = False
+    decide: bool = False
+    # clearance pk -> the actions its page offers this official ("clear", "flag", "resolve")
+    clearances: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        return self.edit or self.withdraw or self.decide
+
+
+def case_actions(official: Official, case: Case) -> CaseActions:
+    clearances = {}
+    for clearance in case.clearances.all():
+        clearance.case = case
+        clearances[clearance.pk] = [
+            action
+            for action in CLEARANCE_ACTIONS
+            if refusal_of_clearance(official, clearance, action) is None
+        ]
+    return CaseActions(
+        edit=official.has_role(Role.CLERK) and case.status in EDITABLE,
+        withdraw=may_move(official, case, "withdraw", Role.CLERK, Role.APPROVER),
+        decide=may_move(official, case, "approve", Role.APPROVER),
+        clearances=clearances,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: datetime.datetime
+    what: str
+    detail: str
+    actor: str
+    unit: str
+    clause_id: str
+    is_status: bool
+
+
+def _event_detail(entry: TimelineEntry, case_type: CaseType) -> str:
+    payload = entry.payload
+    parts = []
+    if payload.get("kind") in UnitKind.values:
+        parts.append(str(UnitKind(payload["kind"]).label))
+    ground = case_type.grounds.get(payload.get("ground") or "")
+    if ground is not None:
+        parts.append(label(ground.label))
+    if payload.get("outcome"):
+        parts.append(str(_outcome_label(payload["outcome"])))
+    if payload.get("new_number"):
+        parts.append(str(_("new case %(number)s") % {"number": payload["new_number"]}))
+    return "; ".join(parts)
+
+
+def _outcome_label(outcome: str) -> str:
+    return Decision.Outcome(outcome).label if outcome in Decision.Outcome.values else outcome
+
+
+def _row(entry: TimelineEntry, case_type: CaseType, units: dict[int, str]) -> TimelineRow:
+    if entry.kind == "transition":
+        what = _("Status: %(from)s → %(to)s") % {
+            "from": Status(entry.from_status).label if entry.from_status else "–",
+            "to": Status(entry.to_status).label,
+        }
+        detail = entry.reason
+        clause = entry.clause_id
+    else:
+        what = EVENT_LABELS.get(entry.action, entry.action)
+        detail = _event_detail(entry, case_type)
+        clause = entry.payload.get("clause", "") or ""
+    return TimelineRow(
+        at=entry.at,
+        what=str(what),
+        detail=detail,
+        actor=entry.actor,
+        unit=units.get(entry.unit_id, ""),
+        clause_id=clause,
+        is_status=entry.kind == "transition",
+    )
+
+
+def timeline_rows(entries: list[TimelineEntry], case_type: CaseType) -> list[TimelineRow]:
+    units = unit_names(entry.unit_id for entry in entries)
+    return [_row(entry, case_type, units) for entry in entries]
+
+
+def cited_clause_ids(case: Case, case_type: CaseType) -> set[str]:
+    ids = {case_type.clause}
+    ids |= {member.clause_id for member in case.members.all()}
+    ids |= {clearance.clause_id for clearance in case.clearances.all()}
+    ids |= {decision.clause_id for decision in case.decisions.all()}
+    return ids
+
+
+def case_context(official: Official, case: Case) -> dict:
+    """Everything the case page shows, in a fixed number of queries."""
+    case_type = case_type_for(case)
+    decisions = list(case.decisions.all())
+    return {
+        "case": case,
+        "case_type": case_type,
+        "members": list(case.members.all()),
+        "clearances": list(case.clearances.all()),
+        "decision": decisions[-1] if decisions else None,
+        "clauses": clauses(cited_clause_ids(case, case_type)),
+        "timeline": timeline_rows(timeline(case), case_type),
+        "actions": case_actions(official, case),
+    }
+
+
+def stale_context(case: Case, seen_version: int | None) -> dict:
+    """The message a stale form is shown again with: what changed since the official looked."""
+    case_type = case_type_for(case)
+    changes = changes_since(case, seen_version or 0)
+    return {
+        "stale": {
+            "status": case.get_status_display(),
+            "changes": timeline_rows(changes, case_type),
+        }
+    }

@@ -1,0 +1,54 @@
+"""Case and foreign-request pages. Addresses carry case numbers and request ids, never names:
+a name search is a POST (see views.case_list)."""
+
+from django.urls import path
+
+from tumen.cases import foreign_views, intake_views, views
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", intake_views.intake_start, name="intake_start"),
+    path("cases/new/principal/", intake_views.intake_principal, name="intake_principal"),
+    path("cases/<str:number>/", views.case_detail, name="case_detail"),
+    path("cases/<str:number>/members/", intake_views.intake_members, name="intake_members"),
+    path("cases/<str:number>/details/", intake_views.intake_details, name="intake_details"),
+    path("cases/<str:number>/review/", intake_views.intake_review, name="intake_review"),
+    path(
+        "cases/<str:number>/clearances/<slug:kind>/clear/",
+        views.clearance_action,
+        {"action": "clear"},
+        name="clearance_clear",
+    ),
+    path(
+        "cases/<str:number>/clearances/<slug:kind>/flag/",
+        views.clearance_action,
+        {"action": "flag"},
+        name="clearance_flag",
+    ),
+    path(
+        "cases/<str:number>/clearances/<slug:kind>/resolve/",
+        views.clearance_action,
+        {"action": "resolve"},
+        name="clearance_resolve",
+    ),
+    path("cases/<str:number>/decide/", views.case_decide, name="case_decide"),
+    path("cases/<str:number>/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("cases/<str:number>/retype/", views.case_retype, name="case_retype"),
+    path("foreign-requests/", foreign_views.foreign_request_list, name="foreign_request_list"),
+    path("foreign-requests/new/", foreign_views.foreign_request_new, name="foreign_request_new"),
+    path(
+        "foreign-requests/new/person/",
+        foreign_views.foreign_request_person,
+        name="foreign_request_person",
+    ),
+    path(
+        "foreign-requests/<int:request_id>/",
+        foreign_views.foreign_request_detail,
+        name="foreign_request_detail",
+    ),
+    path(
+        "foreign-requests/<int:request_id>/split/",
+        foreign_views.foreign_request_split,
+        name="foreign_request_split",
+    ),
+]

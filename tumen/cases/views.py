@@ -1,0 +1,361 @@
+"""The officials' case pages: worklist, case page, clearance forms, decision, withdrawal,
+re-typing. (Intake is in tumen.cases.intake_views, foreign requests in foreign_views.)
+
+Each view parses the request with a form, calls the service (which authorises through
+tumen.org.access and refuses a stale version), and redirects after a successful POST. A service's
+ValidationError is put beside the fields it names; StaleVersion shows the page again with what
+changed and the form ready to post with the new version (status 409).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tumen.cases import services
+from tumen.cases.forms import (
+    ClearForm,
+    DecisionForm,
+    FlagForm,
+    NameSearchForm,
+    ResolveForm,
+    RetypeForm,
+    WithdrawForm,
+    WorklistForm,
+)
+from tumen.cases.intake import case_type_for
+from tumen.cases.models import Case, Status
+from tumen.cases.page_selectors import (
+    Filters,
+    case_page,
+    clauses,
+    clearance_of_case,
+    queue_cases,
+    queue_clearances,
+    queue_named,
+)
+from tumen.cases.pages import case_context, may_move, refusal_of_clearance, stale_context
+from tumen.cases.proposal import RETYPE, WITHDRAW, decision_proposal
+from tumen.org.models import Role
+from tumen.policy.selectors import intake_case_types
+from tumen.web.forms import add_service_errors
+from tumen.web.selectors import visible_counties
+
+PAGE_SIZE = 25
+# The name searched for lives in the session, never in the URL (see case_list).
+NAME_SEARCH_KEY = "tumen_case_name_search"
+
+
+def rebound(form_class, request: HttpRequest, **kwargs):
+    """The posted form again, with new values (a new version) put in, ready to post again."""
+    data = request.POST.copy()
+    for name, value in kwargs.pop("values", {}).items():
+        data[name] = str(value)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
+
+
+# Worklist -----------------------------------------------------------------------------------
+
+
+def _case_types():
+    seen = {}
+    for _stored, case_type in intake_case_types():
+        seen.setdefault(case_type.code, case_type)
+    return list(seen.values())
+
+
+def _worklist(request: HttpRequest, name_form: NameSearchForm | None = None) -> HttpResponse:
+    official = request.user
+    queue = queue_named(official, request.GET.get("queue") or request.POST.get("queue"))
+    if queue is None:
+        return render(request, "web/home_no_unit.html")
+    filter_form = WorklistForm(
+        request.GET,
+        case_types=_case_types(),
+        statuses=queue.statuses or Status.values,
+        counties=visible_counties(official),
+    )
+    chosen = filter_form.chosen()
+    name = request.session.get(NAME_SEARCH_KEY, "") if request.GET.get("named") else ""
+    filters = Filters(
+        case_type=chosen.get("case_type"),
+        status=chosen.get("status"),
+        county=chosen.get("county"),
+        overdue=bool(chosen.get("overdue")),
+        number=chosen.get("number", ""),
+        name=name,
+    )
+    rows = (
+        queue_clearances(official, filters)
+        if queue.rows == "clearances"
+        else queue_cases(official, queue, filters)
+    )
+    context = {
+        "queue": queue,
+        "filter_form": filter_form,
+        "name_form": name_form or NameSearchForm(),
+        "searched_name": name,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return render(request, "cases/worklist.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    """What awaits the official. A name search comes by POST and is kept in the session, so the
+    name never appears in an address, a log or the browser's history; the results are then
+    shown by GET with `named=1`."""
+    if request.method == "GET":
+        return _worklist(request)
+    queue = request.POST.get("queue", "")
+    target = reverse("case_list") + (f"?queue={queue}" if queue.isidentifier() else "")
+    if "clear" in request.POST:
+        request.session.pop(NAME_SEARCH_KEY, None)
+        return redirect(target)
+    form = NameSearchForm(request.POST)
+    if not form.is_valid():
+        return _worklist(request, name_form=form)
+    request.session[NAME_SEARCH_KEY] = form.cleaned_data["name"].strip()
+    return redirect(target + ("&" if "?" in target else "?") + "named=1")
+
+
+# The case page ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_page(request.user, number)
+    return render(request, "cases/case_detail.html", case_context(request.user, case))
+
+
+def _to_case(case: Case) -> HttpResponse:
+    return redirect("case_detail", number=case.number)
+
+
+# Clearances ---------------------------------------------------------------------------------
+
+
+def _clearance_form(action: str, clearance, data=None, request=None):
+    case = clearance.case
+    initial = {"version": clearance.version, "case_version": case.version}
+    kwargs = {}
+    form_class = {"clear": ClearForm, "flag": FlagForm, "resolve": ResolveForm}[action]
+    if action == "flag":
+        kwargs = {
+            "case_type": case_type_for(case),
+            "members": case.members.select_related("person"),
+        }
+    if request is not None:
+        values = {"version": clearance.version, "case_version": case.version}
+        return rebound(form_class, request, values=values, **kwargs)
+    return form_class(data, initial=initial, **kwargs)
+
+
+def _act_on_clearance(official, action: str, clearance, form) -> None:
+    data, common = form.cleaned_data, {"official": official, "clearance_id": clearance.pk}
+    common["version"] = data["version"]
+    if action == "clear":
+        services.clearance_grant(**common, note=data["note"])
+    elif action == "flag":
+        services.clearance_flag(
+            **common, ground=data["ground"], note=data["note"], member_id=form.member_id()
+        )
+    else:
+        services.clearance_resolve(**common, note=data["note"])
+
+
+CLEARANCE_DONE = {
+    "clear": gettext_lazy("You cleared the case for your unit."),
+    "flag": gettext_lazy("You flagged the case. The approver will see your ground and note."),
+    "resolve": gettext_lazy("The flag is resolved and the clearance granted."),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clearance_action(request: HttpRequest, number: str, kind: str, action: str) -> HttpResponse:
+    official = request.user
+    clearance = clearance_of_case(official, number, kind)
+    refusal = refusal_of_clearance(official, clearance, action)
+    if refusal == "role":
+        raise PermissionDenied(_("Only officers of the unit the clearance is assigned to may act."))
+    if request.method == "GET" and refusal == "state":
+        messages.info(request, _("That cannot be done to this clearance now. Here is the case."))
+        return _to_case(clearance.case)
+    form, status, extra = _clearance_form(action, clearance, request.POST or None), 200, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            _act_on_clearance(official, action, clearance, form)
+        except services.StaleVersion:
+            clearance = clearance_of_case(official, number, kind)
+            extra = stale_context(clearance.case, form.cleaned_data["case_version"])
+            extra["may_retry"] = refusal_of_clearance(official, clearance, action) is None
+            form, status = _clearance_form(action, clearance, request=request), 409
+        except ValidationError as exc:
+            add_service_errors(form, exc, lambda key: "member" if key == "member_id" else key)
+        else:
+            messages.success(request, str(CLEARANCE_DONE[action]))
+            return _to_case(clearance.case)
+    context = {"clearance": clearance, "case": clearance.case, "form": form, "action": action}
+    context["case_type"] = case_type_for(clearance.case)
+    context["clauses"] = clauses([clearance.clause_id])
+    return render(request, "cases/clearance_form.html", {**context, **extra}, status=status)
+
+
+# Decision -----------------------------------------------------------------------------------
+
+
+def _decision_form(case, proposal, data=None, request=None):
+    kwargs = {
+        "proposal": proposal,
+        "case_type": case_type_for(case),
+        "members": list(case.members.all()),
+    }
+    if request is not None:
+        return rebound(DecisionForm, request, values={"version": case.version}, **kwargs)
+    return DecisionForm(data, initial={"version": case.version}, **kwargs)
+
+
+def _proposal_clauses(case_type, proposal) -> dict:
+    ids = {proposal.clause, *(m.clause for m in proposal.members)}
+    ids |= {g.clause for g in case_type.grounds.values()}
+    return clauses(ids)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_decide(request: HttpRequest, number: str) -> HttpResponse:
+    official = request.user
+    case = case_page(official, number)
+    if not official.has_role(Role.APPROVER):
+        raise PermissionDenied(_("Only an approver decides cases."))
+    if request.method == "GET" and not may_move(official, case, "approve", Role.APPROVER):
+        messages.info(request, _("This case is not awaiting a decision."))
+        return _to_case(case)
+    proposal = decision_proposal(case)
+    form, status, extra = _decision_form(case, proposal, request.POST or None), 200, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_decide(
+                official=official,
+                case_id=case.pk,
+                version=form.cleaned_data["version"],
+                member_outcomes=form.member_outcomes(),
+                note=form.cleaned_data["note"],
+            )
+        except services.StaleVersion:
+            case = case_page(official, number)
+            proposal = decision_proposal(case)
+            extra = stale_context(case, form.cleaned_data["version"])
+            extra["may_retry"] = may_move(official, case, "approve", Role.APPROVER)
+            form, status = _decision_form(case, proposal, request=request), 409
+        except ValidationError as exc:
+            add_service_errors(form, exc, form.field_for)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return _to_case(case)
+    case_type = case_type_for(case)
+    context = {
+        "case": case,
+        "case_type": case_type,
+        "proposal": proposal,
+        "leaves_decision": proposal.outcome in (WITHDRAW, RETYPE),
+        "form": form,
+        "clauses": _proposal_clauses(case_type, proposal),
+    }
+    return render(request, "cases/decide.html", {**context, **extra}, status=status)
+
+
+# Withdrawal and re-typing -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    official = request.user
+    case = case_page(official, number)
+    if not official.has_role(Role.CLERK, Role.APPROVER):
+        raise PermissionDenied(_("Only the county's clerk or an approver withdraws a case."))
+    if request.method == "GET" and not may_move(
+        official, case, "withdraw", Role.CLERK, Role.APPROVER
+    ):
+        messages.info(request, _("This case can no longer be withdrawn."))
+        return _to_case(case)
+    form = WithdrawForm(request.POST or None, initial={"version": case.version})
+    status, extra = 200, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_withdraw(
+                official=official,
+                case_id=case.pk,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.StaleVersion:
+            case = case_page(official, number)
+            extra = stale_context(case, form.cleaned_data["version"])
+            extra["may_retry"] = may_move(official, case, "withdraw", Role.CLERK, Role.APPROVER)
+            form, status = rebound(WithdrawForm, request, values={"version": case.version}), 409
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case is withdrawn."))
+            return _to_case(case)
+    context = {"case": case, "form": form, **extra}
+    return render(request, "cases/withdraw.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_retype(request: HttpRequest, number: str) -> HttpResponse:
+    official = request.user
+    case = case_page(official, number)
+    if not official.has_role(Role.APPROVER):
+        raise PermissionDenied(_("Only an approver re-types a case."))
+    if request.method == "GET" and not may_move(official, case, "retype", Role.APPROVER):
+        messages.info(request, _("This case cannot be re-typed now."))
+        return _to_case(case)
+    case_type = case_type_for(case)
+    proposal = decision_proposal(case)
+    initial = {"version": case.version, "ground": proposal.ground or ""}
+    form = RetypeForm(request.POST or None, initial=initial, case_type=case_type)
+    status, extra = 200, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.case_retype(
+                official=official,
+                case_id=case.pk,
+                version=form.cleaned_data["version"],
+                ground=form.cleaned_data["ground"],
+            )
+        except services.StaleVersion:
+            case = case_page(official, number)
+            extra = stale_context(case, form.cleaned_data["version"])
+            extra["may_retry"] = may_move(official, case, "retype", Role.APPROVER)
+            form = rebound(
+                RetypeForm, request, values={"version": case.version}, case_type=case_type
+            )
+            status = 409
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Case %(old)s is closed as re-typed; its household is now on draft %(new)s.")
+                % {"old": case.number, "new": new.number},
+            )
+            return _to_case(new)
+    context = {"case": case, "case_type": case_type, "proposal": proposal, "form": form, **extra}
+    return render(request, "cases/retype.html", context, status=status)
