@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.TumenLoginView.as_view(), name="login"),
     path("logout/", views.TumenLogoutView.as_view(), name="logout"),
     path("language/", views.language_switch, name="language"),
+    path("directives/", views.directive_list, name="directive_list"),
     path("directives/<slug:code>/", views.directive_detail, name="directive_detail"),
     path(
         "directives/<slug:code>/acknowledge/",

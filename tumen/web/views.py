@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tumen.directives import selectors as directive_selectors
 from tumen.directives import services as directive_services
+from tumen.org.models import Role
 from tumen.org.services import official_set_language
 from tumen.web.forms import LanguageForm, LoginForm
 from tumen.web.middleware import SESSION_LANGUAGE_KEY
@@ -40,10 +41,18 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "unit": official.unit,
         "jurisdiction_chain": jurisdiction_chain(official.unit.jurisdiction),
-        "role_grants": list(official.role_grants.order_by("role")),
+        # The roles the navigation reads too: one query for both.
+        "roles": [Role(role).label for role in sorted(official.role_set)],
         "directives": directive_selectors.directive_list_for_official(official=official),
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+@require_GET
+def directive_list(request: HttpRequest) -> HttpResponse:
+    directives = directive_selectors.directive_list_for_official(official=request.user)
+    return render(request, "web/directive_list.html", {"directives": directives})
 
 
 @login_required

@@ -83,6 +83,17 @@ def test_an_analyst_sees_every_case_and_acts_on_none(client, make_official, case
     assert "/clearances/" not in detail
 
 
+def test_the_navigation_counts_what_awaits_in_each_queue(client, make_official, cases):
+    both = make_official("t.yanji.both", "yanji-office", "clerk", "approver")
+    page = text(Desk(client, both).get("/"))
+
+    assert 'data-testid="nav-intake"' in page
+    assert 'Open cases <span class="count">3</span>' in page
+    assert 'Awaiting decision <span class="count">0</span>' in page
+    assert 'data-testid="nav-new-case"' in page
+    assert 'data-testid="nav-directives"' in page
+
+
 def test_filters_narrow_the_list(client, make_official, yanji_clerk, cases):
     desk = Desk(client, yanji_clerk)
 
