@@ -300,7 +300,7 @@ class ForeignPersonForm(forms.Form):
     """How the note names a person: their household, whether they head it, the officer."""
 
     household = forms.CharField(
-        label=_("Household"),
+        label=_("Household in the note"),
         max_length=40,
         help_text=_("The household as the note groups it, for example A or 1."),
         error_messages={"required": _("Enter the household this person travels with")},

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tumen.org.models import Jurisdiction, WorkUnit
 
@@ -24,7 +25,7 @@ class Nationality(models.TextChoices):
 
 
 class Ethnicity(models.TextChoices):
-    KOREAN = "korean", _("Korean")
+    KOREAN = "korean", pgettext_lazy("ethnicity", "Korean")
     HAN = "han", _("Han")
     OTHER = "other", _("Other")
 

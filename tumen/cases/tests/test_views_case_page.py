@@ -95,6 +95,24 @@ def test_no_address_on_the_case_page_carries_a_name(client, yanji_clerk, submitt
             assert name not in address
 
 
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("zh-hans", ["会签审核", "办理经过"]),
+        ("ko", ["심사", "처리 경과"]),
+        ("en", ["Clearances", "Timeline"]),
+    ],
+)
+def test_the_case_page_renders_in_each_working_language(
+    client, yanji_clerk, submitted_relocation, language, headings
+):
+    page = text(Desk(client, yanji_clerk, language).get(f"/cases/{submitted_relocation.number}/"))
+
+    assert f'<html lang="{language}">' in page
+    for heading in headings:
+        assert f">{heading}</h2>" in page
+
+
 def test_the_case_page_takes_a_bounded_number_of_queries(
     client, yanji_clerk, yanji_approver, officer, household, django_assert_max_num_queries
 ):
