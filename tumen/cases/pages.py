@@ -119,13 +119,24 @@ def _outcome_label(outcome: str) -> str:
     return Decision.Outcome(outcome).label if outcome in Decision.Outcome.values else outcome
 
 
+def _reason(reason: str, case_type: CaseType) -> str:
+    """A status change's reason: an outcome or a ground is put in words, free text stays."""
+    if reason in Decision.Outcome.values:
+        return str(Decision.Outcome(reason).label)
+    ground = case_type.grounds.get(reason)
+    return label(ground.label) if ground is not None else reason
+
+
+def _status_change(entry: TimelineEntry) -> str:
+    to = Status(entry.to_status).label
+    if not entry.from_status:
+        return _("Status: %(to)s") % {"to": to}
+    return _("Status: %(from)s → %(to)s") % {"from": Status(entry.from_status).label, "to": to}
+
+
 def _row(entry: TimelineEntry, case_type: CaseType, units: dict[int, str]) -> TimelineRow:
     if entry.kind == "transition":
-        what = _("Status: %(from)s → %(to)s") % {
-            "from": Status(entry.from_status).label if entry.from_status else "–",
-            "to": Status(entry.to_status).label,
-        }
-        detail = entry.reason
+        what, detail = _status_change(entry), _reason(entry.reason, case_type)
         clause = entry.clause_id
     else:
         what = EVENT_LABELS.get(entry.action, entry.action)
@@ -159,11 +170,14 @@ def case_context(official: Official, case: Case) -> dict:
     """Everything the case page shows, in a fixed number of queries."""
     case_type = case_type_for(case)
     decisions = list(case.decisions.all())
+    # The board lists the checks in the order the pack names them.
+    order = {rule.unit_kind: index for index, rule in enumerate(case_type.clearances)}
+    clearances = sorted(case.clearances.all(), key=lambda c: order.get(c.unit_kind, len(order)))
     return {
         "case": case,
         "case_type": case_type,
         "members": list(case.members.all()),
-        "clearances": list(case.clearances.all()),
+        "clearances": clearances,
         "decision": decisions[-1] if decisions else None,
         "clauses": clauses(cited_clause_ids(case, case_type)),
         "timeline": timeline_rows(timeline(case), case_type),
