@@ -1,0 +1,139 @@
+"""The whole relocation story, as real officials at their browsers, in Chinese and in Korean."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from tumen.cases.models import ClearanceStatus, Decision, Status
+from tumen.e2e import steps
+from tumen.e2e.steps import NewPerson, tagged, translated
+from tumen.people.services import person_register, relation_add
+
+pytestmark = pytest.mark.e2e
+
+SPOUSE = NewPerson("金哲洙", "김철수", "Kim Chol Su", "male", "1931-06-02", "HH-YANJI-63-0102")
+CHILD = NewPerson("金英玉", "김영옥", "Kim Yong Ok", "female", "1956-11-20", "HH-YANJI-63-0103")
+
+
+@pytest.fixture
+def principal(yanji_clerk):
+    """An applicant already in the register, with the social relation in Korea (cc1963.3) that
+    relocation's eligibility asks of the household's principal."""
+    person = person_register(
+        official=yanji_clerk,
+        name_hanzi="朴明淑",
+        name_hangul="박명숙",
+        name_latin="Pak Myong Suk",
+        sex="female",
+        date_of_birth=datetime.date(1933, 3, 14),
+        nationality="prc",
+        ethnicity="korean",
+        residence_code="yanji",
+        household_number="HH-YANJI-63-0101",
+    )
+    relation_add(
+        official=yanji_clerk,
+        person_id=person.pk,
+        kind="social_relation_korea",
+        relative_name="Pak Song Chol",
+        relative_place="Hamhung",
+    )
+    return person
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ko"])
+def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc1963_3(
+    desks, make_official, yanji_clerk, principal, language
+):
+    """
+    GIVEN the Yanji clerk, the four Yanji clearing units' officers and the Yanji approver, and an
+          applicant already in the register
+    WHEN the clerk registers a relocation for her household through the intake pages (finding
+         her, registering her husband and daughter), each unit clears it (border defence first
+         flags incomplete documents, a listed ground, then resolves the flag), and the approver
+         decides as the policy proposes
+    THEN the case page shows the household approved, citing clause cc1963.3
+    """
+    officers = steps.clearing_officers(make_official)
+    approver = make_official("t.yanji.approver", "yanji-office", "approver")
+
+    # The clerk: the worklist, then the intake pages one by one.
+    clerk = desks(language)
+    clerk.sign_in(yanji_clerk.username)
+    clerk.go("/cases/")
+    clerk.shot("03-worklist-clerk")
+    steps.click_and_wait(clerk, tagged("nav-new-case"))
+    steps.choose_case_type(clerk, "relocation", shot="04-intake-type")
+    steps.search_register(
+        clerk, principal.name_hangul if language == "ko" else principal.name_hanzi
+    )
+    steps.choose_found_person(clerk, principal.pk, shot="05-intake-principal-found")
+    number = clerk.path().split("/")[2]
+    assert clerk.path() == f"/cases/{number}/members/"
+    steps.register_new_person(
+        clerk, SPOUSE, language, relationship="spouse", shot="06-intake-register-member"
+    )
+    steps.register_new_person(clerk, CHILD, language, relationship="child")
+    members = clerk.page.locator(tagged("members")).locator("tbody tr")
+    assert members.count() == 3
+    clerk.shot("07-intake-household")
+    steps.click_and_wait(clerk, tagged("members-done"))
+    steps.fill_details(
+        clerk,
+        {"destination": "Hamhung", "application_date": "1963-09-02"},
+        shot="08-intake-details",
+    )
+    assert clerk.page.locator(tagged("missing")).count() == 0, clerk.main_text()
+    clerk.shot("09-intake-review")
+    steps.click_and_wait(clerk, tagged("submit-case"))
+    assert clerk.path() == f"/cases/{number}/"
+    assert steps.case_status(clerk) == translated(language, Status.IN_CLEARANCE.label)
+    clerk.shot("10-case-in-clearance")
+
+    # The four units, each at its own browser; border defence flags first.
+    border = desks(language)
+    border.sign_in(officers["border_defence"].username)
+    steps.open_case_from_worklist(border, number, queue="clearances")
+    steps.flag(
+        border,
+        "border_defence",
+        "documents_incomplete",
+        "户口簿缺页。",
+        shot="11-clearance-flag-form",
+    )
+    flagged = border.page.locator(tagged("clearance-border_defence"))
+    assert "cc1963.4" in flagged.locator(tagged("flag-ground")).inner_text()
+    border.shot("12-case-flagged")
+    for kind in ("public_security", "foreign_affairs", "customs"):
+        officer = desks(language)
+        officer.sign_in(officers[kind].username)
+        steps.open_case_from_worklist(officer, number, queue="clearances")
+        steps.clear(officer, kind, shot="13-clearance-clear-form" if kind == "customs" else "")
+        cleared = translated(language, ClearanceStatus.CLEARED.label)
+        assert steps.clearance_status(officer, kind) == cleared
+    border.go(f"/cases/{number}/")
+    assert steps.case_status(border) == translated(language, Status.AWAITING_DECISION.label)
+    steps.resolve(border, "border_defence", "缺页已补交。")
+    assert steps.clearance_status(border, "border_defence") == cleared
+
+    # The approver decides as the policy proposes.
+    desk = desks(language)
+    desk.sign_in(approver.username)
+    steps.open_case_from_worklist(desk, number, queue="decisions")
+    proposal = steps.decide_as_proposed(desk, shot="14-decision-form")
+    assert translated(language, Decision.Outcome.APPROVED.label) in proposal
+
+    assert desk.path() == f"/cases/{number}/"
+    assert steps.case_status(desk) == translated(language, Status.APPROVED.label)
+    decision = desk.page.locator(tagged("decision"))
+    assert decision.locator(tagged("decision-outcome")).inner_text().strip() == translated(
+        language, Decision.Outcome.APPROVED.label
+    )
+    assert "cc1963.3" in decision.inner_text()
+    outcomes = desk.page.locator(tagged("members")).locator("tbody tr")
+    assert outcomes.count() == 3
+    for row in outcomes.all():
+        assert "cc1963.3" in row.inner_text()
+    desk.shot("15-case-decided")
