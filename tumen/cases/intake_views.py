@@ -34,13 +34,12 @@ from tumen.cases.models import Case, Status
 from tumen.cases.page_selectors import case_page
 from tumen.cases.pages import stale_context
 from tumen.cases.validation import details_problems, label
-from tumen.cases.views import rebound
 from tumen.org.access import require_role
 from tumen.org.models import Official, Role, UnitKind
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder
 from tumen.policy.selectors import intake_case_types
-from tumen.web.forms import add_service_errors, problems_form, without_subject
+from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
 
 INTAKE_KEY = "tumen_intake_case_type"
 

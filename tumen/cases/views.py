@@ -9,6 +9,9 @@ changed and the form ready to post with the new version (status 409).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,22 +49,12 @@ from tumen.cases.pages import case_context, may_move, refusal_of_clearance, stal
 from tumen.cases.proposal import RETYPE, WITHDRAW, decision_proposal
 from tumen.org.models import Role
 from tumen.policy.selectors import intake_case_types
-from tumen.web.forms import add_service_errors
+from tumen.web.forms import add_service_errors, rebound
 from tumen.web.selectors import visible_counties
 
 PAGE_SIZE = 25
 # The name searched for lives in the session, never in the URL (see case_list).
 NAME_SEARCH_KEY = "tumen_case_name_search"
-
-
-def rebound(form_class, request: HttpRequest, **kwargs):
-    """The posted form again, with new values (a new version) put in, ready to post again."""
-    data = request.POST.copy()
-    for name, value in kwargs.pop("values", {}).items():
-        data[name] = str(value)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form
 
 
 # Worklist -----------------------------------------------------------------------------------
@@ -147,46 +140,72 @@ def _to_case(case: Case) -> HttpResponse:
 # Clearances ---------------------------------------------------------------------------------
 
 
-def _clearance_form(action: str, clearance, data=None, request=None):
+def _grant(official, clearance_id: int, form: ClearForm) -> None:
+    data = form.cleaned_data
+    services.clearance_grant(
+        official=official, clearance_id=clearance_id, version=data["version"], note=data["note"]
+    )
+
+
+def _flag(official, clearance_id: int, form: FlagForm) -> None:
+    data = form.cleaned_data
+    services.clearance_flag(
+        official=official,
+        clearance_id=clearance_id,
+        version=data["version"],
+        ground=data["ground"],
+        note=data["note"],
+        member_id=form.member_id(),
+    )
+
+
+def _resolve(official, clearance_id: int, form: ResolveForm) -> None:
+    data = form.cleaned_data
+    services.clearance_resolve(
+        official=official, clearance_id=clearance_id, version=data["version"], note=data["note"]
+    )
+
+
+@dataclass(frozen=True)
+class ClearancePage:
+    form: type
+    act: Callable
+    done: str
+
+
+# The three clearance pages, by the action in their URL.
+CLEARANCE_PAGES = {
+    "clear": ClearancePage(ClearForm, _grant, gettext_lazy("You cleared the case for your unit.")),
+    "flag": ClearancePage(
+        FlagForm,
+        _flag,
+        gettext_lazy("You flagged the case. The approver will see your ground and note."),
+    ),
+    "resolve": ClearancePage(
+        ResolveForm, _resolve, gettext_lazy("The flag is resolved and the clearance granted.")
+    ),
+}
+
+
+def _clearance_form(page: ClearancePage, clearance, request: HttpRequest, *, retry=False):
+    """The page's form: blank, as posted, or (retry) as posted with the versions now current."""
     case = clearance.case
-    initial = {"version": clearance.version, "case_version": case.version}
     kwargs = {}
-    form_class = {"clear": ClearForm, "flag": FlagForm, "resolve": ResolveForm}[action]
-    if action == "flag":
+    if page.form is FlagForm:
         kwargs = {
             "case_type": case_type_for(case),
             "members": case.members.select_related("person"),
         }
-    if request is not None:
-        values = {"version": clearance.version, "case_version": case.version}
-        return rebound(form_class, request, values=values, **kwargs)
-    return form_class(data, initial=initial, **kwargs)
-
-
-def _act_on_clearance(official, action: str, clearance, form) -> None:
-    data, common = form.cleaned_data, {"official": official, "clearance_id": clearance.pk}
-    common["version"] = data["version"]
-    if action == "clear":
-        services.clearance_grant(**common, note=data["note"])
-    elif action == "flag":
-        services.clearance_flag(
-            **common, ground=data["ground"], note=data["note"], member_id=form.member_id()
-        )
-    else:
-        services.clearance_resolve(**common, note=data["note"])
-
-
-CLEARANCE_DONE = {
-    "clear": gettext_lazy("You cleared the case for your unit."),
-    "flag": gettext_lazy("You flagged the case. The approver will see your ground and note."),
-    "resolve": gettext_lazy("The flag is resolved and the clearance granted."),
-}
+    versions = {"version": clearance.version, "case_version": case.version}
+    if retry:
+        return rebound(page.form, request, values=versions, **kwargs)
+    return page.form(request.POST or None, initial=versions, **kwargs)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def clearance_action(request: HttpRequest, number: str, kind: str, action: str) -> HttpResponse:
-    official = request.user
+    official, page = request.user, CLEARANCE_PAGES[action]
     clearance = clearance_of_case(official, number, kind)
     refusal = refusal_of_clearance(official, clearance, action)
     if refusal == "role":
@@ -194,24 +213,29 @@ def clearance_action(request: HttpRequest, number: str, kind: str, action: str) 
     if request.method == "GET" and refusal == "state":
         messages.info(request, _("That cannot be done to this clearance now. Here is the case."))
         return _to_case(clearance.case)
-    form, status, extra = _clearance_form(action, clearance, request.POST or None), 200, {}
+    form, status, extra = _clearance_form(page, clearance, request), 200, {}
     if request.method == "POST" and form.is_valid():
         try:
-            _act_on_clearance(official, action, clearance, form)
+            page.act(official, clearance.pk, form)
         except services.StaleVersion:
             clearance = clearance_of_case(official, number, kind)
             extra = stale_context(clearance.case, form.cleaned_data["case_version"])
             extra["may_retry"] = refusal_of_clearance(official, clearance, action) is None
-            form, status = _clearance_form(action, clearance, request=request), 409
+            form, status = _clearance_form(page, clearance, request, retry=True), 409
         except ValidationError as exc:
             add_service_errors(form, exc, lambda key: "member" if key == "member_id" else key)
         else:
-            messages.success(request, str(CLEARANCE_DONE[action]))
+            messages.success(request, str(page.done))
             return _to_case(clearance.case)
-    context = {"clearance": clearance, "case": clearance.case, "form": form, "action": action}
-    context["case_type"] = case_type_for(clearance.case)
-    context["clauses"] = clauses([clearance.clause_id])
-    return render(request, "cases/clearance_form.html", {**context, **extra}, status=status)
+    context = {
+        "clearance": clearance,
+        "case": clearance.case,
+        "case_type": case_type_for(clearance.case),
+        "form": form,
+        "action": action,
+        **extra,
+    }
+    return render(request, "cases/clearance_form.html", context, status=status)
 
 
 # Decision -----------------------------------------------------------------------------------

@@ -68,3 +68,13 @@ def problems_form(error: ValidationError | None = None) -> forms.Form:
     if error is not None:
         add_service_errors(form, error, lambda key: None)
     return form
+
+
+def rebound(form_class, request, *, values: dict, **kwargs) -> forms.Form:
+    """The posted form again, with some values replaced (a new version), ready to post again."""
+    data = request.POST.copy()
+    for name, value in values.items():
+        data[name] = str(value)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
