@@ -86,3 +86,23 @@ def error_summary(*forms_shown, first_field_id: str = "", problems=()):
             items += [(error, f"#{anchor(field)}") for error in field.errors]
     items += list(problems)
     return {"items": items}
+
+
+# Navigation sections by the name of the page's URL pattern (the worklist marks its own queue).
+SECTIONS = {
+    "intake_start": "new-case",
+    "intake_principal": "new-case",
+    "foreign_request_list": "requests",
+    "foreign_request_new": "requests",
+    "foreign_request_person": "requests",
+    "foreign_request_detail": "requests",
+    "directive_list": "directives",
+    "directive_detail": "directives",
+}
+
+
+@register.filter
+def section(request) -> str:
+    """Which navigation item the page belongs to, for aria-current."""
+    match = getattr(request, "resolver_match", None)
+    return SECTIONS.get(match.url_name, "") if match else ""

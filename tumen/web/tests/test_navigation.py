@@ -58,3 +58,16 @@ def test_an_official_without_a_unit_gets_no_worklists(client, db):
     assert "nav-intake" not in page
     assert "nav-directives" not in page
     assert "Your account is not attached to a work unit" in page_of(client, loose, "/cases/")
+
+
+def test_the_navigation_marks_the_section_the_page_belongs_to(client, yanji_clerk):
+    assert 'data-testid="nav-new-case" aria-current="page"' in page_of(
+        client, yanji_clerk, "/cases/new/"
+    )
+    assert 'data-testid="nav-directives" aria-current="page"' in page_of(
+        client, yanji_clerk, "/directives/"
+    )
+    assert 'data-testid="nav-intake" aria-current="page"' in page_of(client, yanji_clerk, "/cases/")
+    assert 'aria-current="page"' not in page_of(client, yanji_clerk, "/").split("Main menu")[
+        1
+    ].split("</nav>")[0].replace('href="/" aria-current="page"', "")
