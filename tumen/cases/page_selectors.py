@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from tumen.cases.foreign import FOREIGN_ROLES
 from tumen.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -34,8 +35,8 @@ from tumen.org.models import Official, Role, UnitKind, WorkUnit
 from tumen.people.models import Person
 from tumen.people.selectors import LATIN_KEY, latin_key
 
-# Who may register and split foreign requests: tumen.cases.foreign checks the same.
-FOREIGN_REQUEST_ROLES = (Role.CLEARING_OFFICER, Role.CLERK)
+# Who may register and split foreign requests, as the foreign-request services check it.
+FOREIGN_REQUEST_ROLES = FOREIGN_ROLES
 
 
 @dataclass(frozen=True)

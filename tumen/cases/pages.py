@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from tumen.cases.clearances import CLEARING_ROLES
 from tumen.cases.intake import case_type_for
 from tumen.cases.models import Case, Clearance, Decision, Status
 from tumen.cases.page_selectors import changes_since, clauses, unit_names
@@ -44,7 +45,7 @@ EVENT_LABELS = {
 
 def refusal_of_clearance(official: Official, clearance: Clearance, action: str) -> str | None:
     """Why the official may not take `action` on the clearance now: "role", "state" or None."""
-    if not official.has_role(Role.CLEARING_OFFICER) or official.unit_id not in (
+    if not official.has_role(*CLEARING_ROLES) or official.unit_id not in (
         clearance.unit_id,
         clearance.escalated_to_id,
     ):
