@@ -147,6 +147,13 @@ class Case(models.Model):
             models.Index(fields=["status", "-priority", "decision_due"], name="case_worklist"),
             # Serves subtree filters (jurisdiction path joins) and reports by county.
             models.Index(fields=["jurisdiction", "status"], name="case_by_county_status"),
+            # Serves a worklist's page of case ids (selectors.cases_for: the official's counties,
+            # maybe some statuses, ordered by priority, overdue, due date) from the index alone,
+            # without reading case rows; benchmarks/pages.py and docs/performance.md ("Pages").
+            models.Index(
+                fields=["jurisdiction", "status", "priority", "decision_due"],
+                name="case_worklist_by_county",
+            ),
         ]
 
     def __str__(self) -> str:
