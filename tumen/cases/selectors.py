@@ -1,4 +1,5 @@
-"""Reading cases for the officials' worklists and case page. Every read goes through `scope`.
+"""Reading cases for the officials' worklists and the case timeline. Every read goes through
+`scope`. The case page itself is read by tumen.cases.page_selectors.case_page.
 
 The proposal a case is decided on (decision_proposal) and what keeps a draft from submission
 (submission_problems) are reads too; they are defined beside the rules they apply and offered here
@@ -11,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, F, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
 from django.utils import timezone
 
@@ -19,20 +20,18 @@ from tumen.audit.models import AuditEvent
 from tumen.cases.intake import submission_problems
 from tumen.cases.models import (
     Case,
-    CaseMember,
     Clearance,
     ClearanceStatus,
     Status,
     Transition,
 )
 from tumen.cases.proposal import Proposal, decision_proposal
-from tumen.org.access import get_for_user, scope
+from tumen.org.access import scope
 from tumen.org.models import Official
 
 __all__ = [
     "Proposal",
     "TimelineEntry",
-    "case_detail",
     "cases_for",
     "clearances_for_unit",
     "decision_proposal",
@@ -92,19 +91,6 @@ def clearances_for_unit(official: Official) -> QuerySet[Clearance]:
     return pending.select_related(
         "case__jurisdiction", "case__policy_pack", "unit", "escalated_to"
     ).order_by("-case__priority", "due_at", "pk")
-
-
-def case_detail(official: Official, number: str) -> Case:
-    """One case with everything its page shows, in a fixed number of queries; else the 404."""
-    cases = Case.objects.select_related(
-        "jurisdiction", "intake_unit", "policy_pack", "foreign_request", "retyped_from"
-    ).prefetch_related(
-        Prefetch("members", CaseMember.objects.select_related("person__residence")),
-        Prefetch("clearances", Clearance.objects.select_related("unit", "escalated_to", "member")),
-        "decisions",
-        "issues",
-    )
-    return get_for_user(official, cases, number=number)
 
 
 @dataclass(frozen=True)
