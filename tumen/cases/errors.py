@@ -27,6 +27,11 @@ class StaleVersion(Exception):
                 "This clearance was changed by someone else (it is now at version "
                 "%(version)d); reload it and try again."
             )
+        if what == "person":
+            return _(
+                "This person's record was changed by someone else (it is now at version "
+                "%(version)d); reload it and try again."
+            )
         if what == "foreign_request":
             return _(
                 "This foreign request was changed by someone else (it is now at version "

@@ -22,6 +22,7 @@ from tumen.cases.validation import label
 from tumen.cases.workflow import CLEARANCE_MOVES, EDITABLE, TRANSITIONS
 from tumen.lib.policy import CaseType
 from tumen.org.models import Official, Role, UnitKind
+from tumen.people.models import Person
 
 # The clearance pages' actions, by the name in their URL, and the move each makes.
 CLEARANCE_ACTIONS = {"clear": "grant", "flag": "flag", "resolve": "resolve"}
@@ -40,6 +41,7 @@ EVENT_LABELS = {
     "case.decided": _("Decided"),
     "case.withdrawn": _("Case withdrawn"),
     "case.retyped": _("Case re-typed"),
+    "person.updated": _("A member's record corrected"),
 }
 
 
@@ -113,7 +115,15 @@ def _event_detail(entry: TimelineEntry, case_type: CaseType) -> str:
         parts.append(str(_outcome_label(payload["outcome"])))
     if payload.get("new_number"):
         parts.append(str(_("new case %(number)s") % {"number": payload["new_number"]}))
+    if entry.action == "person.updated":
+        parts.append(_corrected_fields(payload))
     return "; ".join(parts)
+
+
+def _corrected_fields(payload: dict) -> str:
+    """Which parts of whose record were corrected: the record id and the fields' names."""
+    names = [str(Person._meta.get_field(name).verbose_name) for name in payload.get("fields", ())]
+    return f"P{payload.get('person')}: " + ", ".join(names)
 
 
 def _outcome_label(outcome: str) -> str:

@@ -12,14 +12,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, CharField, F, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tumen.audit.models import AuditEvent
 from tumen.cases.intake import submission_problems
 from tumen.cases.models import (
     Case,
+    CaseMember,
     Clearance,
     ClearanceStatus,
     Status,
@@ -126,11 +128,28 @@ def _transition_entries(case: Case) -> list[TimelineEntry]:
     ]
 
 
+def _member_corrections(case: Case) -> Q:
+    """Corrections to the records of the case's members (people.services.person_update)."""
+    member_ids = CaseMember.objects.filter(case=case).values_list(
+        Cast("person_id", CharField()), flat=True
+    )
+    return Q(object_type="people.person", object_id__in=member_ids, action="person.updated")
+
+
+def _about_this_case(event: AuditEvent, case: Case) -> bool:
+    # A correction belongs to the timelines of the cases past draft it lists, and to no other.
+    if event.object_type != "people.person":
+        return True
+    return case.pk in event.payload.get("cases", ())
+
+
 def _event_entries(case: Case) -> list[TimelineEntry]:
     clearance_ids = [str(pk) for pk in case.clearances.values_list("pk", flat=True)]
     about_case = Q(object_type="cases.case", object_id=str(case.pk))
     about_clearances = Q(object_type="cases.clearance", object_id__in=clearance_ids)
-    events = AuditEvent.objects.filter(about_case | about_clearances).order_by("seq")
+    events = AuditEvent.objects.filter(
+        about_case | about_clearances | _member_corrections(case)
+    ).order_by("seq")
     return [
         TimelineEntry(
             at=event.occurred_at,
@@ -141,6 +160,7 @@ def _event_entries(case: Case) -> list[TimelineEntry]:
             payload=event.payload,
         )
         for event in events
+        if _about_this_case(event, case)
     ]
 
 

@@ -65,6 +65,9 @@ class Person(models.Model):
         related_name="+",
     )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # Raised by every correction (people.services.person_update), so that a form read before
+    # someone else's correction is refused instead of undoing it.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("person")

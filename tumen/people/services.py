@@ -1,13 +1,16 @@
-"""Changes to the person registry: registering a person and recording their relations.
+"""Changes to the person registry: registering a person, correcting their record, and recording
+their relations.
 
 The registry holds one row per human being. A document number (household registration, residence
 permit, passport) that is already registered is refused with the existing person's id, so that
-intake links the existing record instead of creating a second one.
+intake links the existing record instead of creating a second one. A correction is held to the
+same rules as a registration: both go through `_check`.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
+from tumen.cases.errors import ensure_version
+from tumen.cases.models import CaseMember, Status
 from tumen.org.access import get_for_update, get_for_user, require_role
 from tumen.org.models import Jurisdiction, Level, Official, Role
 from tumen.people.models import Person, Relation, RelationKind
@@ -22,6 +27,17 @@ from tumen.people.models import Person, Relation, RelationKind
 REGISTERING_ROLES: tuple[str, ...] = (Role.CLERK, Role.CLEARING_OFFICER)
 DOCUMENT_FIELDS = ("household_number", "residence_permit_number", "passport_number")
 NAME_FIELDS = ("name_hangul", "name_hanzi", "name_latin")
+# The arguments that describe a person, to person_register and person_update alike; the residence
+# is given as a county's code.
+PERSON_FIELDS = (
+    *NAME_FIELDS,
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "ethnicity",
+    "residence_code",
+    *DOCUMENT_FIELDS,
+)
 
 
 def _document_lookup(field: str, person: Person) -> Q:
@@ -84,11 +100,29 @@ def _field_problems(person: Person) -> dict[str, list[str]]:
     return problems
 
 
-def _save_new(person: Person) -> None:
-    """Insert, turning a lost race on a document number into the same clear refusal."""
+def _tidied(values: dict[str, Any]) -> dict[str, Any]:
+    """Names and document numbers as the registry keeps them: trimmed, Latin words single-spaced."""
+    tidy = dict(values)
+    for field in ("name_hangul", "name_hanzi", *DOCUMENT_FIELDS):
+        if field in tidy:
+            tidy[field] = (tidy[field] or "").strip()
+    if "name_latin" in tidy:
+        tidy["name_latin"] = " ".join((tidy["name_latin"] or "").split())
+    return tidy
+
+
+def _check(person: Person) -> None:
+    """The registry's rules, for a new record and a corrected one alike; every problem at once."""
+    problems = _field_problems(person) | _duplicate_documents(person)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _save(person: Person, **how: Any) -> None:
+    """Save, turning a lost race on a document number into the same clear refusal."""
     try:
         with transaction.atomic():
-            person.save(force_insert=True)
+            person.save(**how)
     except IntegrityError:
         problems = _duplicate_documents(person)
         if not problems:
@@ -118,29 +152,102 @@ def person_register(
     within the official's jurisdiction.
     """
     require_role(official, *REGISTERING_ROLES)
-    person = Person(
-        name_hangul=name_hangul.strip(),
-        name_hanzi=name_hanzi.strip(),
-        name_latin=" ".join(name_latin.split()),
-        sex=sex,
-        date_of_birth=date_of_birth,
-        nationality=nationality,
-        ethnicity=ethnicity,
-        residence=_residence(official, residence_code),
-        household_number=household_number.strip(),
-        residence_permit_number=residence_permit_number.strip(),
-        passport_number=passport_number.strip(),
-        registered_by=official.unit,
+    values = _tidied(
+        {
+            "name_hangul": name_hangul,
+            "name_hanzi": name_hanzi,
+            "name_latin": name_latin,
+            "sex": sex,
+            "date_of_birth": date_of_birth,
+            "nationality": nationality,
+            "ethnicity": ethnicity,
+            "household_number": household_number,
+            "residence_permit_number": residence_permit_number,
+            "passport_number": passport_number,
+        }
     )
-    problems = _field_problems(person) | _duplicate_documents(person)
-    if problems:
-        raise ValidationError(problems)
-    _save_new(person)
+    person = Person(
+        **values, residence=_residence(official, residence_code), registered_by=official.unit
+    )
+    _check(person)
+    _save(person, force_insert=True)
     audit_record(
         actor=official,
         action="person.registered",
         target=person,
         payload={"person": person.pk, "residence": residence_code},
+    )
+    return person
+
+
+def _unknown_fields(changes: dict[str, Any]) -> None:
+    unknown = sorted(set(changes) - set(PERSON_FIELDS))
+    if unknown:
+        raise ValidationError(
+            {
+                name: [
+                    _("%(field)s: not part of a person's record; the parts are %(fields)s.")
+                    % {"field": name, "fields": ", ".join(PERSON_FIELDS)}
+                ]
+                for name in unknown
+            }
+        )
+
+
+def _apply(official: Official, person: Person, values: dict[str, Any]) -> list[str]:
+    """Set the values that differ from the record; the names of the fields changed, sorted.
+
+    The residence is looked up (and must be visible) only when it changes, so that a person who
+    lives beyond the official's jurisdiction but is on one of its cases can still be corrected.
+    """
+    changed = []
+    if "residence_code" in values:
+        code = values.pop("residence_code") or None
+        if code != (person.residence.code if person.residence_id else None):
+            person.residence = _residence(official, code)
+            changed.append("residence")
+    for field, value in values.items():
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed.append(field)
+    return sorted(changed)
+
+
+def _cases_past_draft(person: Person) -> list[int]:
+    """Ids of the cases naming the person that have left the draft, whose record is now evidence."""
+    memberships = CaseMember.objects.filter(person=person).exclude(case__status=Status.DRAFT)
+    return sorted(set(memberships.values_list("case_id", flat=True)))
+
+
+@transaction.atomic
+def person_update(*, official: Official, person_id: int, version: int, **changes: Any) -> Person:
+    """Correct a person's record: `changes` are person_register's arguments, any of them.
+
+    Held to the rules of registration. Fields given unchanged are left alone; when nothing
+    changes, nothing is written. A person on a case already past draft may be corrected, and the
+    audit event lists those cases so that their timelines show it. The event names the fields
+    changed, never their values: they are personal data.
+    """
+    person = get_for_update(official, Person, roles=REGISTERING_ROLES, pk=person_id)
+    ensure_version(person, version, what="person")
+    _unknown_fields(changes)
+    changed = _apply(official, person, _tidied(changes))
+    if not changed:
+        return person
+    _check(person)
+    person.version += 1
+    _save(person, update_fields=[*changed, "version"])
+    audit_record(
+        actor=official,
+        action="person.updated",
+        target=person,
+        payload={
+            "person": person.pk,
+            "fields": changed,
+            # Not "version": on a case's timeline that key means the case's version.
+            "person_version": person.version,
+            "cases": _cases_past_draft(person),
+        },
     )
     return person
 
