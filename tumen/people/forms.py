@@ -1,7 +1,7 @@
-"""Forms for finding a person in the registry and registering a new one.
+"""Forms for finding a person in the registry, registering a new one and correcting a record.
 
-Field names are those of people.services.person_register, so that the service's problems land
-beside the fields they are about.
+Field names are those of people.services.person_register and person_update, so that the
+services' problems land beside the fields they are about.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tumen.people.models import Ethnicity, Nationality, Sex
+from tumen.people.models import Ethnicity, Nationality, Person, Sex
+from tumen.people.services import PERSON_FIELDS
 
 NEW = "new"
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
@@ -85,7 +86,9 @@ class PersonPickForm(forms.Form):
         return int(value)
 
 
-class PersonRegisterForm(forms.Form):
+class PersonForm(forms.Form):
+    """A person's record, as registration asks for it and a correction shows it."""
+
     name_hangul = forms.CharField(label=_("Name in Hangul"), max_length=100, required=False)
     name_hanzi = forms.CharField(
         label=_("Name in Chinese characters"), max_length=100, required=False
@@ -124,9 +127,6 @@ class PersonRegisterForm(forms.Form):
     passport_number = forms.CharField(
         label=_("Passport number (optional)"), max_length=40, required=False
     )
-    different_person = forms.BooleanField(
-        label=_("This is a different person from everyone listed above"), required=False
-    )
 
     def __init__(self, *args, counties=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +142,25 @@ class PersonRegisterForm(forms.Form):
         return cleaned
 
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("different_person")
+        """The person's fields as the services take them (a person abroad has no residence)."""
+        data = {name: self.cleaned_data[name] for name in PERSON_FIELDS}
         data["residence_code"] = data["residence_code"] or None
         return data
+
+
+class PersonRegisterForm(PersonForm):
+    different_person = forms.BooleanField(
+        label=_("This is a different person from everyone listed above"), required=False
+    )
+
+
+class PersonEditForm(PersonForm):
+    """A correction of a registered person's record; it carries the version it was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict:
+        initial = {name: getattr(person, name, None) for name in PERSON_FIELDS}
+        initial["residence_code"] = person.residence.code if person.residence_id else ""
+        return {**initial, "version": person.version}

@@ -1,4 +1,5 @@
-"""Reading the person registry: the duplicate warning that intake shows before registering."""
+"""Reading the person registry: the duplicate warning that intake shows before registering, and
+a person's record for correcting it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from difflib import SequenceMatcher
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 
-from tumen.org.access import scope
+from tumen.org.access import get_for_user, scope
 from tumen.org.models import Official
 from tumen.people.models import Person
 
@@ -87,3 +88,8 @@ def possible_duplicates(
         p for p in born_same_day if _has_similar_name(p, name_hangul, name_hanzi, name_latin)
     ]
     return found + similar[: limit - len(found)]
+
+
+def person_record(official: Official, person_id: int) -> Person:
+    """One person with their residence, if the official may see them; else the shared 404."""
+    return get_for_user(official, Person.objects.select_related("residence"), pk=person_id)

@@ -1,4 +1,5 @@
-"""Finding a person before registering one, as a step that pages embed.
+"""The person pages: finding a person before registering one, as a step that pages embed; and
+correcting a registered person's record (`person_edit`).
 
 Intake (the principal, then each household member) and foreign requests (each person named in
 the note) all need the same thing: search the registry first, choose the person found or, only
@@ -9,30 +10,43 @@ renders the stage it is given and acts on the person once one is `Found`.
 The host may add an `extra` form (a member's relationship, a person's household in a foreign
 request); its visible fields are asked together with the choice of person and carried, hidden,
 through registration.
+
+A record is corrected on /people/<id>/edit/ (an id, never a name, in the address). The page that
+sends an official there passes `next`, a local address to return to once the record is saved.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from tumen.org.access import get_for_user
+from tumen.cases.errors import StaleVersion
+from tumen.org.access import get_for_user, require_role
+from tumen.org.models import Jurisdiction, Official
 from tumen.people.forms import (
     NEW,
+    PersonEditForm,
     PersonPickForm,
     PersonRegisterForm,
     PersonSearchForm,
     script_field,
 )
 from tumen.people.models import Person
-from tumen.people.selectors import possible_duplicates
-from tumen.people.services import person_register
-from tumen.web.forms import add_service_errors
+from tumen.people.selectors import person_record, possible_duplicates
+from tumen.people.services import REGISTERING_ROLES, person_register, person_update
+from tumen.web.forms import add_service_errors, rebound
 from tumen.web.selectors import visible_counties
 
 STEPS = ("search", "pick", "register")
@@ -207,3 +221,68 @@ class PersonFinder:
             date_of_birth=born,
         )
         return _with_residences(found)
+
+
+# Correcting a record ------------------------------------------------------------------------
+
+
+def person_edit_url(person_id: int, *, next_url: str = "", field: str = "") -> str:
+    """The address of the correction page, returning to `next_url`, opened at `field`."""
+    url = reverse("person_edit", args=[person_id])
+    if next_url:
+        url += "?" + urlencode({"next": next_url})
+    return url + (f"#id_{field}" if field else "")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to return after saving: a `next` on this site only, else nowhere in particular."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if safe else ""
+
+
+def _residence_choices(official: Official, person: Person) -> list[Jurisdiction]:
+    """The counties the official may choose, and the person's own even when beyond them."""
+    counties = list(visible_counties(official))
+    if person.residence_id and all(c.pk != person.residence_id for c in counties):
+        counties.append(person.residence)
+    return counties
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    official = request.user
+    person = person_record(official, person_id)
+    require_role(official, *REGISTERING_ROLES)
+    back = _safe_next(request)
+    counties = _residence_choices(official, person)
+    initial = PersonEditForm.initial_for(person)
+    form = PersonEditForm(request.POST or None, initial=initial, counties=counties)
+    status, stale = 200, False
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_update(
+                official=official,
+                person_id=person.pk,
+                version=form.cleaned_data["version"],
+                **form.service_arguments(),
+            )
+        except StaleVersion:
+            # What the official entered stays in the form, now at the current version; the page
+            # shows the record as it reads now, so that they can compare before sending again.
+            person = person_record(official, person_id)
+            values = {"version": person.version}
+            form = rebound(PersonEditForm, request, values=values, counties=counties)
+            status, stale = 409, True
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The record of %(name)s is saved.") % {"name": person.display_name}
+            )
+            return redirect(back or reverse("person_edit", args=[person.pk]))
+    context = {"person": person, "form": form, "next": back, "stale": stale}
+    return render(request, "people/person_edit.html", context, status=status)

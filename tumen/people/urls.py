@@ -1,0 +1,9 @@
+"""The person pages. Addresses carry a person's record id, never a name."""
+
+from django.urls import path
+
+from tumen.people import views
+
+urlpatterns = [
+    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+]
