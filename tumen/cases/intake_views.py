@@ -12,6 +12,8 @@ case page. Every step posts the draft's version; the services refuse a stale one
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -37,7 +39,7 @@ from tumen.cases.validation import details_problems, label
 from tumen.org.access import require_role
 from tumen.org.models import Official, Role, UnitKind
 from tumen.people.models import Person
-from tumen.people.views import Found, PersonFinder
+from tumen.people.views import Found, PersonFinder, person_edit_url
 from tumen.policy.selectors import intake_case_types
 from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
 
@@ -235,22 +237,48 @@ def intake_details(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/intake_details.html", context, status=status)
 
 
-def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """Submission problems as (message, link to the page that fixes it)."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing that keeps a draft from submission, and where it is put right."""
+
+    text: str
+    # The page that fixes it: the details form, or the correction of the member's record
+    # (which returns to the review); "" when no page does.
+    href: str
+    # Whose record, for a member's problem: the review offers to correct it beside the message.
+    person_id: int | None = None
+
+
+def _member_problem(members: list, key: str) -> Person | None:
+    """The member a key like `members[1].household_number` is about."""
+    index = key.removeprefix("members[").partition("]")[0]
+    return members[int(index)].person if index.isdigit() and int(index) < len(members) else None
+
+
+def _correction_url(case: Case, person: Person, key: str) -> str:
+    field = key.partition("].")[2]
+    # The record's residence is chosen in the form's residence_code field.
+    anchor = "residence_code" if field == "residence" else field
+    back = reverse("intake_review", args=[case.number])
+    return person_edit_url(person.pk, next_url=back, field=anchor)
+
+
+def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[Problem]:
+    """Submission problems, each with a link to the page that fixes it."""
     members = list(case.members.all())
     items = []
     for key, texts in problems.items():
-        href, who = "", ""
+        href, who, person = "", "", None
         if key.startswith("details."):
             href = reverse("intake_details", args=[case.number]) + f"#id_{_details_key(key)}"
         elif key.startswith("members["):
+            person = _member_problem(members, key)
             href = reverse("intake_members", args=[case.number])
-            index = key.removeprefix("members[").split("]")[0]
-            if index.isdigit() and int(index) < len(members):
-                who = members[int(index)].person.display_name + ": "
+            if person is not None:
+                who, href = person.display_name + ": ", _correction_url(case, person, key)
         for text in texts:
             shown = str(text) if key == NON_FIELD_ERRORS else who + without_subject(text)
-            items.append((shown, href))
+            items.append(Problem(shown, href, person.pk if person else None))
     return items
 
 
@@ -286,7 +314,7 @@ def intake_review(request: HttpRequest, number: str) -> HttpResponse:
         "case": case,
         "case_type": case_type,
         "form": form,
-        "errors": errors,
+        "summary": [(problem.text, problem.href) for problem in errors],
         "missing": [] if errors else _problem_items(case, submission_problems(case)),
         "details": [(rule, case.details.get(rule.name, "")) for rule in case_type.fields],
         "type_title": label(case_type.title),

@@ -286,3 +286,57 @@ def test_a_case_that_is_no_longer_a_draft_is_not_edited(clerk_desk, submitted_re
     for step in ("members", "details", "review"):
         response = clerk_desk.get(f"/cases/{submitted_relocation.number}/{step}/")
         assert response.url == f"/cases/{submitted_relocation.number}/"
+
+
+def test_a_member_whose_record_lacks_a_field_is_corrected_from_the_review_and_submitted(
+    clerk_desk, yanji_clerk, register, relate
+):
+    """
+    GIVEN a relocation draft whose child has no household registration number on record
+    WHEN the clerk opens the review, follows "Correct this person's record" beside the problem,
+         enters the number and saves
+    THEN the clerk is back on the review, nothing is missing any more, and the case submits
+    """
+    principal = register()
+    relate(principal, "social_relation_korea")
+    child = register(household_number="")
+    case = open_case(yanji_clerk, "relocation", [principal, child], RELOCATION_DETAILS)
+    review_url = f"/cases/{case.number}/review/"
+
+    review = clerk_desk.get(review_url)
+
+    body = text(review)
+    assert "a relocation case needs every member&#x27;s household_number (cc1963.3)" in body
+    correct = f"/people/{child.pk}/edit/?next=%2Fcases%2F{case.number}%2Freview%2F"
+    link = f'<a href="{correct}#id_household_number" data-testid="correct-person">'
+    assert link + "Correct this person's record" in body
+
+    edit = clerk_desk.get(correct)
+    assert edit.status_code == 200
+    saved = clerk_desk.submit(edit, "person-edit", household_number="YJ-1963-0777")
+    assert saved.url == review_url
+
+    review = clerk_desk.get(review_url)
+    assert 'data-testid="missing"' not in text(review)
+    submitted = clerk_desk.submit(review, "submit-form")
+    assert submitted.url == f"/cases/{case.number}/"
+    case.refresh_from_db()
+    assert case.status == Status.IN_CLEARANCE
+
+
+def test_a_refused_submission_links_a_members_problem_to_their_record(
+    clerk_desk, yanji_clerk, register, relate
+):
+    principal = register(date_of_birth=None)
+    relate(principal, "social_relation_korea")
+    case = open_case(yanji_clerk, "relocation", [principal], RELOCATION_DETAILS)
+    review = clerk_desk.get(f"/cases/{case.number}/review/")
+
+    refused = clerk_desk.submit(review, "submit-form")
+
+    body = text(refused)
+    assert 'data-testid="error-summary"' in body
+    correct = f"/people/{principal.pk}/edit/?next=%2Fcases%2F{case.number}%2Freview%2F"
+    assert f'<a href="{correct}#id_date_of_birth">' in body
+    case.refresh_from_db()
+    assert case.status == Status.DRAFT
