@@ -1,0 +1,112 @@
+"""The synthetic cases `tumen demo` adds: in every state, across the counties, audited, once."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tumen.audit.models import AuditEvent
+from tumen.audit.verify import verify_chain, verify_seal
+from tumen.cases.models import Case, Clearance, Decision, ForeignRequest, Status
+from tumen.org.models import Official
+from tumen.people.models import Person
+from tumen.scenario.synthetic import SURNAMES, korean_name
+
+EVERY_STATE = {
+    Status.DRAFT,
+    Status.IN_CLEARANCE,
+    Status.AWAITING_DECISION,
+    Status.ON_HOLD,
+    Status.APPROVED,
+    Status.REFUSED,
+    Status.WITHDRAWN,
+    Status.RETYPED,
+}
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo_settings(settings, tmp_path, fast_hasher):
+    settings.TUMEN_AUDIT_SEAL_FILE = tmp_path / "audit-seal.json"
+    settings.TUMEN_AUDIT_KEY_FILE = tmp_path / "keys" / "audit-seal.pem"
+    settings.TUMEN_DEMO_PASSWORD = "a demo password for 1963"
+    return settings
+
+
+def rows() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Case, Person, Official, ForeignRequest, AuditEvent)
+    }
+
+
+def test_the_demo_adds_cases_in_every_state_across_the_counties_once(db, demo_settings):
+    """
+    GIVEN a database with the scenario's organisation and no cases
+    WHEN `tumen demo` runs, and runs again
+    THEN a few hundred synthetic cases are there in every state, in at least five counties,
+         made through the services (the audit chain verifies and the seal covers them), and the
+         second run adds nothing
+    """
+    output = run("demo", "--no-serve")
+
+    cases = Case.objects.all()
+    statuses = Counter(cases.values_list("status", flat=True))
+    assert set(statuses) >= EVERY_STATE, statuses
+    assert 250 <= cases.count() <= 400
+    assert f"Synthetic cases added: {cases.count()}" in output
+    assert "Synthetic cases: 100%" in output
+    assert cases.values("jurisdiction").distinct().count() >= 5
+    assert Decision.objects.filter(outcome="partly_approved").exists()
+    in_clearance = Clearance.objects.filter(case__status=Status.IN_CLEARANCE)
+    assert in_clearance.filter(status="flagged").exists()
+    assert in_clearance.filter(escalated_to__isnull=False).exists()
+    family = cases.filter(case_type="family_travel", foreign_request__isnull=False)
+    assert family.values("foreign_request").distinct().count() == 2
+    assert set(family.values_list("status", flat=True)) >= {Status.IN_CLEARANCE, Status.APPROVED}
+    retyped = cases.filter(status=Status.RETYPED)
+    assert cases.filter(retyped_from__in=retyped, status=Status.DRAFT).count() == retyped.count()
+    # Synthetic people say so, in every document number they carry.
+    persons = Person.objects.filter(case_memberships__case__in=cases).distinct()
+    assert not persons.exclude(household_number__startswith="DEMO-").exists()
+    assert set(ForeignRequest.objects.values_list("reference", flat=True)) == {
+        "DEMO-DPRK-MFA-0182",
+        "DEMO-DPRK-MFA-0197",
+    }
+    # Every case was opened by an official, through case_open or a split, and audited.
+    assert AuditEvent.objects.filter(action="case.opened").count() == cases.count()
+    assert verify_chain().ok
+    assert verify_seal().ok
+
+    before = rows()
+    again = run("demo", "--no-serve")
+
+    assert "Synthetic cases added: 0" in again
+    assert rows() == before
+
+
+def test_loading_the_scenario_adds_no_cases(db):
+    run("scenario", "load")
+
+    assert not Case.objects.exists()
+    assert not Person.objects.filter(household_number__startswith="DEMO-").exists()
+
+
+def test_synthetic_names_agree_across_scripts_and_repeat_for_a_seed():
+    first = [korean_name(random.Random(1963), "female") for _ in range(3)]
+    again = [korean_name(random.Random(1963), "female") for _ in range(3)]
+    assert first == again
+    for seed in range(200):
+        name = korean_name(random.Random(seed), random.Random(seed).choice(("male", "female")))
+        syllables = name.latin.split()
+        assert len(name.hangul) == len(name.hanzi) == len(syllables) in (2, 3)
+        assert any(s.hangul == name.hangul[0] and s.latin == syllables[0] for s in SURNAMES)
