@@ -718,7 +718,7 @@ def _summary(runs: dict[str, dict], args) -> dict:
     }
     return {
         "benchmark": "lifecycle",
-        "command": "benchmarks/lifecycle.py " + " ".join(sys.argv[1:]),
+        "command": " ".join(["benchmarks/lifecycle.py", *sys.argv[1:]]),
         "quick": args.quick,
         "cases": args.cases,
         "repeats": args.repeats,
