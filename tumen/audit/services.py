@@ -49,7 +49,9 @@ def audit_record(
     `target` is the object the change is about. The payload must never carry more personal data
     than the change itself needs: ids and codes rather than names.
     """
-    with transaction.atomic():
+    # Inside the caller's transaction a savepoint buys nothing: if the event cannot be written,
+    # the change it records must not be committed either.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         seq, prev_hash = chain_head()
         actor_pk = getattr(actor, "pk", None)

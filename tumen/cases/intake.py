@@ -184,8 +184,15 @@ def _editable_case(official: Official, case_id: int, version: int, label: str) -
 
 
 def case_type_for(case: Case) -> CaseType:
-    """The case type as the pack version the case is bound to defines it."""
-    return case_type_of(case.policy_pack, case.case_type)
+    """The case type as the pack version the case is bound to defines it.
+
+    Called on every step, so the pack's (large) document is not loaded again when the parsed pack
+    is already cached: its id and content hash are enough to find it.
+    """
+    if Case.policy_pack.is_cached(case):
+        return case_type_of(case.policy_pack, case.case_type)
+    stored = PolicyPack.objects.only("pk", "sha256").get(pk=case.policy_pack_id)
+    return case_type_of(stored, case.case_type)
 
 
 @transaction.atomic
