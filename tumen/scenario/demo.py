@@ -121,20 +121,32 @@ class _Progress:
         self.stdout.flush()
 
 
-def populate(stdout: TextIO) -> int:
-    """Add the synthetic demo data, reporting progress on `stdout`; returns the cases added."""
+def populate(stdout: TextIO, *, scale: float = 1.0) -> int:
+    """Add the synthetic demo data, reporting progress on `stdout`; returns the cases added.
+
+    `scale` shrinks (or grows) every line of the plan, keeping at least one household of each,
+    so a small demo still has a case in every state.
+    """
+    if scale <= 0:
+        raise ValueError("scale must be greater than zero")
     if ForeignRequest.objects.filter(reference=MARKER).exists():
         stdout.write("Synthetic demo cases are already present; nothing added.\n")
         return 0
     with transaction.atomic():
-        by_status = Demo(stdout).run()
+        by_status = Demo(stdout, scale=scale).run()
     counts = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items()))
     stdout.write(f"Synthetic cases by status: {counts}\n")
     return by_status.total()
 
 
+def scaled(count: int, scale: float) -> int:
+    return max(1, round(count * scale))
+
+
 class Demo:
-    def __init__(self, stdout: TextIO):
+    def __init__(self, stdout: TextIO, *, scale: float = 1.0):
+        self.scale = scale
+        self.notes = [(*note[:3], scaled(note[3], scale)) for note in NOTES]
         self.rng = random.Random(SEED)  # noqa: S311 - synthetic data, not a secret
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -150,7 +162,7 @@ class Demo:
     def run(self) -> Counter[str]:
         """Every household, the sweep after the first ones, then the notes; cases by status."""
         started = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        family = sum(count for *_rest, count in NOTES)
+        family = sum(count for *_rest, count in self.notes)
         with tqdm(
             total=len(self.households) + family,
             desc="Synthetic cases",
@@ -165,7 +177,7 @@ class Demo:
             self._sweep(escalated)
             for household in rest:
                 self._household(household, bar)
-            for note in NOTES:
+            for note in self.notes:
                 self._note(*note, bar)
         self._record_staff()
         return Counter(Case.objects.filter(pk__gt=started).values_list("status", flat=True))
@@ -174,7 +186,7 @@ class Demo:
         counties, weights = zip(*COUNTIES.items(), strict=True)
         households = []
         for case_type, outcome, count in PLAN:
-            for _ in range(count):
+            for _ in range(scaled(count, self.scale)):
                 county = self.rng.choices(counties, weights)[0]
                 size = self.rng.choices((1, 2, 3), (5, 4, 2))[0]
                 if outcome in ("partly_approved", "retyped"):

@@ -71,7 +71,7 @@ def test_scenario_load_of_a_bad_file_is_a_command_error_naming_the_line(db, scen
 
 
 def test_demo_sets_up_logins_seals_the_audit_head_and_prints_how_to_sign_in(db, demo_settings):
-    output = run("demo", "--no-serve")
+    output = run("demo", "--no-serve", "--scale", "0.02")
 
     clerk = Official.objects.get(username="yanji.clerk")
     assert check_password(DEMO_PASSWORD, clerk.password)
@@ -85,10 +85,10 @@ def test_demo_sets_up_logins_seals_the_audit_head_and_prints_how_to_sign_in(db, 
 
 
 def test_demo_run_twice_keeps_one_set_of_logins(db, demo_settings):
-    run("demo", "--no-serve")
+    run("demo", "--no-serve", "--scale", "0.02")
     before = snapshot()
 
-    run("demo", "--no-serve")
+    run("demo", "--no-serve", "--scale", "0.02")
 
     assert snapshot() == before
     assert Official.objects.filter(username="central.admin").count() == 1
@@ -98,7 +98,7 @@ def test_demo_refuses_to_run_in_production(db, demo_settings):
     demo_settings.PRODUCTION = True
 
     with pytest.raises(CommandError, match="refuses to run with TUMEN_ENV=production"):
-        run("demo", "--no-serve")
+        run("demo", "--no-serve", "--scale", "0.02")
 
     assert not Official.objects.filter(username="yanji.clerk").exists()
     assert not demo_settings.TUMEN_AUDIT_SEAL_FILE.exists()
@@ -109,7 +109,7 @@ def test_demo_serves_on_the_given_address_without_the_reloader(db, demo_settings
     # The server itself is the network boundary: record what it was asked to do instead.
     monkeypatch.setattr(runserver.Command, "run", lambda self, **options: served.update(options))
 
-    output = run("demo", "--addrport", "127.0.0.1:8123")
+    output = run("demo", "--addrport", "127.0.0.1:8123", "--scale", "0.02")
 
     assert served["addrport"] == "127.0.0.1:8123"
     assert served["use_reloader"] is False

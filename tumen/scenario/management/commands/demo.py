@@ -6,6 +6,8 @@ synthetic data, seals the audit head, prints the logins and serves on 127.0.0.1:
 
 from __future__ import annotations
 
+import argparse
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +35,15 @@ class Command(BaseCommand):
             help="Set everything up and print the logins, but do not start the server.",
         )
 
-    def handle(self, *args, addrport: str, no_serve: bool, **options):
+        parser.add_argument(
+            "--scale",
+            type=_positive,
+            default=1.0,
+            help="Fraction of the synthetic cases to add (default 1: about 300); every state "
+            "keeps at least one case.",
+        )
+
+    def handle(self, *args, addrport: str, no_serve: bool, scale: float, **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "tumen demo refuses to run with TUMEN_ENV=production, because it creates "
@@ -41,7 +51,7 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=options["verbosity"])
         report = self._load()
-        cases = demo.populate(self.stdout)
+        cases = demo.populate(self.stdout, scale=scale)
         verify.seal_head()
         self._print_logins(report.demo_usernames, addrport, cases)
         if not no_serve:
@@ -70,6 +80,16 @@ class Command(BaseCommand):
 
 
 _HEADER = ("username", "unit", "roles")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the scale must be greater than zero")
+    return value
 
 
 def _login_row(official: Official) -> tuple[str, str, str]:
