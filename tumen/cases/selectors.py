@@ -79,20 +79,29 @@ def cases_for(
         cases = cases.filter(jurisdiction__code=county)
     if overdue is not None:
         cases = cases.filter(is_overdue=overdue)
-    return cases.select_related("jurisdiction", "intake_unit", "policy_pack").order_by(
-        "-priority", "-is_overdue", F("decision_due").asc(nulls_last=True), "pk"
+    # The pack's document (kilobytes of JSON) would otherwise ride in every row SQLite sorts;
+    # its parsed form comes from policy.selectors' cache by id and hash.
+    return (
+        cases.select_related("jurisdiction", "intake_unit", "policy_pack")
+        .defer("policy_pack__document")
+        .order_by("-priority", "-is_overdue", F("decision_due").asc(nulls_last=True), "pk")
     )
 
 
 def clearances_for_unit(official: Official) -> QuerySet[Clearance]:
     """Pending clearances the official's unit must act on, its own and those escalated to it."""
-    mine = Q(unit_id=official.unit_id) | Q(escalated_to_id=official.unit_id)
-    pending = scope(Clearance.objects.all(), official).filter(
-        mine, status=ClearanceStatus.PENDING, case__status=Status.IN_CLEARANCE
+    # The status sits inside each branch so that each can use its own index (clearance_worklist,
+    # and the escalated_to index); an OR around them made SQLite read every pending clearance.
+    pending = ClearanceStatus.PENDING
+    mine = Q(unit_id=official.unit_id, status=pending) | Q(
+        escalated_to_id=official.unit_id, status=pending
     )
-    return pending.select_related(
-        "case__jurisdiction", "case__policy_pack", "unit", "escalated_to"
-    ).order_by("-case__priority", "due_at", "pk")
+    queue = scope(Clearance.objects.all(), official).filter(mine, case__status=Status.IN_CLEARANCE)
+    return (
+        queue.select_related("case__jurisdiction", "case__policy_pack", "unit", "escalated_to")
+        .defer("case__policy_pack__document")
+        .order_by("-case__priority", "due_at", "pk")
+    )
 
 
 @dataclass(frozen=True)
