@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,9 +99,23 @@ def _worklist(request: HttpRequest, name_form: NameSearchForm | None = None) -> 
         "filter_form": filter_form,
         "name_form": name_form or NameSearchForm(),
         "searched_name": name,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_by_ids(rows, request.GET.get("page")),
     }
     return render(request, "cases/worklist.html", context)
+
+
+def page_by_ids(rows: QuerySet, number: str | None) -> Page:
+    """One page of `rows`, sorting only the sort keys.
+
+    Paginating the rows themselves made the database sort whole joined rows (72,000 of them for
+    a provincial analyst) to show 25; the ids come from the index alone, and the 25 rows are then
+    loaded with everything `rows` selects and put back in order.
+    """
+    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    loaded = {row.pk: row for row in rows.filter(pk__in=ids)}
+    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+    return page
 
 
 @login_required
