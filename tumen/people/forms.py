@@ -1,4 +1,5 @@
-"""Forms for finding a person in the registry, registering a new one and correcting a record.
+"""Forms for finding a person in the registry, registering a new one, correcting a record and
+recording a relation.
 
 Field names are those of people.services.person_register and person_update, so that the
 services' problems land beside the fields they are about.
@@ -11,7 +12,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tumen.people.models import Ethnicity, Nationality, Person, Sex
+from tumen.people.models import Ethnicity, Nationality, Person, RelationKind, Sex
 from tumen.people.services import PERSON_FIELDS
 
 NEW = "new"
@@ -164,3 +165,23 @@ class PersonEditForm(PersonForm):
         initial = {name: getattr(person, name, None) for name in PERSON_FIELDS}
         initial["residence_code"] = person.residence.code if person.residence_id else ""
         return {**initial, "version": person.version}
+
+
+class RelationAddForm(forms.Form):
+    """A relation of the person to someone named (people.services.relation_add's arguments)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of relation"),
+        help_text=_("Read as: the relative is the person's spouse, parent, child and so on."),
+        choices=RelationKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of relation")},
+    )
+    relative_name = forms.CharField(
+        label=_("Relative's name"),
+        max_length=150,
+        error_messages={"required": _("Enter the relative's name")},
+    )
+    relative_place = forms.CharField(
+        label=_("Where the relative lives (optional)"), max_length=200, required=False
+    )

@@ -6,4 +6,9 @@ from tumen.people import views
 
 urlpatterns = [
     path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "people/<int:person_id>/relations/add/",
+        views.person_relation_add,
+        name="person_relation_add",
+    ),
 ]

@@ -13,6 +13,9 @@ through registration.
 
 A record is corrected on /people/<id>/edit/ (an id, never a name, in the address). The page that
 sends an official there passes `next`, a local address to return to once the record is saved.
+The same page lists the person's relations and posts new ones to /people/<id>/relations/add/,
+which comes back to the page (keeping `next`): eligibility rules read relations, and without
+them a principal registered through the pages falls outside every policy that asks for one.
 """
 
 from __future__ import annotations
@@ -41,11 +44,17 @@ from tumen.people.forms import (
     PersonPickForm,
     PersonRegisterForm,
     PersonSearchForm,
+    RelationAddForm,
     script_field,
 )
-from tumen.people.models import Person
+from tumen.people.models import Person, Relation
 from tumen.people.selectors import person_record, possible_duplicates
-from tumen.people.services import REGISTERING_ROLES, person_register, person_update
+from tumen.people.services import (
+    REGISTERING_ROLES,
+    person_register,
+    person_update,
+    relation_add,
+)
 from tumen.web.forms import add_service_errors, rebound
 from tumen.web.selectors import visible_counties
 
@@ -284,5 +293,61 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 request, _("The record of %(name)s is saved.") % {"name": person.display_name}
             )
             return redirect(back or reverse("person_edit", args=[person.pk]))
-    context = {"person": person, "form": form, "next": back, "stale": stale}
+    return _edit_page(request, person, form, RelationAddForm(), back, stale=stale, status=status)
+
+
+def _edit_page(
+    request: HttpRequest,
+    person: Person,
+    form: PersonEditForm,
+    relation_form: RelationAddForm,
+    back: str,
+    *,
+    stale: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    relations = Relation.objects.filter(person=person).select_related("relative").order_by("pk")
+    relation_action = reverse("person_relation_add", args=[person.pk])
+    if back:
+        relation_action += "?" + urlencode({"next": back})
+    context = {
+        "person": person,
+        "form": form,
+        "relation_form": relation_form,
+        "relations": relations,
+        "relation_action": relation_action,
+        "next": back,
+        "stale": stale,
+    }
     return render(request, "people/person_edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def person_relation_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record a relation of the person, then return to their page (and its `next`)."""
+    official = request.user
+    person = person_record(official, person_id)
+    require_role(official, *REGISTERING_ROLES)
+    back = _safe_next(request)
+    relation_form = RelationAddForm(request.POST)
+    if relation_form.is_valid():
+        try:
+            relation_add(
+                official=official,
+                person_id=person.pk,
+                kind=relation_form.cleaned_data["kind"],
+                relative_name=relation_form.cleaned_data["relative_name"],
+                relative_place=relation_form.cleaned_data["relative_place"],
+            )
+        except ValidationError as exc:
+            add_service_errors(relation_form, exc)
+        else:
+            messages.success(
+                request,
+                _("The relation of %(name)s is recorded.") % {"name": person.display_name},
+            )
+            return redirect(person_edit_url(person.pk, next_url=back) + "#relations")
+    counties = _residence_choices(official, person)
+    form = PersonEditForm(initial=PersonEditForm.initial_for(person), counties=counties)
+    return _edit_page(request, person, form, relation_form, back)
