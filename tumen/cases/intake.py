@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import Problems, ensure_version, invalid
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -23,6 +21,7 @@ from tumen.cases.models import (
 from tumen.cases.routing import route
 from tumen.cases.validation import details_problems, member_problems, shape_problems
 from tumen.cases.workflow import (
+    authority_for,
     case_payload,
     ensure_can,
     ensure_editable,
@@ -31,9 +30,10 @@ from tumen.cases.workflow import (
     save_case,
     transition,
 )
+from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
-from tumen.org.access import get_for_user, require_role
-from tumen.org.models import Jurisdiction, Official, Role, UnitKind, WorkUnit
+from tumen.org.access import get_for_user, require
+from tumen.org.models import Jurisdiction, Official, WorkUnit
 from tumen.people.models import Person
 from tumen.policy.models import PolicyPack
 from tumen.policy.selectors import case_type_of, intake_case_types, pack_for_case_type
@@ -63,15 +63,6 @@ def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
             _("%(field)s: no active policy pack defines %(type)r; case types open: %(offered)s.")
             % {"field": field, "type": case_type, "offered": ", ".join(offered) or "-"},
         ) from None
-
-
-def _intake_unit(official: Official) -> WorkUnit:
-    unit = official.unit
-    if unit is None or unit.kind != UnitKind.COUNTY_OFFICE:
-        raise PermissionDenied(
-            _("Cases are opened by a county or district office; your unit is not one.")
-        )
-    return unit
 
 
 def _visible_person(official: Official, person_id: int) -> Person:
@@ -159,8 +150,8 @@ def case_open(
     `dependants` are (person id, relationship to the principal); every member must be a person
     the official can see (register new ones first with people.services.person_register).
     """
-    require_role(official, Role.CLERK)
-    unit = _intake_unit(official)
+    require(official, authority_for("open"))
+    unit = official.unit
     stored = active_pack(case_type)
     kind = case_type_of(stored, case_type)
     details = dict(details or {})
@@ -177,7 +168,7 @@ def case_open(
 
 
 def _editable_case(official: Official, case_id: int, version: int, label: str) -> Case:
-    case = lock_case(official, case_id, Role.CLERK)
+    case = lock_case(official, case_id, "edit")
     ensure_version(case, version)
     ensure_editable(case, label)
     return case
@@ -345,7 +336,7 @@ def submit_case(case: Case, *, actor: Official) -> list[Clearance]:
 @transaction.atomic
 def case_submit(*, official: Official, case_id: int, version: int) -> Case:
     """Submit the draft: every problem is reported at once, per field, or clearances start."""
-    case = lock_case(official, case_id, Role.CLERK)
+    case = lock_case(official, case_id, "submit")
     ensure_version(case, version)
     submit_case(case, actor=official)
     return case

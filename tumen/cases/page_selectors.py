@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from tumen.cases.foreign import FOREIGN_ROLES
 from tumen.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -28,24 +27,21 @@ from tumen.cases.models import (
     MemberRole,
 )
 from tumen.cases.selectors import TimelineEntry, cases_for, clearances_for_unit, timeline
-from tumen.cases.workflow import DECIDABLE
+from tumen.cases.workflow import DECIDABLE, allowed
 from tumen.directives.models import Clause
 from tumen.org.access import get_for_user, may_use_system, scope
-from tumen.org.models import Official, Role, UnitKind, WorkUnit
+from tumen.org.models import Official, WorkUnit
 from tumen.people.models import Person
 from tumen.people.selectors import LATIN_KEY, latin_key
-
-# Who may register and split foreign requests, as the foreign-request services check it.
-FOREIGN_REQUEST_ROLES = FOREIGN_ROLES
 
 
 @dataclass(frozen=True)
 class Queue:
-    """One worklist: what awaits officials holding one of `roles` (none: every official)."""
+    """One worklist: what awaits officials who may take `action` (none: every official)."""
 
     key: str
     label: str
-    roles: tuple[str, ...]
+    action: str
     # "cases": rows are cases; "clearances": rows are the unit's pending clearances.
     rows: str
     statuses: tuple[str, ...] = ()
@@ -54,15 +50,10 @@ class Queue:
 
 
 QUEUES: tuple[Queue, ...] = (
-    Queue(
-        "clearances",
-        gettext_lazy("Clearances for your unit"),
-        (Role.CLEARING_OFFICER,),
-        "clearances",
-    ),
-    Queue("decisions", gettext_lazy("Awaiting decision"), (Role.APPROVER,), "cases", DECIDABLE),
-    Queue("intake", gettext_lazy("Open cases"), (Role.CLERK,), "cases", OPEN_STATUSES),
-    Queue("all", gettext_lazy("All cases"), (), "cases", counted=False),
+    Queue("clearances", gettext_lazy("Clearances for your unit"), "grant", "clearances"),
+    Queue("decisions", gettext_lazy("Awaiting decision"), "approve", "cases", DECIDABLE),
+    Queue("intake", gettext_lazy("Open cases"), "submit", "cases", OPEN_STATUSES),
+    Queue("all", gettext_lazy("All cases"), "", "cases", counted=False),
 )
 
 
@@ -70,7 +61,7 @@ def queues_for(official: Official) -> list[Queue]:
     """The worklists this official has, the one that awaits them most first."""
     if not may_use_system(official):
         return []
-    return [queue for queue in QUEUES if not queue.roles or official.has_role(*queue.roles)]
+    return [queue for queue in QUEUES if not queue.action or allowed(official, queue.action)]
 
 
 def queue_named(official: Official, key: str | None) -> Queue | None:
@@ -80,11 +71,7 @@ def queue_named(official: Official, key: str | None) -> Queue | None:
 
 
 def handles_foreign_requests(official: Official) -> bool:
-    return bool(
-        may_use_system(official)
-        and official.unit.kind == UnitKind.FOREIGN_AFFAIRS
-        and official.has_role(*FOREIGN_REQUEST_ROLES)
-    )
+    return allowed(official, "register")
 
 
 def _count(queryset: QuerySet) -> Coalesce:
