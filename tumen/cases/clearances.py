@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -36,6 +35,7 @@ from tumen.lib.errors import ensure_version, invalid
 from tumen.lib.policy import CaseType, Ground
 from tumen.org.access import get_for_update
 from tumen.org.models import Official
+from tumen.policy.selectors import case_type_for
 
 
 def _lock(official: Official, clearance_id: int, action: str) -> tuple[Case, Clearance]:

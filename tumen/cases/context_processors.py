@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from tumen.cases.page_selectors import handles_foreign_requests, navigation_counts, queues_for
+from tumen.cases.selectors.worklists import (
+    handles_foreign_requests,
+    navigation_counts,
+    queues_for,
+)
 from tumen.cases.workflow import allowed
 from tumen.org.access import may_use_system
 

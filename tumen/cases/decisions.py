@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.clearances import listed_ground
-from tumen.cases.intake import active_pack, case_type_for, open_case
+from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -31,7 +31,7 @@ from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case,
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
 from tumen.org.models import Official
-from tumen.policy.selectors import case_type_of
+from tumen.policy.selectors import case_type_for, case_type_of
 
 # The household outcome, as the status change that records it.
 OUTCOME_ACTION = {
@@ -322,7 +322,7 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
         clause_id=listed.clause,
         raised_at=timezone.now(),
     )
-    new = open_case(
+    new = open_preauthorised(
         actor=official,
         stored=stored,
         case_type=new_type,

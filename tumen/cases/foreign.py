@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.intake import MemberSpec, open_case, submit_case
+from tumen.cases.intake import MemberSpec, open_preauthorised, submit_preauthorised
 from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
 from tumen.cases.workflow import authority_for
 from tumen.lib.errors import Problems, ensure_version, invalid
@@ -284,7 +284,7 @@ def _open_household(official, request, stored, case_type, office, entries) -> Ca
         (e.person, MemberRole.PRINCIPAL if e.is_principal else MemberRole.DEPENDANT, "")
         for e in entries
     ]
-    return open_case(
+    return open_preauthorised(
         actor=official,
         stored=stored,
         case_type=case_type,
@@ -299,7 +299,7 @@ def _submit_if_complete(case: Case, official: Official) -> bool:
     """Submit at once (the type is expedited); a draft with problems waits for the county."""
     try:
         with transaction.atomic():
-            submit_case(case, actor=official)
+            submit_preauthorised(case, actor=official)
     except ValidationError:
         return False
     return True

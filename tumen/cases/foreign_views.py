@@ -22,11 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tumen.cases import services
 from tumen.cases.forms import ForeignPersonForm, ForeignRequestNoteForm, SplitForm
-from tumen.cases.page_selectors import (
-    foreign_request_page,
-    foreign_requests_for,
-    handles_foreign_requests,
-)
+from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
+from tumen.cases.selectors.worklists import handles_foreign_requests
 from tumen.cases.workflow import authority_for
 from tumen.org.access import require, scope
 from tumen.org.models import Official

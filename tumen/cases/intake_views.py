@@ -31,17 +31,17 @@ from tumen.cases.forms import (
     RemoveMemberForm,
     SubmitForm,
 )
-from tumen.cases.intake import case_type_for, submission_problems
+from tumen.cases.intake import submission_problems
 from tumen.cases.models import Case, Status
-from tumen.cases.page_selectors import case_page
 from tumen.cases.pages import stale_context
+from tumen.cases.selectors.cases import case_page
 from tumen.cases.validation import details_problems, label
 from tumen.cases.workflow import authority_for
 from tumen.org.access import require
 from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder, person_edit_url
-from tumen.policy.selectors import intake_case_types
+from tumen.policy.selectors import case_type_for, intake_case_types
 from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
 
 INTAKE_KEY = "tumen_intake_case_type"

@@ -13,15 +13,20 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import Case, Clearance, Decision, Status
-from tumen.cases.page_selectors import changes_since, clauses, unit_names
-from tumen.cases.selectors import TimelineEntry, timeline
+from tumen.cases.selectors.cases import (
+    TimelineEntry,
+    changes_since,
+    clauses,
+    timeline,
+    unit_names,
+)
 from tumen.cases.validation import label
 from tumen.cases.workflow import may, refusal
 from tumen.lib.policy import CaseType
 from tumen.org.models import Official, UnitKind
 from tumen.people.models import Person
+from tumen.policy.selectors import case_type_for
 
 # The clearance pages' actions, by the name in their URL, and the move each makes.
 CLEARANCE_ACTIONS = {"clear": "grant", "flag": "flag", "resolve": "resolve"}

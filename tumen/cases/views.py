@@ -35,21 +35,14 @@ from tumen.cases.forms import (
     WithdrawForm,
     WorklistForm,
 )
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import Case, Status
-from tumen.cases.page_selectors import (
-    Filters,
-    case_page,
-    clauses,
-    clearance_of_case,
-    queue_cases,
-    queue_clearances,
-    queue_named,
-)
 from tumen.cases.pages import case_context, refusal_of_clearance, stale_context
 from tumen.cases.proposal import RETYPE, WITHDRAW, decision_proposal
+from tumen.cases.selectors.cases import case_page, clauses
+from tumen.cases.selectors.clearances import clearance_of_case
+from tumen.cases.selectors.worklists import Filters, queue_cases, queue_clearances, queue_named
 from tumen.cases.workflow import may, refusal
-from tumen.policy.selectors import intake_case_types
+from tumen.policy.selectors import case_type_for, intake_case_types
 from tumen.web.forms import add_service_errors, rebound
 from tumen.web.selectors import visible_counties
 
