@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,19 +20,27 @@ from tumen.cases.clearances import listed_ground
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
-    CaseMember,
+    Clearance,
     ClearanceStatus,
     Decision,
     ExistingIssue,
     IssueKind,
     MemberOutcome,
 )
-from tumen.cases.proposal import RETYPE, WITHDRAW, MemberProposal, combine, decision_proposal
+from tumen.cases.proposal import (
+    RETYPE,
+    WITHDRAW,
+    MemberProposal,
+    combine,
+    decision_proposal,
+    members_for_proposal,
+)
 from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case, transition
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
+from tumen.lib.writes import insert_rows
 from tumen.org.models import Official
-from tumen.policy.selectors import case_type_for, case_type_of
+from tumen.policy.selectors import case_type_for, case_type_of, pack_by_id
 
 # The household outcome, as the status change that records it.
 OUTCOME_ACTION = {
@@ -41,6 +50,11 @@ OUTCOME_ACTION = {
     Decision.Outcome.ON_HOLD: "hold",
 }
 REASON_MAX = 200
+# The case as case_decide locks it: whether any clearance is flagged is read in the same statement
+# (a flag raised meanwhile would have moved the version, which the decision then refuses).
+_WITH_FLAGS_KNOWN = Case.objects.annotate(
+    has_flags=Exists(Clearance.objects.filter(case=OuterRef("pk"), status=ClearanceStatus.FLAGGED))
+)
 
 
 def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> None:
@@ -148,32 +162,42 @@ def _final(case, case_type, proposal, chosen: Mapping[int, tuple]) -> list[Membe
     return final
 
 
+# MEMBER_OUTCOMES: the members who share an outcome, ground and clause, in one statement (a
+# household approved as a whole is one).
+_MEMBER_OUTCOMES = (
+    "UPDATE cases_casemember SET outcome = %s, ground = %s, clause_id = %s WHERE id IN ({ids})"
+)
+
+
 def _record_members(case: Case, final: list[MemberProposal], note: str, now) -> None:
-    members = {m.pk: m for m in case.members.all()}
+    groups: dict[tuple[str, str, str], list[int]] = {}
     for outcome in final:
-        member = members[outcome.member]
-        member.outcome, member.ground, member.clause_id = (
-            outcome.outcome,
-            outcome.ground or "",
-            outcome.clause,
-        )
-    CaseMember.objects.bulk_update(members.values(), ["outcome", "ground", "clause_id"])
-    ExistingIssue.objects.bulk_create(
-        ExistingIssue(
-            case=case,
-            jurisdiction_id=case.jurisdiction_id,
-            kind=IssueKind.REFUSAL,
-            ground=outcome.ground,
-            clause_id=outcome.clause,
-            note=note,
-            raised_at=now,
-        )
-        for outcome in final
-        if outcome.outcome == MemberOutcome.REFUSED
+        key = (outcome.outcome, outcome.ground or "", outcome.clause)
+        groups.setdefault(key, []).append(outcome.member)
+    with connection.cursor() as cursor:
+        for values, ids in groups.items():
+            placeholders = ", ".join(["%s"] * len(ids))
+            cursor.execute(_MEMBER_OUTCOMES.format(ids=placeholders), [*values, *ids])
+    insert_rows(
+        ExistingIssue,
+        [
+            ExistingIssue(
+                case_id=case.pk,
+                jurisdiction_id=case.jurisdiction_id,
+                kind=IssueKind.REFUSAL,
+                ground=outcome.ground,
+                clause_id=outcome.clause,
+                note=note,
+                raised_at=now,
+            )
+            for outcome in final
+            if outcome.outcome == MemberOutcome.REFUSED
+        ],
     )
 
 
 def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
+    pack = pack_by_id(case.policy_pack_id)
     audit_record(
         actor=official,
         action="case.decided",
@@ -183,8 +207,8 @@ def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
             decision=decision.pk,
             outcome=decision.outcome,
             proposed=decision.proposed_outcome,
-            pack=decision.policy_pack.code,
-            pack_version=decision.policy_pack.version,
+            pack=pack.code,
+            pack_version=pack.version,
             clause=decision.clause_id,
             members=decision.member_outcomes,
         ),
@@ -202,11 +226,12 @@ def case_decide(
 ) -> Decision:
     """Decide the household. `member_outcomes` maps a CaseMember id to (outcome, ground) for
     members whose proposed outcome the approver changes; None accepts the proposal as it is."""
-    case = lock_case(official, case_id, "approve")
+    case = lock_case(official, case_id, "approve", _WITH_FLAGS_KNOWN)
     ensure_version(case, version)
     ensure_can(case, "approve")
     case_type = case_type_for(case)
-    proposal = decision_proposal(case)
+    members = members_for_proposal(case, case_type)
+    proposal = decision_proposal(case, members)
     _leaving_decision(case, proposal.outcome, proposal.ground)
     final = _final(case, case_type, proposal, member_outcomes or {})
     outcome, clause, _ground = combine(final, case_type)
@@ -215,7 +240,7 @@ def case_decide(
         case=case,
         outcome=outcome,
         proposed_outcome=proposal.outcome,
-        policy_pack=case.policy_pack,
+        policy_pack_id=case.policy_pack_id,
         clause_id=clause,
         member_outcomes=[m.as_json() for m in final],
         note=note.strip(),
