@@ -355,27 +355,15 @@ def bulk_split(cast, households: int) -> dict:
 
     from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, Status
     from tumen.cases.services import foreign_request_split
-    from tumen.org.models import Jurisdiction
-    from tumen.people.models import Person, Relation
 
-    counties = list(Jurisdiction.objects.filter(code__in=BULK_COUNTIES))
     officer = _official("bench.jilin.foreign", "jilin-foreign", "clearing_officer")
-    persons = Person.objects.bulk_create(
-        Person(
-            name_hanzi=f"朴{n:06d}",
-            name_hangul=f"박{n:06d}",
-            sex="female" if n % 2 else "male",
-            date_of_birth=dt.date(1925 + n % 30, 1 + n % 12, 1 + n % 28),
-            nationality="prc",
-            ethnicity="korean",
-            residence=counties[(n // 2) % len(counties)],
-            household_number=f"FR{n // 2:08d}",
-            registered_by=officer.unit,
-        )
-        for n in range(2 * households)
-    )
-    Relation.objects.bulk_create(
-        Relation(person=person, kind="officer_family", relative_name="리철") for person in persons
+    persons = _register_persons(
+        2 * households,
+        officer,
+        BULK_COUNTIES,
+        surname=("朴", "박"),
+        relation="officer_family",
+        per_household=2,
     )
     request = ForeignRequest.objects.create(
         reference=f"BENCH-{households}",
@@ -525,7 +513,7 @@ def prepare(*, persons: int) -> Cast:
     policy_pack_load(source="cc1963")
     clerk = _official("bench.yanji.clerk", "yanji-office", "clerk")
     approver = _official("bench.yanji.approver", "yanji-office", "approver")
-    return Cast(clerk, approver, _register_persons(persons, clerk))
+    return Cast(clerk, approver, [p.pk for p in _register_persons(persons, clerk)])
 
 
 def _official(username: str, unit_code: str, role: str):
@@ -538,8 +526,17 @@ def _official(username: str, unit_code: str, role: str):
     return Official.objects.get(pk=official.pk)
 
 
-def _register_persons(count: int, clerk) -> list[int]:
-    """Ethnic Koreans of Yanji with social relations in Korea: eligible for relocation.
+def _register_persons(
+    count: int,
+    official,
+    counties=("yanji",),
+    *,
+    surname: tuple[str, str] = ("金", "김"),
+    relation: str = "social_relation_korea",
+    per_household: int = 1,
+) -> list:
+    """Ethnic Koreans with a relation the policy asks for (`relation`), living in `counties` in
+    turn, `per_household` to a household: by default eligible for relocation from Yanji.
 
     Written in bulk: registration (people.services.person_register) is not what this benchmark
     measures, and thousands of audited registrations would only make the setup slow.
@@ -549,26 +546,26 @@ def _register_persons(count: int, clerk) -> list[int]:
     from tumen.org.models import Jurisdiction
     from tumen.people.models import Person, Relation
 
-    yanji = Jurisdiction.objects.get(code="yanji")
+    places = list(Jurisdiction.objects.filter(code__in=counties).order_by("code"))
+    hanzi, hangul = surname
     persons = Person.objects.bulk_create(
         Person(
-            name_hanzi=f"金{n:06d}",
-            name_hangul=f"김{n:06d}",
+            name_hanzi=f"{hanzi}{n:06d}",
+            name_hangul=f"{hangul}{n:06d}",
             sex="female" if n % 2 else "male",
             date_of_birth=dt.date(1920 + n % 40, 1 + n % 12, 1 + n % 28),
             nationality="prc",
             ethnicity="korean",
-            residence=yanji,
-            household_number=f"YJ{n:08d}",
-            registered_by=clerk.unit,
+            residence=places[(n // per_household) % len(places)],
+            household_number=f"{hangul}{n // per_household:08d}",
+            registered_by=official.unit,
         )
         for n in range(count)
     )
     Relation.objects.bulk_create(
-        Relation(person=person, kind="social_relation_korea", relative_name="김형")
-        for person in persons
+        Relation(person=person, kind=relation, relative_name="김형") for person in persons
     )
-    return [person.pk for person in persons]
+    return persons
 
 
 class Lifecycle:
