@@ -557,7 +557,7 @@ def _register_persons(
             nationality="prc",
             ethnicity="korean",
             residence=places[(n // per_household) % len(places)],
-            household_number=f"{hangul}{n // per_household:08d}",
+            household_number=f"{hangul}{n:08d}",
             registered_by=official.unit,
         )
         for n in range(count)
