@@ -226,6 +226,14 @@ def _durations(tally: Tally, figure: str, group_position: int) -> dict[str, dict
     }
 
 
+def _histogram(tally: Tally, figure: str) -> dict[str, int]:
+    out: Counter = Counter()
+    for (name, _key1, _key2, value), n in tally.items():
+        if name == figure and n:
+            out[value] += n
+    return {str(value): out[value] for value in sorted(out)}
+
+
 def _history(tally: Tally) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for (name, month, case_type, _value), n in sorted(tally.items()):
@@ -263,6 +271,10 @@ def derive(tally: Tally) -> dict:
             label: n for label, n in _sum(tally, "pending", 2).items() if label != "not_due"
         },
         "processing_days_by_type": _durations(tally, "processing", 1),
+        "processing_days_all": _durations(tally, "processing", 0).get(
+            "processing", {"count": 0, "median": None, "p90": None}
+        ),
+        "processing_days_histogram": _histogram(tally, "processing"),
         "step_days_by_status": _durations(tally, "step", 1),
         "foreign_requests_received": _sum(tally, "foreign", 1).get("received", 0),
         "foreign_requests_split": _sum(tally, "foreign", 1).get("split", 0),
