@@ -65,9 +65,7 @@ def _inputs(data: Any, svgs: Mapping[str, str]) -> dict[str, str]:
     return inputs
 
 
-def compile_pdf(
-    template: str, *, data: Any = None, svgs: Mapping[str, str] | None = None
-) -> bytes:
+def compile_pdf(template: str, *, data: Any = None, svgs: Mapping[str, str] | None = None) -> bytes:
     """The PDF of `template` (Typst markup after PRELUDE) with `data` and `svgs` available."""
     compiler = typst.Compiler(
         (PRELUDE + template).encode(),
