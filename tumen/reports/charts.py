@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from tumen.cases.models import Status
 from tumen.org.models import Jurisdiction, UnitKind
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -98,9 +97,19 @@ def _over_time(figures: dict) -> Chart:
     )
 
 
+def _bars(slug, title, alt, pairs, axes, *, ordinal=False, ranked=False) -> Chart:
+    """A one-series bar chart of (label, count) pairs; `axes` names the label and the count."""
+    label_axis, count_axis = (str(a) for a in axes)
+    values = [{"label": label, "n": n} for label, n in pairs]
+    label = {"field": "label", "type": "ordinal" if ordinal else "nominal", "title": label_axis}
+    count = {"field": "n", "type": "quantitative", "title": count_axis}
+    encoding = {"y": {**label, "sort": "-x"}, "x": count} if ranked else {"x": label, "y": count}
+    svg = _svg(values, {"type": "bar"}, encoding)
+    return Chart(slug, title, alt, (label_axis, count_axis), [tuple(p) for p in pairs], svg)
+
+
 def _distribution(figures: dict) -> Chart:
-    histogram = figures["processing_days_histogram"]
-    values = [{"days": int(days), "cases": n} for days, n in histogram.items()]
+    pairs = [(int(days), n) for days, n in figures["processing_days_histogram"].items()]
     total = figures["processing_days_all"]
     alt = (
         _(
@@ -111,89 +120,39 @@ def _distribution(figures: dict) -> Chart:
         if total["count"]
         else _("No case was decided in this month.")
     )
-    svg = _svg(
-        values,
-        {"type": "bar"},
-        {
-            "x": {
-                "field": "days",
-                "type": "ordinal",
-                "title": _("Days from submission to decision"),
-            },
-            "y": {"field": "cases", "type": "quantitative", "title": _("Cases")},
-        },
-    )
-    rows = [(v["days"], v["cases"]) for v in values]
-    return Chart(
-        "processing",
-        _("Processing-time distribution"),
-        alt,
-        (_("Days from submission to decision"), _("Cases")),
-        rows,
-        svg,
-    )
+    axes = (_("Days from submission to decision"), _("Cases"))
+    return _bars("processing", _("Processing-time distribution"), alt, pairs, axes, ordinal=True)
 
 
 def _backlog(figures: dict) -> Chart:
-    names = {
-        j.code: j.name
-        for j in Jurisdiction.objects.filter(code__in=list(figures["backlog_by_county"]))
-    }
-    ranked = sorted(figures["backlog_by_county"].items(), key=lambda item: (-item[1], item[0]))
-    values = [{"county": names.get(code, code), "open": n} for code, n in ranked]
+    counts = figures["backlog_by_county"]
+    names = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=list(counts))}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    pairs = [(names.get(code, code), n) for code, n in ranked]
     alt = (
         _("Open cases by county; the largest backlog is %(county)s's, %(n)d cases.")
-        % {"county": values[0]["county"], "n": values[0]["open"]}
-        if values
+        % {"county": pairs[0][0], "n": pairs[0][1]}
+        if pairs
         else _("No county has open cases.")
     )
-    svg = _svg(
-        values,
-        {"type": "bar"},
-        {
-            "y": {"field": "county", "type": "nominal", "sort": "-x", "title": _("County")},
-            "x": {"field": "open", "type": "quantitative", "title": _("Open cases")},
-        },
-    )
-    rows = [(v["county"], v["open"]) for v in values]
-    return Chart(
-        "backlog", _("Counties ranked by backlog"), alt, (_("County"), _("Open cases")), rows, svg
-    )
+    axes = (_("County"), _("Open cases"))
+    return _bars("backlog", _("Counties ranked by backlog"), alt, pairs, axes, ranked=True)
 
 
 def _overdue(figures: dict) -> Chart:
-    values = [
-        {"kind": str(UnitKind(kind).label) if kind in UnitKind.values else kind, "overdue": n}
+    pairs = [
+        (str(UnitKind(kind).label) if kind in UnitKind.values else kind, n)
         for kind, n in figures["clearances_overdue_by_unit_kind"].items()
     ]
     alt = (
         _("Overdue clearances by kind of unit: %(total)d in all.")
-        % {"total": sum(v["overdue"] for v in values)}
-        if values
+        % {"total": sum(n for _label, n in pairs)}
+        if pairs
         else _("No clearance is overdue.")
     )
-    svg = _svg(
-        values,
-        {"type": "bar"},
-        {
-            "x": {"field": "kind", "type": "nominal", "title": _("Kind of unit")},
-            "y": {"field": "overdue", "type": "quantitative", "title": _("Overdue clearances")},
-        },
-    )
-    rows = [(v["kind"], v["overdue"]) for v in values]
-    return Chart(
-        "overdue",
-        _("Overdue clearances by unit kind"),
-        alt,
-        (_("Kind of unit"), _("Overdue clearances")),
-        rows,
-        svg,
-    )
+    axes = (_("Kind of unit"), _("Overdue clearances"))
+    return _bars("overdue", _("Overdue clearances by unit kind"), alt, pairs, axes)
 
 
 def charts(figures: dict) -> list[Chart]:
     return [_over_time(figures), _distribution(figures), _backlog(figures), _overdue(figures)]
-
-
-def status_label(code: str) -> str:
-    return str(Status(code).label) if code in Status.values else code

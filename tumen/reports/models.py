@@ -111,3 +111,30 @@ class SituationReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id}/{self.period}"
+
+
+class ReportPdf(models.Model):
+    """A report typeset in one language, for the version it was made from."""
+
+    report = models.ForeignKey(
+        SituationReport,
+        verbose_name=_("situation report"),
+        on_delete=models.CASCADE,
+        related_name="pdfs",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    version = models.PositiveIntegerField(_("version"))
+    pdf = models.BinaryField(_("PDF"))
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "language", "version"], name="report_pdf_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.language}/v{self.version}"

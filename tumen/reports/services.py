@@ -129,7 +129,7 @@ def report_update(
         raise ValidationError(
             {
                 "issues_text": [
-                    _("existing issues: at most %(limit)d characters, please.")
+                    _("issues_text: at most %(limit)d characters, please.")
                     % {"limit": MAX_ISSUES_TEXT}
                 ]
             }

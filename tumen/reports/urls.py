@@ -14,6 +14,11 @@ urlpatterns = [
         name="report_act",
     ),
     re_path(
+        r"^reports/(?P<report_id>[0-9]{1,10})/report\.pdf$",
+        views.report_pdf_download,
+        name="report_pdf",
+    ),
+    re_path(
         r"^reports/(?P<report_id>[0-9]{1,10})/figures\.(?P<fmt>csv|xlsx)$",
         views.report_export,
         name="report_export",

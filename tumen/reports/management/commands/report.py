@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from tumen.org.models import Jurisdiction
 from tumen.reports import db
 from tumen.reports.exports import as_csv
-from tumen.reports.figures import derive, parse_period, subtree_ids, tally_for
+from tumen.reports.figures import derive, parse_period, previous_period, subtree_ids, tally_for
+from tumen.reports.tasks import monthly_pdfs
 
 
 class Command(BaseCommand):
@@ -28,6 +31,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rebuild", action="store_true", help="recompute the tally from the case tables"
         )
+        parser.add_argument(
+            "--monthly-pdfs",
+            action="store_true",
+            help="typeset last month's submitted reports in every language (cron, on the 1st)",
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true", help="with --monthly-pdfs: leave it to the worker"
+        )
 
     def handle(self, *args, **options):
         if options["rebuild"]:
@@ -36,6 +47,13 @@ class Command(BaseCommand):
             self.stderr.write("The tally was rebuilt from the case tables.\n")
             if not options["jurisdiction"]:
                 return
+        if options["monthly_pdfs"]:
+            period = options["period"] or previous_period(timezone.localdate())
+            languages = [code for code, _name in settings.LANGUAGES]
+            count = monthly_pdfs(parse_period(period), languages, enqueue=options["enqueue"])
+            verb = "queued" if options["enqueue"] else "typeset"
+            self.stdout.write(f"{count} report PDFs for {period} {verb}.")
+            return
         code, period = options["jurisdiction"], options["period"]
         if not code or not period:
             raise CommandError("give a jurisdiction code and --period YYYY-MM")
