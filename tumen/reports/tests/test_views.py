@@ -90,8 +90,10 @@ def test_the_analysts_home_shows_figures_charts_and_reports_owed(client, analyst
     assert 'data-testid="analyst-home"' in page
     assert 'data-testid="reports-owed"' in page
     assert 'data-testid="chart-backlog"' in page
+    assert 'data-testid="nav-reports"' in page
 
 
 def test_a_clerks_home_has_no_analyst_part(client, yanji_clerk):
     page = as_(client, yanji_clerk).get(reverse("home")).content.decode()
     assert 'data-testid="analyst-home"' not in page
+    assert 'data-testid="nav-reports"' not in page
