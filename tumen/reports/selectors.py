@@ -12,7 +12,8 @@ from tumen.directives.models import Directive
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Jurisdiction, Official
 from tumen.reports import workflow
-from tumen.reports.consolidation import children, owes, report_tally
+from tumen.reports import consolidation
+from tumen.reports.consolidation import ChildState, owes, report_tally
 from tumen.reports.figures import derive, month_bounds, previous_period
 from tumen.reports.models import ReportStatus, SituationReport
 
@@ -32,6 +33,14 @@ class Owed:
 def report_for_official(*, official: Official, report_id: int) -> SituationReport:
     queryset = SituationReport.objects.select_related("jurisdiction", "directive", "drafted_by")
     return get_for_user(official, queryset, pk=report_id)
+
+
+def children(report: SituationReport) -> list[ChildState]:
+    """The jurisdictions below the report's, each with its report for the month (or None).
+
+    A child's draft is listed only as "not reported"; the pages never link to it.
+    """
+    return consolidation.children(report)
 
 
 def report_figures(report: SituationReport) -> dict:
@@ -103,6 +112,3 @@ def reports_list(*, official: Official) -> list[SituationReport]:
     """Every report the official may see, newest month first."""
     queryset = scope(SituationReport.objects.all(), official)
     return list(queryset.select_related("jurisdiction", "directive")[:200])
-
-
-__all__ = ["children", "report_figures", "report_for_official", "reports_list", "worklist"]

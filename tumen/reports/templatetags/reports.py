@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
-from tumen.reports import labels, selectors
+from tumen.reports import labels, selectors, workflow
 from tumen.reports.charts import charts
 from tumen.reports.figures import derive, subtree_ids, tally_for
 
@@ -22,11 +23,9 @@ def key_label(key: str) -> str:
 @register.inclusion_tag("reports/_home.html")
 def analyst_home(official):
     """The analyst's part of the home page: this month's figures and charts, and reports owed."""
-    worklist = selectors.worklist(official=official)
-    if not official.has_role(*selectors.workflow.ROLES) or not official.unit_id:
+    if not official.unit_id or not official.has_role(*workflow.ROLES):
         return {"shown": False}
-    from django.utils import timezone
-
+    worklist = selectors.worklist(official=official)
     today = timezone.localdate()
     period = f"{today.year:04d}-{today.month:02d}"
     jurisdiction = official.unit.jurisdiction
