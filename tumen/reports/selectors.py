@@ -11,8 +11,7 @@ from django.utils import timezone
 from tumen.directives.models import Directive
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Jurisdiction, Official
-from tumen.reports import workflow
-from tumen.reports import consolidation
+from tumen.reports import consolidation, workflow
 from tumen.reports.consolidation import ChildState, owes, report_tally
 from tumen.reports.figures import derive, month_bounds, previous_period
 from tumen.reports.models import ReportStatus, SituationReport
