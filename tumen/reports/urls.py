@@ -7,7 +7,7 @@ from tumen.reports import views
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/new/", views.report_start, name="report_start"),
-    path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
+    re_path(r"^reports/(?P<report_id>[0-9]{1,10})/$", views.report_detail, name="report_detail"),
     re_path(
         r"^reports/(?P<report_id>[0-9]{1,10})/(?P<action>edit|submit|return|accept)/$",
         views.report_act,

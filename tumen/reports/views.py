@@ -89,8 +89,8 @@ def _page(request, report, *, issues_form=None, return_form=None, problems=None,
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = selectors.report_for_official(official=request.user, report_id=report_id)
+def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
+    report = selectors.report_for_official(official=request.user, report_id=int(report_id))
     return _page(request, report)
 
 
@@ -104,7 +104,7 @@ DONE = {
 
 @login_required
 @require_POST
-def report_act(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+def report_act(request: HttpRequest, report_id: str, action: str) -> HttpResponse:
     official = request.user
     report = selectors.report_for_official(official=official, report_id=int(report_id))
     form_class = {"edit": IssuesForm, "return": ReturnForm}.get(action, VersionForm)
@@ -139,7 +139,7 @@ def _call(official, report, action: str, form) -> None:
 
 @login_required
 @require_GET
-def report_export(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+def report_export(request: HttpRequest, report_id: str, fmt: str) -> HttpResponse:
     report = selectors.report_for_official(official=request.user, report_id=int(report_id))
     figures = selectors.report_figures(report)
     name = f"report-{report.jurisdiction.code}-{report.period}"
@@ -156,7 +156,7 @@ def report_export(request: HttpRequest, report_id: int, fmt: str) -> HttpRespons
 
 @login_required
 @require_GET
-def report_pdf_download(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_pdf_download(request: HttpRequest, report_id: str) -> HttpResponse:
     """The PDF in the reader's language: made now for a county, by the worker for more."""
     report = selectors.report_for_official(official=request.user, report_id=int(report_id))
     language = get_language()
