@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,48 +86,32 @@ def subtree_ids(jurisdiction: Jurisdiction) -> list[int]:
     )
 
 
-def _placeholders(values: list) -> str:
+def _in(values: list) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _fetch(sql: str, ids: list[int], *params, more: list | None = None) -> list[tuple]:
-    """Run `sql` with `{ids}` (and `{more}`) replaced by placeholders; values travel as params."""
-    statement = sql.format(ids=_placeholders(ids), more=_placeholders(more or []))
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*ids, *(more or []), *params])
-        return cursor.fetchall()
-
-
-def _month_rows(ids: list[int], period: str) -> list[tuple]:
-    return _fetch(
-        "SELECT figure, key1, key2, value, SUM(n) FROM reports_tally "
-        "WHERE jurisdiction_id IN ({ids}) AND month = %s GROUP BY figure, key1, key2, value",
-        ids,
-        period,
-    )
-
-
-def _history_rows(ids: list[int], period: str) -> list[tuple]:
+def _tally_rows(ids: list[int], period: str) -> list[tuple]:
+    """One round trip: the month's rows, the twelve months' openings, the backlog by county and
+    the pending clearances by due day (bucketed by the caller)."""
     months = months_back(period, HISTORY_MONTHS)
-    rows = _fetch(
-        "SELECT month, key1, SUM(n) FROM reports_tally WHERE jurisdiction_id IN ({ids}) "
-        "AND month IN ({more}) AND figure = 'opened' GROUP BY month, key1",
-        ids,
-        more=months,
-    )
-    return [("history", month, case_type, 0, n) for month, case_type, n in rows]
-
-
-def _backlog_rows(ids: list[int]) -> list[tuple]:
     statuses = [str(s) for s in OPEN_STATUSES]
-    rows = _fetch(
-        "SELECT j.code, SUM(t.n) FROM reports_tally t JOIN org_jurisdiction j "
-        "ON j.id = t.jurisdiction_id WHERE t.jurisdiction_id IN ({ids}) "
-        "AND t.figure = 'opened' AND t.key2 IN ({more}) GROUP BY j.code",
-        ids,
-        more=statuses,
+    where = f"jurisdiction_id IN ({_in(ids)})"
+    # Only "%s" placeholders are formatted in; every value travels as a parameter.
+    statement = (
+        f"SELECT figure, key1, key2, value, SUM(n) FROM reports_tally WHERE {where} "  # noqa: S608
+        "AND month = %s GROUP BY figure, key1, key2, value "
+        f"UNION ALL SELECT 'history', month, key1, 0, SUM(n) FROM reports_tally WHERE {where} "
+        f"AND month IN ({_in(months)}) AND figure = 'opened' GROUP BY month, key1 "
+        "UNION ALL SELECT 'backlog', j.code, '', 0, SUM(t.n) FROM reports_tally t "
+        f"JOIN org_jurisdiction j ON j.id = t.jurisdiction_id WHERE t.{where} "
+        f"AND t.figure = 'opened' AND t.key2 IN ({_in(statuses)}) GROUP BY j.code "
+        f"UNION ALL SELECT 'due', key1, '', value, SUM(n) FROM reports_tally WHERE {where} "
+        "AND month = '' AND figure = 'pending' GROUP BY key1, value"
     )
-    return [("backlog", code, "", 0, n) for code, n in rows]
+    params = [*ids, period, *ids, *months, *ids, *statuses, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
 
 
 def _age_bucket(days_overdue: int) -> str:
@@ -136,25 +121,29 @@ def _age_bucket(days_overdue: int) -> str:
     return "not_due"
 
 
-def _pending_rows(ids: list[int], today: int) -> list[tuple]:
-    rows = _fetch(
-        "SELECT key1, value, SUM(n) FROM reports_tally WHERE jurisdiction_id IN ({ids}) "
-        "AND month = '' AND figure = 'pending' GROUP BY key1, value",
-        ids,
-    )
-    return [("pending", kind, _age_bucket(today - due_day), 0, n) for kind, due_day, n in rows]
+def _with_ages(rows: list[tuple], today: int) -> list[tuple]:
+    """Pending clearances by due day become pending clearances by how long overdue today."""
+    return [
+        ("pending", key1, _age_bucket(today - value), 0, n) if figure == "due" else row
+        for row in rows
+        for figure, key1, _key2, value, n in (row,)
+    ]
 
 
 def _foreign_rows(ids: list[int], period: str) -> list[tuple]:
     first, following = month_bounds(period)
-    requests = ForeignRequest.objects.filter(jurisdiction_id__in=ids)
-    received = requests.filter(received_on__gte=first, received_on__lt=following).count()
     zone = timezone.get_current_timezone()
-    split = requests.filter(
-        split_at__gte=datetime.datetime.combine(first, datetime.time(), zone),
-        split_at__lt=datetime.datetime.combine(following, datetime.time(), zone),
-    ).count()
-    return [("foreign", "received", "", 0, received), ("foreign", "split", "", 0, split)]
+    split_from, split_to = (
+        datetime.datetime.combine(day, datetime.time(), zone) for day in (first, following)
+    )
+    counts = ForeignRequest.objects.filter(jurisdiction_id__in=ids).aggregate(
+        received=Count("pk", filter=Q(received_on__gte=first, received_on__lt=following)),
+        split=Count("pk", filter=Q(split_at__gte=split_from, split_at__lt=split_to)),
+    )
+    return [
+        ("foreign", "received", "", 0, counts["received"]),
+        ("foreign", "split", "", 0, counts["split"]),
+    ]
 
 
 def local_day_number(moment: datetime.datetime) -> int:
@@ -173,13 +162,7 @@ def tally_for(ids: list[int], period: str, *, as_of: datetime.datetime | None = 
         return Tally()
     today = local_day_number(as_of or timezone.now())
     return Tally.from_rows(
-        [
-            *_month_rows(ids, period),
-            *_history_rows(ids, period),
-            *_backlog_rows(ids),
-            *_pending_rows(ids, today),
-            *_foreign_rows(ids, period),
-        ]
+        [*_with_ages(_tally_rows(ids, period), today), *_foreign_rows(ids, period)]
     )
 
 
