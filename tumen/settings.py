@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tumen.policy",
     "tumen.cases",
     "tumen.scenario",
+    "tumen.reports",
     "tumen.web",
 ]
 

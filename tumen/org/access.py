@@ -119,6 +119,14 @@ RULES: dict[str, Rule] = {
     "cases.case": in_subtree_by_id("jurisdiction"),
     "cases.clearance": in_subtree_by_id("case__jurisdiction"),
     "cases.foreignrequest": in_subtree("jurisdiction__path"),
+    # A unit sees its own situation reports and those sent up to it from below, never a draft
+    # of another jurisdiction's (a county never sees a sibling's, a province not its county's).
+    "reports.situationreport": Rule(
+        lambda official: (
+            Q(jurisdiction__path__startswith=official.unit.jurisdiction.path)
+            & (Q(jurisdiction_id=official.unit.jurisdiction_id) | ~Q(status="draft"))
+        )
+    ),
     # A person is seen where they live; a person living abroad only through the cases that
     # name them (people.Person's rule is the one place this is decided).
     "people.person": Rule(
