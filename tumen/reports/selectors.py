@@ -89,7 +89,7 @@ class Worklist:
 
 def worklist(*, official: Official, today: datetime.date | None = None) -> Worklist:
     """What an analyst's unit owes, what it must review, and which units below are late."""
-    if not official.has_role(*workflow.ROLES) or not official.unit_id:
+    if not workflow.AUTHORITY.allows(official) or not official.unit_id:
         return Worklist([], [], [])
     today = today or timezone.localdate()
     jurisdiction = official.unit.jurisdiction

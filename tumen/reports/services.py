@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tumen.audit.services import audit_record
 from tumen.cases.models import Case
 from tumen.directives.models import Directive
-from tumen.org.access import get_for_update, get_for_user, require_role, scope
+from tumen.org.access import get_for_update, get_for_user, require, scope
 from tumen.org.models import Official
 from tumen.reports import workflow
 from tumen.reports.consolidation import children, live_tally, owes
@@ -36,7 +36,7 @@ def _payload(report: SituationReport, **extra) -> dict:
 @transaction.atomic
 def report_draft(*, official: Official, directive_code: str, period: str) -> SituationReport:
     """Start the official's jurisdiction's report for `period`; an existing one is returned."""
-    require_role(official, *workflow.ROLES)
+    require(official, workflow.AUTHORITY)
     period = parse_period(period)
     directives = Directive.objects.filter(report_back_required=True)
     directive = get_for_user(official, directives, code=directive_code)
@@ -60,7 +60,7 @@ def report_draft(*, official: Official, directive_code: str, period: str) -> Sit
 
 def _lock(official: Official, report_id: int, version: int, action: str) -> SituationReport:
     queryset = SituationReport.objects.select_related("jurisdiction", "directive")
-    report = get_for_update(official, queryset, roles=workflow.ROLES, pk=report_id)
+    report = get_for_update(official, queryset, action=workflow.AUTHORITY, pk=report_id)
     if report.version != version:
         raise ValidationError(
             {

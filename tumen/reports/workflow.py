@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
+from tumen.org.access import Authority
 from tumen.org.models import Level, Official, Role
 from tumen.reports.models import ReportStatus, SituationReport
 
@@ -36,7 +37,8 @@ MOVES: dict[str, Move] = {
     "accept": Move((ReportStatus.SUBMITTED,), ReportStatus.ACCEPTED, ABOVE, gettext_lazy("accept")),
 }
 
-ROLES: tuple[str, ...] = (Role.ANALYST,)
+# Who writes and reviews reports: analysts (the level each acts at is `by` of the move).
+AUTHORITY = Authority((Role.ANALYST,))
 
 # Days after the end of the month by which each level's report is due: a county first, so that
 # the level above has its children's reports before its own is due.
@@ -56,7 +58,7 @@ def due_on(level: str, period_end: datetime.date) -> datetime.date:
 
 def may(official: Official, report: SituationReport, action: str) -> bool:
     move = MOVES[action]
-    if report.status not in move.sources or not official.has_role(*ROLES):
+    if report.status not in move.sources or not AUTHORITY.allows(official):
         return False
     if not getattr(official, "unit_id", None):
         return False
