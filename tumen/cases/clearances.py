@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -67,6 +68,23 @@ def _record(clearance: Clearance, move: ClearanceMove, official: Official, note:
     clearance.acted_at = clock.now()
     clearance.version += 1
     clearance.save()
+
+
+def cancel_pending_clearances(case: Case, *, actor: Official, reason: str) -> list[int]:
+    """Cancel the locked case's pending checks as it leaves clearance (withdrawn, re-typed).
+
+    Part of the caller's move: the caller's audit event lists the ids returned.
+    """
+    pending = case.clearances.select_for_update().filter(status=ClearanceStatus.PENDING)
+    ids = sorted(pending.values_list("pk", flat=True))
+    Clearance.objects.filter(pk__in=ids).update(
+        status=ClearanceStatus.CANCELLED,
+        note=reason,
+        acted_by=actor,
+        acted_at=clock.now(),
+        version=F("version") + 1,
+    )
+    return ids
 
 
 def _advance_when_cleared(case: Case, case_type: CaseType, official: Official) -> None:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.clearances import listed_ground
+from tumen.cases.clearances import cancel_pending_clearances, listed_ground
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
@@ -261,11 +261,12 @@ def case_withdraw(*, official: Official, case_id: int, version: int, reason: str
     ground, clause = _withdrawal_ground(case, case_type_for(case))
     transition(case, "withdraw", actor=official, reason=reason, clause_id=clause)
     save_case(case, "status")
+    cancelled = cancel_pending_clearances(case, actor=official, reason=reason)
     audit_record(
         actor=official,
         action="case.withdrawn",
         target=case,
-        payload=case_payload(case, ground=ground, clause=clause),
+        payload=case_payload(case, ground=ground, clause=clause, cancelled_clearances=cancelled),
     )
     return case
 
@@ -314,6 +315,7 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
     members = [(m.person, m.role, m.relationship) for m in case.members.select_related("person")]
     transition(case, "retype", actor=official, reason=listed.code, clause_id=listed.clause)
     save_case(case, "status")
+    cancelled = cancel_pending_clearances(case, actor=official, reason=listed.code)
     ExistingIssue.objects.create(
         case=case,
         jurisdiction_id=case.jurisdiction_id,
@@ -337,7 +339,12 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
         action="case.retyped",
         target=case,
         payload=case_payload(
-            case, ground=listed.code, clause=listed.clause, new_case=new.pk, new_number=new.number
+            case,
+            ground=listed.code,
+            clause=listed.clause,
+            new_case=new.pk,
+            new_number=new.number,
+            cancelled_clearances=cancelled,
         ),
     )
     return new
