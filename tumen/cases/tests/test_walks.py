@@ -220,7 +220,8 @@ def test_a_korean_national_and_her_chinese_national_husband_are_both_approved_un
     """
     principal = register(nationality="dprk", residence_permit_number="RP-9")
     husband = register(nationality="prc")
-    assert husband.personal_id_number and not husband.residence_permit_number
+    assert husband.personal_id_number
+    assert not husband.residence_permit_number
     case = open_case(yanji_clerk, "repatriation", [principal, husband], {"destination": "Sinuiju"})
     case = submit(yanji_clerk, case)
     grant_all(case, officer)
