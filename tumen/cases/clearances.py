@@ -23,6 +23,7 @@ from tumen.cases.models import (
     ExistingIssue,
     IssueKind,
 )
+from tumen.cases.validation import label
 from tumen.cases.workflow import (
     ClearanceMove,
     assigned,
@@ -185,8 +186,13 @@ def clearance_grant(
     return clearance
 
 
+def grounds_text(grounds) -> str:
+    """Grounds as a reader names them: each label in the reader's language, with its clause."""
+    return ", ".join(f"{label(g.label)} ({g.clause})" for g in grounds) or _("none")
+
+
 def allowed_grounds(case_type: CaseType) -> str:
-    return ", ".join(f"{g.code} ({g.clause})" for g in case_type.grounds.values())
+    return grounds_text(case_type.grounds.values())
 
 
 def listed_ground(case: Case, case_type: CaseType, code: str, *, field: str = "ground") -> Ground:
@@ -202,7 +208,7 @@ def listed_ground(case: Case, case_type: CaseType, code: str, *, field: str = "g
             % {
                 "field": field,
                 "code": code,
-                "type": case_type.code,
+                "type": label(case_type.title),
                 "pack": case.policy_pack.code,
                 "version": case.policy_pack.version,
                 "clause": case_type.restriction_clause or case_type.clause,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.clearances import cancel_pending_clearances, listed_ground
+from tumen.cases.clearances import cancel_pending_clearances, grounds_text, listed_ground
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
@@ -65,7 +65,7 @@ def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> 
 
 
 def _refusal_grounds(case_type: CaseType) -> str:
-    return ", ".join(f"{g.code} ({g.clause})" for g in case_type.refusal_grounds.values())
+    return grounds_text(case_type.refusal_grounds.values())
 
 
 def _refused(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
@@ -73,21 +73,24 @@ def _refused(case: Case, case_type: CaseType, proposed: MemberProposal, ground, 
         raise invalid(
             field,
             _("%(field)s: a refusal needs a ground; refusal grounds for %(type)s: %(grounds)s.")
-            % {"field": field, "type": case_type.code, "grounds": _refusal_grounds(case_type)},
+            % {
+                "field": field,
+                "type": label(case_type.title),
+                "grounds": _refusal_grounds(case_type),
+            },
         )
     listed = listed_ground(case, case_type, ground, field=field)
     if listed.effect != "refuse":
         raise invalid(
             field,
             _(
-                "%(field)s: %(code)r is not a refusal ground for %(type)s: its effect is "
-                "%(effect)s (%(clause)s); refusal grounds: %(grounds)s."
+                "%(field)s: %(ground)s (%(clause)s) is not a refusal ground for %(type)s; "
+                "refusal grounds: %(grounds)s."
             )
             % {
                 "field": field,
-                "code": listed.code,
-                "type": case_type.code,
-                "effect": listed.effect,
+                "ground": label(listed.label),
+                "type": label(case_type.title),
                 "clause": listed.clause,
                 "grounds": _refusal_grounds(case_type),
             },
@@ -317,19 +320,18 @@ def case_withdraw(*, official: Official, case_id: int, version: int, reason: str
 def _retype_ground(case: Case, case_type: CaseType, code: str):
     listed = listed_ground(case, case_type, code)
     if listed.effect != "retype":
-        retyping = [f"{g.code} ({g.clause})" for g in case_type.grounds.values() if g.retype_to]
+        retyping = grounds_text(g for g in case_type.grounds.values() if g.retype_to)
         raise invalid(
             "ground",
             _(
-                "ground: %(code)r does not re-type a %(type)s case: its effect is %(effect)s "
-                "(%(clause)s); re-typing grounds: %(grounds)s."
+                "ground: %(ground)s (%(clause)s) does not re-type a %(type)s case; "
+                "re-typing grounds: %(grounds)s."
             )
             % {
-                "code": code,
-                "type": case_type.code,
-                "effect": listed.effect,
+                "ground": label(listed.label),
+                "type": label(case_type.title),
                 "clause": listed.clause,
-                "grounds": ", ".join(retyping) or "-",
+                "grounds": retyping,
             },
         )
     return listed

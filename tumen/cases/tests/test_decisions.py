@@ -90,9 +90,13 @@ def test_the_approver_may_refuse_only_on_a_refusal_ground(
             member_outcomes={son.pk: ("refused", "documents_incomplete")},
         )
     message = caught.value.message_dict[f"member_outcomes[{son.pk}]"][0]
-    assert "'documents_incomplete' is not a refusal ground for relocation" in message
-    assert "its effect is hold (cc1963.4)" in message
-    assert "identity_unverified (cc1963.3), outside_scope (cc1963.3)" in message
+    assert "Documents incomplete (awaiting) (cc1963.4) is not a refusal ground for Relocation" in (
+        message
+    )
+    assert (
+        "Identity could not be verified (cc1963.3), "
+        "Not an ethnic Korean applicant with social relations in Korea (cc1963.3)"
+    ) in message
     assert db_state() == before
 
 
@@ -289,5 +293,5 @@ def test_retyping_needs_a_ground_that_retypes(
             official=yanji_approver, case_id=case.pk, version=case.version, ground="outside_scope"
         )
     message = caught.value.message_dict["ground"][0]
-    assert "'outside_scope' does not re-type a relocation case: its effect is refuse" in message
+    assert "(cc1963.3) does not re-type a Relocation case; re-typing grounds: none." in message
     assert db_state() == before
