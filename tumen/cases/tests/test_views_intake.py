@@ -213,7 +213,7 @@ def test_the_details_page_gives_the_packs_message_beside_each_field(
 
     body = text(response)
     assert response.status_code == 200
-    assert "Destination is required for a relocation case (cc1963.3)." in body
+    assert "Destination is required for a Relocation case (cc1963.3)." in body
     assert "is not a date; write it as YYYY-MM-DD" in body
     assert 'href="#id_destination"' in body
     case.refresh_from_db()
