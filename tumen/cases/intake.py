@@ -214,13 +214,19 @@ def case_update_details(*, official: Official, case_id: int, version: int, detai
     """Replace the draft's details (the intake form sends them all)."""
     case = _editable_case(official, case_id, version, _("change its details"))
     shape_problems(case_type_for(case), details).raise_if_any()
+    before = case.details or {}
+    changed = sorted(k for k in {*before, *details} if before.get(k) != details.get(k))
+    if not changed:
+        # Nothing changed, so nothing is written: the timeline says "details changed" only
+        # when they did.
+        return case
     case.details = dict(details)
     save_case(case, "details")
     audit_record(
         actor=official,
         action="case.details_updated",
         target=case,
-        payload=case_payload(case, fields=sorted(details)),
+        payload=case_payload(case, fields=changed),
     )
     return case
 
