@@ -232,6 +232,19 @@ def case_update_details(*, official: Official, case_id: int, version: int, detai
 
 
 @transaction.atomic
+def case_discard(*, official: Official, case_id: int, version: int) -> Case:
+    """Give up a draft that was never submitted: it leaves every queue, and the audit log keeps
+    that it was opened and discarded, by whom."""
+    case = lock_case(official, case_id, "discard")
+    ensure_version(case, version)
+    ensure_can(case, "discard")
+    transition(case, "discard", actor=official, clause_id=case_type_for(case).clause)
+    save_case(case, "status")
+    audit_record(actor=official, action="case.discarded", target=case, payload=case_payload(case))
+    return case
+
+
+@transaction.atomic
 def case_add_member(
     *, official: Official, case_id: int, version: int, person_id: int, relationship: str = ""
 ) -> CaseMember:

@@ -31,6 +31,8 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     RETYPED = "retyped", _("Re-typed")
+    # A draft the county gave up before submitting it: not an application anyone withdrew.
+    DISCARDED = "discarded", _("Discarded")
 
 
 OPEN_STATUSES = (

@@ -60,6 +60,7 @@ def refusal_of_clearance(official: Official, clearance: Clearance, action: str) 
 class CaseActions:
     edit: bool = False
     withdraw: bool = False
+    discard: bool = False
     decide: bool = False
     # clearance pk -> the actions its page offers this official ("clear", "flag", "resolve")
     clearances: dict[int, list[str]] = field(default_factory=dict)
@@ -81,6 +82,7 @@ def case_actions(official: Official, case: Case) -> CaseActions:
     return CaseActions(
         edit=may(official, case, "edit"),
         withdraw=may(official, case, "withdraw"),
+        discard=may(official, case, "discard"),
         decide=may(official, case, "approve"),
         clearances=clearances,
     )

@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("cases/<str:number>/decide/", views.case_decide, name="case_decide"),
     path("cases/<str:number>/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("cases/<str:number>/discard/", views.case_discard, name="case_discard"),
     path("cases/<str:number>/retype/", views.case_retype, name="case_retype"),
     path("foreign-requests/", foreign_views.foreign_request_list, name="foreign_request_list"),
     path("foreign-requests/new/", foreign_views.foreign_request_new, name="foreign_request_new"),

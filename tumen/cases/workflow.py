@@ -69,6 +69,8 @@ TRANSITIONS: dict[str, Move] = {
     "refuse": Move(DECIDABLE, Status.REFUSED, gettext_lazy("decide"), APPROVER),
     "hold": Move(DECIDABLE, Status.ON_HOLD, gettext_lazy("decide"), APPROVER),
     "withdraw": Move(OPEN_STATUSES, Status.WITHDRAWN, gettext_lazy("withdraw"), CLERK_OR_APPROVER),
+    # An abandoned attempt at intake: gone from every queue, kept in the audit log.
+    "discard": Move((Status.DRAFT,), Status.DISCARDED, gettext_lazy("discard"), CLERK),
     # A case is re-typed once its clearances have shown it to be of another type.
     "retype": Move(
         (Status.IN_CLEARANCE, *DECIDABLE), Status.RETYPED, gettext_lazy("re-type"), APPROVER
