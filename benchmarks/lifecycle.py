@@ -1,26 +1,36 @@
-"""Cases per second through the whole lifecycle, against a BPMN engine and against raw SQLite.
+"""Cases per second through the whole lifecycle, against a BPMN engine and against a replay of
+Tumen's own statements.
 
     .venv/bin/python benchmarks/lifecycle.py            # 2,000 cases, SQLite and PostgreSQL
-    .venv/bin/python benchmarks/lifecycle.py --quick    # 200 cases, under a minute
+    .venv/bin/python benchmarks/lifecycle.py --quick    # 200 cases, about a minute
     .venv/bin/python benchmarks/lifecycle.py --engines sqlite --profile
+    BENCH_PG_DB=mine .venv/bin/python benchmarks/lifecycle.py   # PostgreSQL database to (re)make
 
 One case is: intake (`case_open`, then `case_submit`, which routes the four clearances), four
 `clearance_grant`, then `case_decide`: seven service calls, each its own transaction with its
-audit event, as an official's clicks would make them. Three runs do the same process:
+audit event, as an official's clicks would make them. The runs:
 
-tumen        the real service functions (access checks, policy, transitions, hash-chained
-             audit) on SQLite and on PostgreSQL, each engine in a child process of this script
-             (Django's settings are process-global) against a fresh database made for the run.
-spiff        SpiffWorkflow, a Python BPMN engine: intake → parallel gateway → the four
-             clearances → join → decision. After each step the workflow is serialised with its
-             own serializer and written to SQLite (one row per case, committed per step), which
-             is what any engine must do to survive a restart between an official's clicks.
-ceiling      the same seven commits with raw `sqlite3` and the pragmas Tumen uses (WAL,
-             synchronous=NORMAL): the case row, the clearance rows, their updates, the decision,
-             and a hash-chained audit insert per step. No ORM, no checks: an upper bound.
+tumen-sqlite    the real service functions (access checks, policy, transitions, hash-chained
+tumen-postgres  audit) on each engine, in a child process per engine (Django's settings are
+                process-global) against a fresh database made for the run.
+spiff-reload    SpiffWorkflow, a Python BPMN engine: intake → parallel gateway → the four
+                clearances → join → decision. Every step reads the case's serialised state back
+                from SQLite, deserialises it, runs the task and writes the state again in its
+                own transaction: what a stateless web process must do between two clicks. The
+                baseline.
+spiff           the same without the reload (the workflow object kept in memory between steps,
+                which no real server can do): a second, lean baseline.
+replay          the ceiling: the statements Tumen's SQLite run issued for 200 more cases,
+                recorded and replayed through raw `sqlite3` on a copy of the database as it was
+                before them, transaction by transaction. The same writes, no Python above the
+                driver.
+bulk            a foreign request of 1,000 households (of two) split into cases and routed to
+                clearance by `foreign_request_split`, on each engine.
 
-The targets (issue text): at least 1,000 cases/s on SQLite on 2 cores and at least 5x the
-SpiffWorkflow run. The last line is one JSON object with every figure and ratio.
+Figures are compared by this process's CPU time: the machine they were taken on is shared and
+loaded, so wall time is printed but noisy. Every Tumen run ends with `verify_chain()` (what
+`tumen audit verify` runs). The targets (issue #13) are in TARGET_* below; the last line is one
+JSON object with every figure, ratio and `meets_targets`.
 """
 
 from __future__ import annotations

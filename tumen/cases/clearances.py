@@ -36,7 +36,7 @@ from tumen.lib import clock
 from tumen.lib.errors import ensure_version, invalid
 from tumen.lib.policy import CaseType, Ground
 from tumen.lib.writes import update_columns
-from tumen.org.access import get_for_update
+from tumen.org.access import get_for_update, lock_in_subtree
 from tumen.org.models import Official
 from tumen.policy.selectors import case_type_for
 
@@ -67,9 +67,7 @@ def _lock(official: Official, clearance_id: int, action: str) -> tuple[Case, Cle
             ),
         )
     else:
-        clearance = get_for_update(
-            official, Clearance.objects.select_related("case"), action=who, pk=clearance_id
-        )
+        clearance = lock_in_subtree(official, Clearance, clearance_id, action=who, related="case")
     case = clearance.case
     if not assigned(official, clearance):
         raise PermissionDenied(

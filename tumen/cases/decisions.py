@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -20,7 +19,6 @@ from tumen.cases.clearances import cancel_pending_clearances, grounds_text, list
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
-    Clearance,
     ClearanceStatus,
     Decision,
     ExistingIssue,
@@ -61,11 +59,13 @@ OUTCOME_ACTION = {
 }
 REASON_MAX = 200
 MASS_BATCH = 100
-# The case as case_decide locks it: whether any clearance is flagged is read in the same statement
-# (a flag raised meanwhile would have moved the version, which the decision then refuses).
-_WITH_FLAGS_KNOWN = Case.objects.annotate(
-    has_flags=Exists(Clearance.objects.filter(case=OuterRef("pk"), status=ClearanceStatus.FLAGGED))
-)
+# Read with the case as case_decide locks it: whether any clearance is flagged (a flag raised
+# meanwhile would have moved the version, which the decision then refuses).
+_HAS_FLAGS = {
+    # 'flagged' is ClearanceStatus.FLAGGED.
+    "has_flags": "EXISTS (SELECT 1 FROM cases_clearance flag WHERE flag.case_id = t.id "
+    "AND flag.status = 'flagged')"
+}
 
 
 def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> None:
@@ -280,7 +280,7 @@ def case_decide(
 ) -> Decision:
     """Decide the household. `member_outcomes` maps a CaseMember id to (outcome, ground) for
     members whose proposed outcome the approver changes; None accepts the proposal as it is."""
-    case = lock_case(official, case_id, "approve", _WITH_FLAGS_KNOWN)
+    case = lock_case(official, case_id, "approve", extra=_HAS_FLAGS)
     ensure_version(case, version)
     ensure_can(case, "approve")
     case_type = case_type_for(case)

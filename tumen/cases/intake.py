@@ -389,7 +389,7 @@ def submit_preauthorised(case: Case, *, actor: Official) -> list[Clearance]:
 @transaction.atomic
 def case_submit(*, official: Official, case_id: int, version: int) -> Case:
     """Submit the draft: every problem is reported at once, per field, or clearances start."""
-    case = lock_case(official, case_id, "submit", Case.objects.select_related("jurisdiction"))
+    case = lock_case(official, case_id, "submit", related="jurisdiction")
     ensure_version(case, version)
     submit_preauthorised(case, actor=official)
     return case

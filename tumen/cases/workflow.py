@@ -26,7 +26,7 @@ from tumen.cases.models import (
 )
 from tumen.lib import clock
 from tumen.lib.writes import insert_rows, update_columns
-from tumen.org.access import Authority, get_for_update
+from tumen.org.access import Authority, lock_in_subtree
 from tumen.org.models import Official, Role, UnitKind
 
 # Who makes each kind of move. A move without an Authority happens only as part of another one
@@ -283,13 +283,17 @@ def save_case(case: Case, *fields: str) -> None:
     insert_rows(Transition, case.__dict__.pop("_unsaved_transitions", ()))
 
 
-def lock_case(official, case_id: int, action: str, source=Case) -> Case:
+def lock_case(
+    official, case_id: int, action: str, *, related: str | None = None, extra=None
+) -> Case:
     """The case, locked for this transaction, if the official may take `action` on such a case.
 
     The state is checked after the version (ensure_can), so that a stale form hears it is stale.
-    `source` may be a queryset of cases that reads more in the same statement.
+    One statement (LOCK_IN_SUBTREE) reads it, with `related` joined and `extra` expressions.
     """
-    return get_for_update(official, source, action=authority_for(action), pk=case_id)
+    return lock_in_subtree(
+        official, Case, case_id, action=authority_for(action), related=related, extra=extra
+    )
 
 
 def case_payload(case: Case, **extra) -> dict:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -66,6 +66,9 @@ class Rule:
     condition: Callable[[Official], Q]
     # True when the condition crosses a many-valued relation, so a row can match more than once.
     spans_many: bool = False
+    # For in_subtree_by_id: the lookup of the jurisdiction ("jurisdiction", "case__jurisdiction"),
+    # which lock_in_subtree turns into one plain statement.
+    jurisdiction_lookup: str = ""
 
 
 def in_subtree(path_lookup: str) -> Rule:
@@ -89,7 +92,7 @@ def in_subtree_by_id(jurisdiction_lookup: str) -> Rule:
         subtree = Jurisdiction.objects.filter(path__startswith=official.unit.jurisdiction.path)
         return Q(**{f"{jurisdiction_lookup}__in": subtree.values("pk")})
 
-    return Rule(condition)
+    return Rule(condition, jurisdiction_lookup=jurisdiction_lookup)
 
 
 def addressed_along(path_lookup: str) -> Rule:
@@ -255,3 +258,104 @@ def get_for_update(
         _deny(official, queryset, lookup)
     require(official, action)
     return obj
+
+
+# LOCK_IN_SUBTREE: one object by primary key, within the official's subtree, locked (FOR UPDATE on
+# PostgreSQL), with at most one related row joined and a few extra columns, as plain SQL: the
+# write path's every step starts here, and compiling the same ORM query each time cost more than
+# running it (docs/performance.md). Its answer is get_for_update's, tested on both engines.
+_LOCK_SQL: dict[tuple, str] = {}
+
+
+def _lock_sql(model, related: str | None, extra: tuple[str, ...]) -> str:
+    rule = rule_for(model)
+    key = (model._meta.label, related, extra, connection.vendor)
+    if key in _LOCK_SQL:
+        return _LOCK_SQL[key]
+    q = connection.ops.quote_name
+    meta = model._meta
+    columns = [f"t.{q(f.column)}" for f in meta.concrete_fields]
+    joins = ""
+    owner = "t"
+    if related is not None:
+        field = meta.get_field(related)
+        rmeta = field.related_model._meta
+        columns += [f"r.{q(f.column)}" for f in rmeta.concrete_fields]
+        joins = f" JOIN {q(rmeta.db_table)} r ON r.{q(rmeta.pk.column)} = t.{q(field.column)}"
+        if rule.jurisdiction_lookup == f"{related}__jurisdiction":
+            owner, meta_of_owner = "r", rmeta
+    if owner == "t":
+        if rule.jurisdiction_lookup != "jurisdiction":
+            raise LookupError(f"lock_in_subtree cannot lock {meta.label} this way")
+        meta_of_owner = meta
+    jurisdiction = q(meta_of_owner.get_field("jurisdiction").column)
+    like = connection.operators["startswith"] % "%s"
+    sql = (
+        f"SELECT {', '.join([*columns, *extra])} FROM {q(meta.db_table)} t{joins} "  # noqa: S608
+        f"WHERE t.{q(meta.pk.column)} = %s AND {owner}.{jurisdiction} IN "
+        f"(SELECT id FROM {q(Jurisdiction._meta.db_table)} WHERE path {like})"
+    )
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE OF t"
+    _LOCK_SQL[key] = sql
+    return sql
+
+
+def lock_in_subtree(
+    official: Official,
+    model: type[M],
+    pk: int,
+    *,
+    action: str | Authority,
+    related: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> M:
+    """get_for_update(official, model, action=action, pk=pk) in one plain statement: the object
+    (with `related` joined and each `extra` SQL expression as an attribute), locked, or the same
+    audited 404. Only for models whose rule is in_subtree_by_id."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_in_subtree must run inside transaction.atomic().")
+    row = None
+    if may_use_system(official):
+        names = tuple(extra or ())
+        sql = _lock_sql(model, related, tuple((extra or {}).values()))
+        path = connection.ops.prep_for_like_query(official.unit.jurisdiction.path)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk, f"{path}%"])
+            row = cursor.fetchone()
+    if row is None:
+        _deny(official, model._default_manager.all(), {"pk": pk})
+    require(official, action)
+    obj, rest = _instance(model, row)
+    if related is not None:
+        other, rest = _instance(model._meta.get_field(related).related_model, rest)
+        setattr(obj, related, other)
+    for name, value in zip(names, rest, strict=True):
+        setattr(obj, name, value)
+    return obj
+
+
+_CONVERTERS: dict[tuple, list] = {}
+
+
+def _instance(model: type[M], row: tuple) -> tuple[M, tuple]:
+    """The model instance the first columns of `row` make, converted as the ORM converts them
+    (datetimes made aware, JSON decoded), and the columns left over."""
+    fields = model._meta.concrete_fields
+    key = (model._meta.label, connection.vendor)
+    if key not in _CONVERTERS:
+        _CONVERTERS[key] = [
+            (
+                connection.ops.get_db_converters(field.get_col(model._meta.db_table))
+                + field.get_db_converters(connection),
+                field.get_col(model._meta.db_table),
+            )
+            for field in fields
+        ]
+    values = []
+    for value, (converters, column) in zip(row, _CONVERTERS[key], strict=False):
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    obj = model.from_db(connection.alias, [f.attname for f in fields], values)
+    return obj, row[len(fields) :]

@@ -77,3 +77,45 @@ def test_insert_rows_stores_values_as_the_orm_would(submitted_relocation, yanji_
     ]
     issue = ExistingIssue.objects.get(case=submitted_relocation)
     assert (issue.note, issue.raised_at) == ("名字 이름", at)
+
+
+def test_lock_in_subtree_reads_what_the_orm_reads_and_refuses_as_it_does(
+    submitted_relocation, yanji_approver, liaoning_security, officer
+):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from tumen.audit.models import AuditEvent
+    from tumen.cases.models import Clearance
+    from tumen.org.access import Authority, NotVisible, lock_in_subtree
+
+    approver = Authority(("approver",))
+    with transaction.atomic():
+        case = lock_in_subtree(
+            yanji_approver, Case, submitted_relocation.pk, action=approver, related="jurisdiction"
+        )
+    orm = Case.objects.select_related("jurisdiction").get(pk=submitted_relocation.pk)
+    for field in Case._meta.concrete_fields:
+        assert getattr(case, field.attname) == getattr(orm, field.attname), field.name
+    assert case.submitted_at.tzinfo is not None
+    assert isinstance(case.details, dict)
+    assert case.jurisdiction.code == orm.jurisdiction.code
+
+    item = Clearance.objects.get(case=submitted_relocation, unit_kind="customs")
+    with transaction.atomic():
+        locked = lock_in_subtree(
+            officer("yanji-customs"),
+            Clearance,
+            item.pk,
+            action=Authority(("clearing_officer",)),
+            related="case",
+        )
+    assert (locked.unit_id, locked.case.number) == (item.unit_id, submitted_relocation.number)
+
+    denied = AuditEvent.objects.filter(action="access.denied").count()
+    with pytest.raises(NotVisible), transaction.atomic():
+        lock_in_subtree(liaoning_security, Case, orm.pk, action=Authority(("clearing_officer",)))
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        lock_in_subtree(yanji_approver, Case, orm.pk, action=Authority(("clerk",)))
+    assert AuditEvent.objects.filter(action="access.denied").count() == denied  # rolled back
