@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from tumen.audit.models import GENESIS_HASH, AuditEvent
+from tumen.lib import clock
 from tumen.lib.canonical import canonical_bytes, canonical_value, sha256_hex
 from tumen.lib.writes import insert_rows
 
@@ -131,7 +131,7 @@ def _event(actor, action: str, target, payload, unit) -> AuditEvent:
     else:
         unit_id = getattr(unit, "pk", None)
     return AuditEvent(
-        occurred_at=timezone.now(),
+        occurred_at=clock.now(),
         actor_id=getattr(actor, "pk", None),
         actor_username=getattr(actor, "username", "") or "",
         unit_id=unit_id,

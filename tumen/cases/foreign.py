@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record, audit_record_many
@@ -33,6 +32,8 @@ from tumen.cases.models import (
 )
 from tumen.cases.validation import details_problems, member_problems
 from tumen.cases.workflow import authority_for, opening_row
+from tumen.lib import clock
+from tumen.lib.dates import past_date_problem
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
 from tumen.lib.writes import insert_rows
@@ -213,6 +214,12 @@ def foreign_request_register(
     reference = reference.strip()
     _refuse_known_reference(reference)
     problems = _entry_problems(persons)
+    # Callers that hand over the ISO text (tests, the CLI) get it read as the form reads it.
+    if isinstance(received_on, str):
+        received_on = datetime.date.fromisoformat(received_on)
+    late = past_date_problem(received_on)
+    if late:
+        problems.add("received_on", _("received_on: %(problem)s") % {"problem": late})
     resolved = _resolve_persons(official, persons, problems)
     problems.raise_if_any()
     request = ForeignRequest.objects.create(
@@ -345,7 +352,7 @@ def _split_in_bulk(official, request, stored, case_type, households, offices) ->
     """Open one case per household, and submit each that is complete, as case_open and
     case_submit would one by one: the same rows, transitions and audit events, per case, but
     each kind of row written for the whole request at once."""
-    now, routing = timezone.now(), {}
+    now, routing = clock.now(), {}
     counties = Counter(office.jurisdiction for office in offices.values())
     numbers = {county.pk: iter(next_numbers(county, n)) for county, n in counties.items()}
     planned = []
@@ -418,7 +425,7 @@ def foreign_request_split(*, official: Official, request_id: int, version: int) 
     problems.raise_if_any()
     cases = _split_in_bulk(official, request, stored, case_type, households, offices)
     submitted = [case.pk for case in cases if case.status != Status.DRAFT]
-    request.split_at = timezone.now()
+    request.split_at = clock.now()
     request.version += 1
     request.save(update_fields=["split_at", "version"])
     audit_record(

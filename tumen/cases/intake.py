@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -19,7 +18,7 @@ from tumen.cases.models import (
     MemberRole,
 )
 from tumen.cases.routing import route
-from tumen.cases.validation import details_problems, member_problems, shape_problems
+from tumen.cases.validation import details_problems, label, member_problems, shape_problems
 from tumen.cases.workflow import (
     authority_for,
     case_payload,
@@ -30,11 +29,12 @@ from tumen.cases.workflow import (
     save_case,
     transition,
 )
+from tumen.lib import clock
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
 from tumen.lib.writes import insert_rows
 from tumen.org.access import get_for_user, require
-from tumen.org.models import Jurisdiction, Official, WorkUnit
+from tumen.org.models import Jurisdiction, Official, UnitKind, WorkUnit
 from tumen.people.models import Person
 from tumen.policy.models import PolicyPack
 from tumen.policy.selectors import (
@@ -65,7 +65,7 @@ def _take_numbers(county_id: int, year: int, count: int) -> int | None:
 
 def next_numbers(county: Jurisdiction, count: int = 1) -> list[str]:
     """YANJI-1963-000042: the county's next `count` running numbers for the year."""
-    year = timezone.localdate().year
+    year = clock.today().year
     last = _take_numbers(county.pk, year, count)
     if last is None:
         # The county's first case of the year (the unique constraint settles a race).
@@ -214,14 +214,33 @@ def case_update_details(*, official: Official, case_id: int, version: int, detai
     """Replace the draft's details (the intake form sends them all)."""
     case = _editable_case(official, case_id, version, _("change its details"))
     shape_problems(case_type_for(case), details).raise_if_any()
+    before = case.details or {}
+    changed = sorted(k for k in {*before, *details} if before.get(k) != details.get(k))
+    if not changed:
+        # Nothing changed, so nothing is written: the timeline says "details changed" only
+        # when they did.
+        return case
     case.details = dict(details)
     save_case(case, "details")
     audit_record(
         actor=official,
         action="case.details_updated",
         target=case,
-        payload=case_payload(case, fields=sorted(details)),
+        payload=case_payload(case, fields=changed),
     )
+    return case
+
+
+@transaction.atomic
+def case_discard(*, official: Official, case_id: int, version: int) -> Case:
+    """Give up a draft that was never submitted: it leaves every queue, and the audit log keeps
+    that it was opened and discarded, by whom."""
+    case = lock_case(official, case_id, "discard")
+    ensure_version(case, version)
+    ensure_can(case, "discard")
+    transition(case, "discard", actor=official, clause_id=case_type_for(case).clause)
+    save_case(case, "status")
+    audit_record(actor=official, action="case.discarded", target=case, payload=case_payload(case))
     return case
 
 
@@ -291,13 +310,14 @@ def routing_of(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, Wor
             problems.add(
                 f"clearances.{rule.unit_kind}",
                 _(
-                    "clearances.%(kind)s: no %(kind)s unit at or above %(county)s to clear a "
+                    "clearances.%(code)s: no %(kind)s unit at or above %(county)s to clear a "
                     "%(type)s case (%(clause)s); the organisation needs one."
                 )
                 % {
-                    "kind": rule.unit_kind,
-                    "county": county.code,
-                    "type": case_type.code,
+                    "code": rule.unit_kind,
+                    "kind": UnitKind(rule.unit_kind).label,
+                    "county": county.name,
+                    "type": label(case_type.title),
                     "clause": rule.clause,
                 },
             )
@@ -354,7 +374,7 @@ def submit_preauthorised(case: Case, *, actor: Official) -> list[Clearance]:
     case_type = case_type_for(case)
     routes, problems = _problems(case, case_type)
     problems.raise_if_any()
-    clearances = send_to_clearance(case, case_type, routes, actor=actor, now=timezone.now())
+    clearances = send_to_clearance(case, case_type, routes, actor=actor, now=clock.now())
     insert_rows(Clearance, clearances)
     save_case(case, "status", "submitted_at", "decision_due")
     audit_record(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from tumen.cases.models import (
     Case,
@@ -20,7 +21,7 @@ from tumen.cases.models import (
     MemberRole,
 )
 from tumen.lib.policy import CaseType, Eligibility, Ground
-from tumen.people.models import Person, Relation
+from tumen.people.models import Ethnicity, Nationality, Person, Relation, RelationKind
 from tumen.policy.selectors import case_type_for, pack_by_id
 
 WITHDRAW = "withdraw"
@@ -85,6 +86,22 @@ def _has_relation(rule: Eligibility, person: Person) -> bool:
     return bool({relation.kind for relation in person.relations.all()} & set(rule.relation))
 
 
+def gaps(rule: Eligibility, person: Person) -> list[str]:
+    """What of the person's record the eligibility rule reads and does not find, in words:
+    empty when the person qualifies. Intake asks for these; the review shows them."""
+    found = []
+    if rule.nationality and person.nationality not in rule.nationality:
+        wanted = ", ".join(str(Nationality(n).label) for n in rule.nationality)
+        found.append(_("nationality: %(wanted)s") % {"wanted": wanted})
+    if rule.ethnicity and person.ethnicity not in rule.ethnicity:
+        wanted = ", ".join(str(Ethnicity(e).label) for e in rule.ethnicity)
+        found.append(_("ethnicity: %(wanted)s") % {"wanted": wanted})
+    if rule.relation and not _has_relation(rule, person):
+        wanted = ", ".join(str(RelationKind(k).label) for k in rule.relation)
+        found.append(_("a recorded relation: %(wanted)s") % {"wanted": wanted})
+    return found
+
+
 def fails(rule: Eligibility, person: Person) -> bool:
     """Whether the person falls outside the case type's eligibility rule."""
     return bool(
@@ -92,6 +109,16 @@ def fails(rule: Eligibility, person: Person) -> bool:
         or (rule.ethnicity and person.ethnicity not in rule.ethnicity)
         or (rule.relation and not _has_relation(rule, person))
     )
+
+
+def qualifying_members(case_type: CaseType, members: Sequence[CaseMember]) -> list[CaseMember]:
+    """The members whose own records the eligibility rule reads: the principal, or everyone."""
+    rule = case_type.eligibility
+    if rule is None:
+        return []
+    if rule.applies_to == "every_member":
+        return list(members)
+    return [m for m in members if m.role == MemberRole.PRINCIPAL]
 
 
 def _findings(

@@ -20,6 +20,7 @@ from tumen.cases.decisions import (
 from tumen.cases.foreign import foreign_request_register, foreign_request_split
 from tumen.cases.intake import (
     case_add_member,
+    case_discard,
     case_open,
     case_remove_member,
     case_submit,
@@ -33,6 +34,7 @@ __all__ = [
     "SweepReport",
     "case_add_member",
     "case_decide",
+    "case_discard",
     "case_open",
     "case_remove_member",
     "case_retype",

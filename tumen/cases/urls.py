@@ -3,14 +3,21 @@ a name search is a POST (see views.case_list)."""
 
 from django.urls import path
 
-from tumen.cases import foreign_views, intake_views, views
+from tumen.cases import foreign_views, intake_views, person_views, views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
+    path("people/", person_views.person_search, name="person_search"),
+    path("people/<int:person_id>/", person_views.person_detail, name="person_detail"),
     path("cases/new/", intake_views.intake_start, name="intake_start"),
     path("cases/new/principal/", intake_views.intake_principal, name="intake_principal"),
     path("cases/<str:number>/", views.case_detail, name="case_detail"),
     path("cases/<str:number>/members/", intake_views.intake_members, name="intake_members"),
+    path(
+        "cases/<str:number>/eligibility/",
+        intake_views.intake_eligibility,
+        name="intake_eligibility",
+    ),
     path("cases/<str:number>/details/", intake_views.intake_details, name="intake_details"),
     path("cases/<str:number>/review/", intake_views.intake_review, name="intake_review"),
     path(
@@ -33,6 +40,7 @@ urlpatterns = [
     ),
     path("cases/<str:number>/decide/", views.case_decide, name="case_decide"),
     path("cases/<str:number>/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("cases/<str:number>/discard/", views.case_discard, name="case_discard"),
     path("cases/<str:number>/retype/", views.case_retype, name="case_retype"),
     path("foreign-requests/", foreign_views.foreign_request_list, name="foreign_request_list"),
     path("foreign-requests/new/", foreign_views.foreign_request_new, name="foreign_request_new"),

@@ -32,6 +32,7 @@ from tumen.cases.forms import (
     NameSearchForm,
     ResolveForm,
     RetypeForm,
+    VersionForm,
     WithdrawForm,
     WorklistForm,
 )
@@ -327,6 +328,8 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
         "case_type": case_type,
         "proposal": proposal,
         "leaves_decision": proposal.outcome in (WITHDRAW, RETYPE),
+        # What each unit found, beside the proposal it led to.
+        "findings": case.clearances.select_related("unit", "member__person").order_by("unit_kind"),
         "form": form,
         "clauses": _proposal_clauses(case_type, proposal),
     }
@@ -334,6 +337,38 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
 
 
 # Withdrawal and re-typing -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_discard(request: HttpRequest, number: str) -> HttpResponse:
+    """Confirm, then discard a draft that was never submitted."""
+    official = request.user
+    case = case_page(official, number)
+    if refusal(official, case, "discard") == "role":
+        raise PermissionDenied(_("Only the county's clerk discards a draft."))
+    if request.method == "GET" and not may(official, case, "discard"):
+        messages.info(request, _("This case is no longer a draft, so it cannot be discarded."))
+        return _to_case(case)
+    form = VersionForm(request.POST or None, initial={"version": case.version})
+    status, extra = 200, {}
+    if request.method == "POST" and form.is_valid():
+        outcome, fresh, extra = _on_case(
+            official,
+            number,
+            "discard",
+            form,
+            lambda data: services.case_discard(
+                official=official, case_id=case.pk, version=data["version"]
+            ),
+            retry=lambda fresh: rebound(VersionForm, request, values={"version": fresh.version}),
+        )
+        if outcome.done:
+            messages.success(request, _("The draft is discarded."))
+            return redirect("case_list")
+        form, status, case = outcome.form, outcome.status, fresh or case
+    context = {"case": case, "form": form, **extra}
+    return render(request, "cases/discard.html", context, status=status)
 
 
 @login_required

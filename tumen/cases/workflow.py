@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +24,7 @@ from tumen.cases.models import (
     Status,
     Transition,
 )
+from tumen.lib import clock
 from tumen.lib.writes import insert_rows, update_columns
 from tumen.org.access import Authority, lock_in_subtree
 from tumen.org.models import Official, Role, UnitKind
@@ -69,6 +69,8 @@ TRANSITIONS: dict[str, Move] = {
     "refuse": Move(DECIDABLE, Status.REFUSED, gettext_lazy("decide"), APPROVER),
     "hold": Move(DECIDABLE, Status.ON_HOLD, gettext_lazy("decide"), APPROVER),
     "withdraw": Move(OPEN_STATUSES, Status.WITHDRAWN, gettext_lazy("withdraw"), CLERK_OR_APPROVER),
+    # An abandoned attempt at intake: gone from every queue, kept in the audit log.
+    "discard": Move((Status.DRAFT,), Status.DISCARDED, gettext_lazy("discard"), CLERK),
     # A case is re-typed once its clearances have shown it to be of another type.
     "retype": Move(
         (Status.IN_CLEARANCE, *DECIDABLE), Status.RETYPED, gettext_lazy("re-type"), APPROVER
@@ -215,7 +217,7 @@ def _row(case: Case, from_status: str, to_status: str, *, actor, reason, clause_
         unit_id=unit.pk if unit is not None else getattr(actor, "unit_id", None),
         reason=reason[:200],
         clause_id=clause_id,
-        at=timezone.now(),
+        at=clock.now(),
     )
 
 

@@ -21,7 +21,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tumen.cases.models import (
@@ -31,14 +30,19 @@ from tumen.cases.models import (
     Clearance,
     ForeignRequest,
     MemberRole,
+    Status,
 )
 from tumen.cases.selectors.cases import cases_for
 from tumen.cases.selectors.clearances import clearances_for_unit
 from tumen.cases.workflow import DECIDABLE, allowed
+from tumen.lib import clock
 from tumen.org.access import may_use_system, scope
 from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.selectors import LATIN_KEY, latin_key
+
+# A draft untouched this long is listed for clean-up: submit it or discard it.
+DRAFT_CLEAN_UP_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Queue:
     statuses: tuple[str, ...] = ()
     # An open-ended list ("all cases") has no count in the navigation: nothing there awaits anyone.
     counted: bool = True
+    # Only cases opened at least this many days ago (drafts left for clean-up).
+    older_than_days: int | None = None
 
 
 QUEUES: tuple[Queue, ...] = (
@@ -60,6 +66,14 @@ QUEUES: tuple[Queue, ...] = (
     Queue("decisions", gettext_lazy("Awaiting decision"), "approve", "cases", DECIDABLE),
     Queue("intake", gettext_lazy("Open cases"), "submit", "cases", OPEN_STATUSES),
     Queue("all", gettext_lazy("All cases"), "", "cases", counted=False),
+    Queue(
+        "old_drafts",
+        gettext_lazy("Drafts to clean up"),
+        "discard",
+        "cases",
+        (Status.DRAFT,),
+        older_than_days=DRAFT_CLEAN_UP_DAYS,
+    ),
 )
 
 
@@ -91,7 +105,13 @@ def _count(queryset: QuerySet) -> Coalesce:
 def _queue_base(official: Official, queue: Queue) -> QuerySet:
     if queue.rows == "clearances":
         return clearances_for_unit(official)
-    return scope(Case.objects.filter(status__in=queue.statuses), official)
+    return _aged(scope(Case.objects.filter(status__in=queue.statuses), official), queue)
+
+
+def _aged(cases: QuerySet[Case], queue: Queue) -> QuerySet[Case]:
+    if queue.older_than_days is None:
+        return cases
+    return cases.filter(created_at__lt=clock.now() - datetime.timedelta(days=queue.older_than_days))
 
 
 def navigation_counts(official: Official) -> dict[str, int]:
@@ -114,15 +134,23 @@ def navigation_counts(official: Official) -> dict[str, int]:
 
 
 def persons_named(name: str) -> QuerySet[Person]:
-    """Persons whose name in any script starts with `name` (Latin: without case or spaces).
+    """Persons with `name` anywhere in their name in any script (明浩 finds 金明浩; Latin without
+    case or spaces), or whose identity, household, residence-permit or passport number it is.
 
     Not scoped on purpose: it is only ever used to narrow a scoped list of cases, so it shows
     nothing of a person beyond the cases the official may see.
     """
     name = name.strip()
-    condition = Q(name_hanzi__startswith=name) | Q(name_hangul__startswith=name)
+    condition = Q(name_hanzi__contains=name) | Q(name_hangul__contains=name)
     if latin_key(name):
-        condition |= Q(latin_key__startswith=latin_key(name))
+        condition |= Q(latin_key__contains=latin_key(name))
+    number = "".join(name.split()).upper()
+    condition |= (
+        Q(household_number=name)
+        | Q(personal_id_number=number)
+        | Q(residence_permit_number=name)
+        | Q(passport_number=name)
+    )
     return Person.objects.annotate(latin_key=LATIN_KEY).filter(condition)
 
 
@@ -155,6 +183,7 @@ def queue_cases(official: Official, queue: Queue, filters: Filters) -> QuerySet[
         county=filters.county,
         overdue=True if filters.overdue else None,
     )
+    cases = _aged(cases, queue)
     if filters.number:
         cases = cases.filter(number__icontains=filters.number.strip())
     if filters.name:
@@ -172,7 +201,7 @@ def queue_clearances(
     if filters.county:
         clearances = clearances.filter(case__jurisdiction__code=filters.county)
     if filters.overdue:
-        clearances = clearances.filter(due_at__lt=now or timezone.now())
+        clearances = clearances.filter(due_at__lt=now or clock.now())
     if filters.number:
         clearances = clearances.filter(case__number__icontains=filters.number.strip())
     if filters.name:

@@ -101,7 +101,9 @@ def test_a_second_pack_runs_a_case_end_to_end_without_code(
          (one flag for a travel document, then resolved) and decided
     THEN the case followed the pack's fields, clearances, grounds and clauses throughout
     """
-    person = register(nationality="other", passport_number="X1234567", household_number="")
+    person = register(
+        nationality="other", passport_number="X1234567", passport_state="GBR", household_number=""
+    )
     case = open_case(
         yanji_clerk,
         "assisted_return",
@@ -115,7 +117,7 @@ def test_a_second_pack_runs_a_case_end_to_end_without_code(
     assert case.decision_due - case.submitted_at == datetime.timedelta(days=5 + 10)
 
     security = clearance(case, "public_security")
-    with pytest.raises(ValidationError, match="allowed: travel_document_invalid"):
+    with pytest.raises(ValidationError, match="allowed: Travel document not valid"):
         services.clearance_flag(
             official=officer("yanji-security"),
             clearance_id=security.pk,

@@ -64,6 +64,9 @@ def _service_moves(official, case) -> set[str]:
         "action-withdraw": lambda: services.case_withdraw(
             official=official, case_id=case.pk, version=case.version, reason="Applicant asked."
         ),
+        "action-discard": lambda: services.case_discard(
+            official=official, case_id=case.pk, version=case.version
+        ),
     }
     for item in Clearance.objects.filter(case=case):
         pk, version = item.pk, item.version
@@ -89,7 +92,7 @@ def _page_moves(client, official, case) -> set[str]:
         return set()
     assert response.status_code == 200
     page = text(response)
-    shown = {"action-continue", "action-decide", "action-withdraw"}
+    shown = {"action-continue", "action-decide", "action-withdraw", "action-discard"}
     shown |= {f"{move}-{kind}" for move in ("clear", "flag", "resolve") for kind in KINDS}
     return {testid for testid in shown if f'data-testid="{testid}"' in page}
 
@@ -144,7 +147,7 @@ def test_the_page_offers_exactly_what_the_service_accepts(
         offered_by_someone |= on_page
     # The walk is not vacuous: in every state somebody may do something, and the right thing.
     expected = {
-        "draft": {"action-continue", "action-withdraw"},
+        "draft": {"action-continue", "action-withdraw", "action-discard"},
         "in_clearance": {
             "action-withdraw",
             *(f"{m}-{k}" for m in ("clear", "flag") for k in KINDS),
