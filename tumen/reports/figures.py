@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.cases.models import OPEN_STATUSES, ForeignRequest, Priority
+from tumen.lib import clock
 from tumen.org.models import Jurisdiction
 
 Key = tuple[str, str, str, int]
@@ -160,7 +161,7 @@ def tally_for(ids: list[int], period: str, *, as_of: datetime.datetime | None = 
     """
     if not ids:
         return Tally()
-    today = local_day_number(as_of or timezone.now())
+    today = local_day_number(as_of or clock.now())
     return Tally.from_rows(
         [*_with_ages(_tally_rows(ids, period), today), *_foreign_rows(ids, period)]
     )

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.models import Case
 from tumen.directives.models import Directive
+from tumen.lib import clock
 from tumen.org.access import get_for_update, get_for_user, require, scope
 from tumen.org.models import Official
 from tumen.reports import workflow
@@ -151,7 +151,7 @@ def report_update(
 def report_submit(*, official: Official, report_id: int, version: int) -> SituationReport:
     """Freeze the figures as they stand now and send the report to the level above."""
     report = _lock(official, report_id, version, "submit")
-    now = timezone.now()
+    now = clock.now()
     report.figures = live_tally(report, as_of=now).rows()
     report.frozen_at = now
     report.consolidated = [c.report.pk for c in children(report) if c.accepted]
@@ -180,7 +180,7 @@ def report_return(
         )
     report = _lock(official, report_id, version, "return")
     report.status, report.return_comment = ReportStatus.RETURNED, comment[:MAX_ISSUES_TEXT]
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = clock.now()
     _save(report, "status", "return_comment", "reviewed_at")
     audit_record(actor=official, action="report.returned", target=report, payload=_payload(report))
     return report
@@ -190,7 +190,7 @@ def report_return(
 def report_accept(*, official: Official, report_id: int, version: int) -> SituationReport:
     """Accept a submitted report: its frozen figures now count in the level above's report."""
     report = _lock(official, report_id, version, "accept")
-    report.status, report.reviewed_at = ReportStatus.ACCEPTED, timezone.now()
+    report.status, report.reviewed_at = ReportStatus.ACCEPTED, clock.now()
     _save(report, "status", "reviewed_at")
     audit_record(actor=official, action="report.accepted", target=report, payload=_payload(report))
     return report
