@@ -28,6 +28,7 @@ from tumen.cases.page_selectors import (
     foreign_requests_for,
     handles_foreign_requests,
 )
+from tumen.lib.parse import clean_text, parse_int
 from tumen.org.access import require_role, scope
 from tumen.org.models import Official, UnitKind
 from tumen.people.models import Person
@@ -133,9 +134,9 @@ def foreign_request_new(request: HttpRequest) -> HttpResponse:
     else:
         form = ForeignRequestNoteForm(request.POST)
         draft["note"] = {name: request.POST.get(name, "") for name in form.fields}
-        action = request.POST.get("action", "")
-        if action.startswith("remove-") and action[7:].isdigit():
-            index = int(action[7:])
+        action = clean_text(request.POST.get("action"), max_length=40)
+        index = parse_int(action.removeprefix("remove-")) if action.startswith("remove-") else None
+        if index is not None:
             if index < len(draft["persons"]):
                 draft["persons"].pop(index)
             _keep(request, draft)

@@ -11,6 +11,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tumen.lib.parse import parse_text
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -25,6 +27,15 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = _("Enter your username")
         self.fields["password"].error_messages["required"] = _("Enter your password")
+
+    def clean(self):
+        # Django sets the username's max_length after the field is built, so its validator never
+        # runs; an over-long or NUL-bearing name must not reach authenticate() (nor django-axes'
+        # 255-character column) at all.
+        username = self.cleaned_data.get("username")
+        if username is not None and parse_text(username, max_length=150) is None:
+            raise self.get_invalid_login_error()
+        return super().clean()
 
 
 class LanguageForm(forms.Form):
