@@ -10,24 +10,15 @@ stays within a minute or two; the hand-picked values below are the ones that fou
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tumen.cases import services
-from tumen.cases.models import Clearance
-from tumen.directives.models import Directive
-
-from .conftest import RELOCATION_DETAILS, open_case, submit
+from .pagekit import addresses_of, routes
 from .viewkit import forms
 
 EXAMPLES_PER_PAGE = 4
-EXAMPLES_PER_FORM_PAGE = 25
-SKIPPED_PREFIXES = ("admin/",)
+EXAMPLES_PER_FORM_PAGE = 15
 # Query parameters the pages read besides their forms' fields.
 QUERY_NAMES = ("page", "queue", "named", "next", "number", "status", "county", "case_type")
 # Names of buttons and steps that a page reads but the form reader does not list.
@@ -82,76 +73,6 @@ HOSTILE = st.one_of(
 )
 
 
-@dataclass(frozen=True)
-class Route:
-    pattern: str  # "cases/<text:number>/members/"
-    params: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return self.pattern or "/"
-
-
-def _walk(patterns, prefix: str = ""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            full = prefix + str(entry.pattern)
-            if not full.startswith(SKIPPED_PREFIXES):
-                yield Route(full, tuple(entry.pattern.converters))
-
-
-def routes() -> list[Route]:
-    return sorted(set(_walk(get_resolver().url_patterns)), key=str)
-
-
-def _fill(route: Route, values: dict[str, str]) -> str:
-    path = route.pattern
-    for name in route.params:
-        start = path.index("<")
-        end = path.index(">", start)
-        path = path[:start] + str(values[name]) + path[end + 1 :]
-    return "/" + path
-
-
-@pytest.fixture
-def world(make_official, officer, household, register):
-    """A draft, a submitted case, a foreign request, a person and a directive to aim at."""
-    clerk = officer("yanji-office", "clerk")
-    draft = open_case(clerk, "relocation", household[:2], RELOCATION_DETAILS)
-    submitted = submit(clerk, open_case(clerk, "relocation", [register()], RELOCATION_DETAILS))
-    foreign = services.foreign_request_register(
-        official=officer("yanji-foreign"),
-        reference="DPRK-FUZZ-1",
-        received_on=datetime.date(1963, 9, 1),
-        authority="DPRK Ministry of Foreign Affairs",
-        persons=[
-            {"person_id": register().pk, "household": "A", "is_principal": True},
-        ],
-    )
-    kind = Clearance.objects.filter(case=submitted).values_list("unit_kind", flat=True).first()
-    return {
-        "number": [draft.number, submitted.number],
-        "kind": [kind],
-        "request_id": [foreign.pk],
-        "person_id": [household[0].pk],
-        "code": [Directive.objects.values_list("code", flat=True).first()],
-    }
-
-
-def _addresses(route: Route, real: dict) -> list[str]:
-    """The page at each real value of its parameters, and once at hostile ones."""
-    if not route.params:
-        return [_fill(route, {})]
-    count = max(len(real.get(name, [""])) for name in route.params)
-    addresses = [
-        _fill(route, {n: real.get(n, ["x"])[i % len(real.get(n, ["x"]))] for n in route.params})
-        for i in range(count)
-    ]
-    addresses.append(_fill(route, dict.fromkeys(route.params, "9" * 30)))
-    return addresses
-
-
 def _forms_by_address(client, addresses: list[str]) -> dict[str, list[dict]]:
     """Every form the pages show, as a browser would post it, by the address it posts to.
 
@@ -188,7 +109,7 @@ def test_no_hostile_value_makes_any_page_fail(client, world, officer, who):
         client.force_login(officer(*who))
         # The intake's later steps need a case type chosen first.
         client.post("/cases/new/", {"case_type": "relocation"})
-    addresses = [address for route in routes() for address in _addresses(route, world)]
+    addresses = [address for route in routes() for address in addresses_of(route, world)]
     by_address = _forms_by_address(client, addresses)
     for address in addresses:
         _probe(client, address, by_address.get(address, []))
