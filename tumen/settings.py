@@ -181,8 +181,25 @@ TASKS = {
 # Audit: the signed head lives outside the database so that a truncated tail is detected.
 TUMEN_AUDIT_SEAL_FILE = Path(env_str("TUMEN_AUDIT_SEAL_FILE", str(VAR_DIR / "audit-seal.json")))
 TUMEN_AUDIT_KEY_FILE = Path(
-    env_str("TUMEN_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-seal-ed25519.pem"))
-)
+    env_str(
+        "TUMEN_AUDIT_KEY_FILE",
+        None if PRODUCTION else str(VAR_DIR / "keys" / "audit-seal-ed25519.pem"),
+    )
+).resolve()
+if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _database_directory = Path(DATABASES["default"]["NAME"]).resolve().parent
+    if TUMEN_AUDIT_KEY_FILE.is_relative_to(_database_directory):
+        raise ImproperlyConfigured(
+            "TUMEN_AUDIT_KEY_FILE must not lie under the database's directory "
+            f"({_database_directory}): whoever copies or cuts the database must not get the key."
+        )
+# A second place every seal is written to (a path on another disk or mount) and checked from.
+TUMEN_AUDIT_SEAL_COPY = env_str("TUMEN_AUDIT_SEAL_COPY", "") or None
+# A command each seal (JSON) is piped to, e.g. one that ships it to another host.
+TUMEN_AUDIT_SEAL_COMMAND = env_str("TUMEN_AUDIT_SEAL_COMMAND", "")
+# `tumen worker` seals this often; `tumen audit verify` fails on a seal older than the window.
+TUMEN_AUDIT_SEAL_SECONDS = env_int("TUMEN_AUDIT_SEAL_SECONDS", 60, minimum=1)
+TUMEN_AUDIT_SEAL_WINDOW_SECONDS = env_int("TUMEN_AUDIT_SEAL_WINDOW_SECONDS", 300, minimum=1)
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
 
 SESSION_COOKIE_HTTPONLY = True
