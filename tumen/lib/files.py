@@ -36,3 +36,18 @@ def restrict_file(path: Path) -> None:
     """Make an existing file (the database, its WAL and shared memory) owner-only."""
     if path.exists():
         os.chmod(path, FILE_MODE)
+
+
+def private_sqlite_files(name: str) -> None:
+    """The SQLite database's directory 0700 and its file 0600, before SQLite first opens it.
+
+    SQLite gives the WAL and shared-memory files the database file's own mode, so creating the
+    file owner-only is enough for new databases; an existing one (and its WAL) is tightened.
+    """
+    path = Path(name)
+    private_directory(path.parent)
+    if not path.exists():
+        write_private(path, b"")
+    for candidate in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
+        if candidate.exists() and candidate.stat().st_uid == os.getuid():
+            restrict_file(candidate)
