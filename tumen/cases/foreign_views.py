@@ -29,7 +29,7 @@ from tumen.cases.page_selectors import (
     handles_foreign_requests,
 )
 from tumen.lib.parse import clean_text, parse_int
-from tumen.org.access import require_role, scope
+from tumen.org.access import record_lost_denials, require_role, scope
 from tumen.org.models import Official, UnitKind
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder
@@ -107,6 +107,7 @@ def _register(request: HttpRequest, form: ForeignRequestNoteForm, entries: list[
             persons=persons,
         )
     except ValidationError as exc:
+        record_lost_denials(exc)
         note_fields = {k: v for k, v in exc.message_dict.items() if k in form.fields}
         if note_fields:
             add_service_errors(form, ValidationError(note_fields))

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods
 
 from tumen.cases.errors import StaleVersion
 from tumen.lib.parse import clean_text, parse_next
-from tumen.org.access import get_for_user, require_role
+from tumen.org.access import get_for_user, record_lost_denials, require_role
 from tumen.org.models import Jurisdiction, Official
 from tumen.people.forms import (
     NEW,
@@ -173,6 +173,7 @@ class PersonFinder:
         try:
             person = person_register(official=self.official, **form.service_arguments())
         except ValidationError as exc:
+            record_lost_denials(exc)
             add_service_errors(form, exc)
             return FinderState("register", form, extra, duplicates=duplicates)
         return self._found(person, extra)
@@ -283,6 +284,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             form = rebound(PersonEditForm, request, values=values, counties=counties)
             status, stale = 409, True
         except ValidationError as exc:
+            record_lost_denials(exc)
             add_service_errors(form, exc)
         else:
             messages.success(

@@ -46,8 +46,8 @@ def _production_env(tmp_path) -> dict:
         "TUMEN_ENV": "production",
         "TUMEN_SECRET_KEY": "x" * 64 + "-production-secret-for-the-deploy-check",
         "TUMEN_ALLOWED_HOSTS": "tumen.example",
-        "TUMEN_VAR_DIR": str(tmp_path),
-        "TUMEN_AUDIT_KEY_FILE": str(tmp_path / "keys" / "audit.pem"),
+        "TUMEN_VAR_DIR": str(tmp_path / "var"),
+        "TUMEN_AUDIT_KEY_FILE": str(tmp_path / "secrets" / "audit.pem"),
         "PATH": "/usr/bin:/bin",
     }
 
@@ -62,6 +62,21 @@ def test_the_deploy_checks_pass_with_production_values(tmp_path):
     args = ("manage.py", "check", "--deploy", "--fail-level", "WARNING")
     result = _run(*args, env=_production_env(tmp_path))
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_refuses_a_signing_key_beside_the_database(tmp_path):
+    env = {**_production_env(tmp_path), "TUMEN_AUDIT_KEY_FILE": str(tmp_path / "var" / "k.pem")}
+    result = _run("manage.py", "check", env=env)
+    assert result.returncode != 0
+    assert "must not lie under the database's directory" in result.stderr
+
+
+def test_production_requires_the_signing_keys_path(tmp_path):
+    env = _production_env(tmp_path)
+    del env["TUMEN_AUDIT_KEY_FILE"]
+    result = _run("manage.py", "check", env=env)
+    assert result.returncode != 0
+    assert "TUMEN_AUDIT_KEY_FILE must be set" in result.stderr
 
 
 def test_production_cookies_carry_the_host_prefix(tmp_path):
