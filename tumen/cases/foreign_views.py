@@ -12,7 +12,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,15 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tumen.cases import services
 from tumen.cases.forms import ForeignPersonForm, ForeignRequestNoteForm, SplitForm
-from tumen.cases.page_selectors import (
-    FOREIGN_REQUEST_ROLES,
-    foreign_request_page,
-    foreign_requests_for,
-    handles_foreign_requests,
-)
+from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
+from tumen.cases.selectors.worklists import handles_foreign_requests
+from tumen.cases.workflow import authority_for
 from tumen.lib.parse import clean_text, parse_int
-from tumen.org.access import record_lost_denials, require_role, scope
-from tumen.org.models import Official, UnitKind
+from tumen.org.access import record_lost_denials, require, scope
+from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder
 from tumen.web.forms import add_service_errors, problems_form, without_subject
@@ -41,11 +38,7 @@ _ENTRY = re.compile(r"^persons\[(\d+)\]")
 
 
 def _require_foreign_office(official: Official) -> None:
-    require_role(official, *FOREIGN_REQUEST_ROLES)
-    if official.unit.kind != UnitKind.FOREIGN_AFFAIRS:
-        raise PermissionDenied(
-            _("Foreign requests are handled by a foreign affairs office; your unit is not one.")
-        )
+    require(official, authority_for("register"))
 
 
 def _draft(request: HttpRequest) -> dict:
@@ -81,9 +74,8 @@ def _register_problems(entries: list[dict], error: ValidationError) -> list[tupl
     items = []
     for key, texts in error.message_dict.items():
         match = _ENTRY.match(key)
-        entry = (
-            entries[int(match.group(1))] if match and int(match.group(1)) < len(entries) else None
-        )
+        index = parse_int(match.group(1)) if match else None
+        entry = entries[index] if index is not None and index < len(entries) else None
         for text in texts:
             if entry is not None and entry["person"] is not None:
                 who = entry["person"].display_name
