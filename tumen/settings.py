@@ -136,9 +136,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): lock a username from one address after repeated failures.
-AXES_FAILURE_LIMIT = env_int("TUMEN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Per address across usernames (spraying); per username see tumen/web/throttle.py.
+AXES_FAILURE_LIMIT = env_int("TUMEN_LOGIN_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = env_int("TUMEN_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "tumen.web.throttle.client_address"
+TUMEN_BEHIND_TLS_PROXY = env_bool("TUMEN_BEHIND_TLS_PROXY", default=False)
+# A username may fail this often freely; then each attempt waits 1, 2, 4 … seconds, up to the max.
+TUMEN_LOGIN_FREE_FAILURES = env_int("TUMEN_LOGIN_FREE_FAILURES", 5, minimum=1)
+TUMEN_LOGIN_MAX_DELAY_SECONDS = env_int("TUMEN_LOGIN_MAX_DELAY_SECONDS", 300, minimum=1)
+# Failed sign-ins of a username are audited once per burst; a burst ends after this much quiet.
+TUMEN_LOGIN_BURST_GAP_SECONDS = env_int("TUMEN_LOGIN_BURST_GAP_SECONDS", 900, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
@@ -240,7 +248,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("TUMEN_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("TUMEN_BEHIND_TLS_PROXY", default=False):
+    if TUMEN_BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

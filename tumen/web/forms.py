@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from tumen.lib.errors import StaleVersion
 from tumen.lib.parse import parse_text
 from tumen.org.access import record_lost_denials
+from tumen.web.throttle import wait_seconds
 
 
 class LoginForm(AuthenticationForm):
@@ -25,6 +26,10 @@ class LoginForm(AuthenticationForm):
             "case-sensitive."
         ),
         "inactive": _("This account has been switched off. Ask your administrator."),
+        "throttled": _(
+            "There have been too many failed sign-ins with this username. Wait %(seconds)s "
+            "seconds, then try again."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -39,6 +44,12 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         if username is not None and parse_text(username, max_length=150) is None:
             raise self.get_invalid_login_error()
+        if username:
+            wait = wait_seconds(username)
+            if wait:
+                raise forms.ValidationError(
+                    self.error_messages["throttled"], code="throttled", params={"seconds": wait}
+                )
         return super().clean()
 
 

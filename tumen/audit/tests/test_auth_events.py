@@ -25,7 +25,7 @@ def test_failed_login_is_audited_without_the_password(yanji_clerk):
     request = RequestFactory().post("/login/")
     assert authenticate(request, username="t.yanji.clerk", password="wrong-password") is None
     event = AuditEvent.objects.filter(action="auth.login_failed").last()
-    assert event.payload == {"username": "t.yanji.clerk"}
+    assert event.payload == {"username": "t.yanji.clerk", "count": 1}
     assert "wrong-password" not in str(event.payload)
 
 
