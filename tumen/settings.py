@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tumen.web.middleware.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tumen.web.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tumen.org.middleware.DenialAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -210,6 +211,11 @@ TUMEN_AUDIT_SEAL_SECONDS = env_int("TUMEN_AUDIT_SEAL_SECONDS", 60, minimum=1)
 TUMEN_AUDIT_SEAL_WINDOW_SECONDS = env_int("TUMEN_AUDIT_SEAL_WINDOW_SECONDS", 300, minimum=1)
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
 
+# A second factor (TOTP) after the password for these roles (others may opt in). Off by default
+# outside production, so that the demo's printed logins work; see tumen/web/second_factor.py.
+TUMEN_SECOND_FACTOR = env_bool("TUMEN_SECOND_FACTOR", default=PRODUCTION)
+TUMEN_SECOND_FACTOR_ROLES = env_list("TUMEN_SECOND_FACTOR_ROLES", ["administrator", "approver"])
+OTP_TOTP_ISSUER = "Tumen"
 SESSION_COOKIE_HTTPONLY = True
 # Signed out after this long without a request, besides SESSION_COOKIE_AGE's absolute lifetime.
 TUMEN_IDLE_SECONDS = env_int("TUMEN_IDLE_MINUTES", 30, minimum=1) * 60

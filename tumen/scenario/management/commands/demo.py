@@ -83,6 +83,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Password for every demo login: {settings.TUMEN_DEMO_PASSWORD}")
         self.stdout.write(f"Synthetic cases added: {cases}")
+        if not settings.TUMEN_SECOND_FACTOR:
+            self.stdout.write(
+                "Second factor: off for the demo. With TUMEN_SECOND_FACTOR=1, administrators and "
+                "approvers set up an authenticator app (TOTP) after the password."
+            )
         self.stdout.write(self.style.SUCCESS(f"Open http://{_url_host(addrport)}/"))
 
 
