@@ -11,7 +11,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -31,6 +31,7 @@ from tumen.cases.workflow import (
     save_case,
     transition,
 )
+from tumen.lib import clock
 from tumen.lib.errors import ensure_version, invalid
 from tumen.lib.policy import CaseType, Ground
 from tumen.lib.writes import update_columns
@@ -104,7 +105,7 @@ def _record(
     clearance.status = move.target
     clearance.note = note
     clearance.acted_by = official
-    clearance.acted_at = timezone.now()
+    clearance.acted_at = clock.now()
     clearance.version += 1
     (pending,) = update_columns(
         clearance,
@@ -115,6 +116,23 @@ def _record(
     return pending
 
 
+def cancel_pending_clearances(case: Case, *, actor: Official, reason: str) -> list[int]:
+    """Cancel the locked case's pending checks as it leaves clearance (withdrawn, re-typed).
+
+    Part of the caller's move: the caller's audit event lists the ids returned.
+    """
+    pending = case.clearances.select_for_update().filter(status=ClearanceStatus.PENDING)
+    ids = sorted(pending.values_list("pk", flat=True))
+    Clearance.objects.filter(pk__in=ids).update(
+        status=ClearanceStatus.CANCELLED,
+        note=reason,
+        acted_by=actor,
+        acted_at=clock.now(),
+        version=F("version") + 1,
+    )
+    return ids
+
+
 def _advance_when_cleared(
     case: Case, case_type: CaseType, official: Official, others_pending: int
 ) -> None:
@@ -122,7 +140,7 @@ def _advance_when_cleared(
     if others_pending:
         return
     transition(case, "clearances_done", actor=official, clause_id=case_type.clause)
-    due = timezone.now() + datetime.timedelta(days=case_type.decision_deadline_days)
+    due = clock.now() + datetime.timedelta(days=case_type.decision_deadline_days)
     if case.decision_due is None or due > case.decision_due:
         case.decision_due = due
 

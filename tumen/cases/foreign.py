@@ -9,13 +9,14 @@ from collections.abc import Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.intake import MemberSpec, open_preauthorised, submit_preauthorised
 from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
 from tumen.cases.workflow import authority_for
+from tumen.lib import clock
+from tumen.lib.dates import past_date_problem
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.org.access import (
     can_see,
@@ -217,6 +218,12 @@ def foreign_request_register(
     reference = reference.strip()
     _refuse_known_reference(official, reference)
     problems = _entry_problems(persons)
+    # Callers that hand over the ISO text (tests, the CLI) get it read as the form reads it.
+    if isinstance(received_on, str):
+        received_on = datetime.date.fromisoformat(received_on)
+    late = past_date_problem(received_on)
+    if late:
+        problems.add("received_on", _("received_on: %(problem)s") % {"problem": late})
     resolved = _resolve_persons(official, persons, problems)
     problems.raise_if_any()
     request = ForeignRequest.objects.create(
@@ -351,7 +358,7 @@ def foreign_request_split(*, official: Official, request_id: int, version: int) 
         for label, entries in households.items()
     ]
     submitted = [case.pk for case in cases if _submit_if_complete(case, official)]
-    request.split_at = timezone.now()
+    request.split_at = clock.now()
     request.version += 1
     request.save(update_fields=["split_at", "version"])
     audit_record(

@@ -15,7 +15,8 @@ from tumen.cases.models import MemberOutcome, Status
 from tumen.cases.validation import label
 from tumen.lib.parse import IdField, parse_id
 from tumen.lib.policy import CaseType, Ground
-from tumen.people.forms import DateInput, date_field
+from tumen.people.forms import DateInput, RelationAddForm, date_field
+from tumen.people.models import RelationKind
 
 # Relationships to the principal that intake offers; stored as these codes.
 RELATIONSHIPS = {
@@ -27,6 +28,8 @@ RELATIONSHIPS = {
     "other": _("Other relative"),
 }
 DECISION_OUTCOMES = (MemberOutcome.APPROVED, MemberOutcome.REFUSED, MemberOutcome.ON_HOLD)
+# The effect a ground must have for an approver to choose each outcome other than approval.
+OUTCOME_EFFECT = {MemberOutcome.REFUSED: "refuse", MemberOutcome.ON_HOLD: "hold"}
 
 
 def ground_label(ground: Ground) -> str:
@@ -199,7 +202,11 @@ class DecisionForm(VersionForm):
     """The proposal, member by member, which the approver confirms or changes."""
 
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Reason"),
+        help_text=_(
+            "Required when you change what the policy proposes: approving over a flag, holding "
+            "or refusing."
+        ),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -207,6 +214,13 @@ class DecisionForm(VersionForm):
 
     def __init__(self, *args, proposal, case_type: CaseType, members, **kwargs):
         super().__init__(*args, **kwargs)
+        effects = {g.effect for g in case_type.grounds.values()}
+        # Only the outcomes the pack has grounds for: no "refuse" where it lists no refusal.
+        offered = [
+            (o.value, o.label)
+            for o in DECISION_OUTCOMES
+            if o == MemberOutcome.APPROVED or OUTCOME_EFFECT[o] in effects
+        ]
         grounds = [("", _("No ground"))] + [
             (g.code, ground_label(g))
             for g in case_type.grounds.values()
@@ -219,7 +233,7 @@ class DecisionForm(VersionForm):
             outcome, ground = f"outcome_{member.pk}", f"ground_{member.pk}"
             self.fields[outcome] = forms.ChoiceField(
                 label=member.person.display_name,
-                choices=[(o.value, o.label) for o in DECISION_OUTCOMES],
+                choices=offered,
                 widget=forms.RadioSelect,
                 initial=proposed.outcome,
             )
@@ -315,3 +329,18 @@ class ForeignPersonForm(forms.Form):
 
 class SplitForm(VersionForm):
     pass
+
+
+class QualifyingRelationForm(RelationAddForm):
+    """A relation the case type's eligibility reads, recorded at intake for one member."""
+
+    person_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, kinds: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        field.choices = [(k, RelationKind(k).label) for k in kinds]
+        if len(kinds) == 1:
+            field.initial = kinds[0]
+        field.help_text = ""
+        self.fields["relative_place"].label = _("Where the relative lives")

@@ -11,6 +11,11 @@ urlpatterns = [
     path("cases/new/principal/", intake_views.intake_principal, name="intake_principal"),
     path("cases/<text:number>/", views.case_detail, name="case_detail"),
     path("cases/<text:number>/members/", intake_views.intake_members, name="intake_members"),
+    path(
+        "cases/<text:number>/eligibility/",
+        intake_views.intake_eligibility,
+        name="intake_eligibility",
+    ),
     path("cases/<text:number>/details/", intake_views.intake_details, name="intake_details"),
     path("cases/<text:number>/review/", intake_views.intake_review, name="intake_review"),
     path(

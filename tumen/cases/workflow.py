@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +24,7 @@ from tumen.cases.models import (
     Status,
     Transition,
 )
+from tumen.lib import clock
 from tumen.lib.writes import insert_rows, update_columns
 from tumen.org.access import Authority, get_for_update
 from tumen.org.models import Official, Role, UnitKind
@@ -215,7 +215,7 @@ def _row(case: Case, from_status: str, to_status: str, *, actor, reason, clause_
         unit_id=unit.pk if unit is not None else getattr(actor, "unit_id", None),
         reason=reason[:200],
         clause_id=clause_id,
-        at=timezone.now(),
+        at=clock.now(),
     )
 
 

@@ -22,7 +22,6 @@ from django.db.models import (
 )
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from tumen.audit.models import AuditEvent
 from tumen.cases.models import (
@@ -34,6 +33,7 @@ from tumen.cases.models import (
     Transition,
 )
 from tumen.directives.models import Clause
+from tumen.lib import clock
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Official, WorkUnit
 
@@ -66,7 +66,7 @@ def cases_for(
 
     Each case carries `is_overdue`. `county` is a jurisdiction code.
     """
-    cases = scope(Case.objects.all(), official).annotate(is_overdue=_overdue(now or timezone.now()))
+    cases = scope(Case.objects.all(), official).annotate(is_overdue=_overdue(now or clock.now()))
     if status is not None:
         cases = cases.filter(status__in=_as_list(status))
     if case_type is not None:

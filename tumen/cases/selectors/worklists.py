@@ -21,7 +21,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tumen.cases.models import (
@@ -35,6 +34,7 @@ from tumen.cases.models import (
 from tumen.cases.selectors.cases import cases_for
 from tumen.cases.selectors.clearances import clearances_for_unit
 from tumen.cases.workflow import DECIDABLE, allowed
+from tumen.lib import clock
 from tumen.org.access import may_use_system, scope
 from tumen.org.models import Official
 from tumen.people.models import Person
@@ -172,7 +172,7 @@ def queue_clearances(
     if filters.county:
         clearances = clearances.filter(case__jurisdiction__code=filters.county)
     if filters.overdue:
-        clearances = clearances.filter(due_at__lt=now or timezone.now())
+        clearances = clearances.filter(due_at__lt=now or clock.now())
     if filters.number:
         clearances = clearances.filter(case__number__icontains=filters.number.strip())
     if filters.name:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tumen.people.models import Person
+
 from .conftest import RELOCATION_DETAILS, db_state, open_case
 from .viewkit import Desk
 
@@ -84,3 +86,28 @@ def test_a_returning_page_that_is_not_a_path_goes_nowhere_strange(client, yanji_
     response = desk.get(f"/people/{person.pk}/edit/", {"next": "-1"})
     assert response.status_code == 200
     assert 'value="-1"' not in response.content.decode()
+
+
+def test_a_birth_date_of_9999_12_31_is_refused_beside_the_date_of_birth(client, yanji_clerk):
+    """The probe registered a person born on 9999-12-31; the field now says why it cannot be."""
+    desk = Desk(client, yanji_clerk)
+    desk.post("/cases/new/", {"case_type": "relocation"})
+    response = desk.post(
+        "/cases/new/principal/",
+        {
+            "step": "register",
+            "name_latin": "Kim Future",
+            "sex": "male",
+            "date_of_birth": "9999-12-31",
+            "nationality": "prc",
+            "ethnicity": "korean",
+            "residence_code": "yanji",
+            "household_number": "HH-9999",
+            "different_person": "on",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "date_of_birth-error" in body
+    assert "is in the future" in body
+    assert not Person.objects.filter(name_latin="Kim Future").exists()

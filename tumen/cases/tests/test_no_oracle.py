@@ -55,14 +55,14 @@ def test_missing_and_not_yours_run_the_same_queries_and_write_the_same_audit_row
     )
 
 
-def test_a_household_number_held_in_another_county_names_no_record(client, officer, register):
+def test_an_identity_number_held_in_another_county_names_no_record(client, officer, register):
     """
-    GIVEN a person registered in Yanji with a household number
+    GIVEN a person registered in Yanji with a resident identity number
     WHEN a clerk of Tumen county registers someone with the same number
     THEN the refusal names no person id or name, says which office holds the record,
          and is audited as a denial
     """
-    held = register(household_number="HH-SHARED-1")
+    held = register()
     clerk = officer("tumen-office", "clerk")
     before = AuditEvent.objects.filter(action="access.denied").count()
     desk = Desk(client, clerk)
@@ -77,7 +77,8 @@ def test_a_household_number_held_in_another_county_names_no_record(client, offic
             "nationality": "prc",
             "ethnicity": "korean",
             "residence_code": "tumen",
-            "household_number": "HH-SHARED-1",
+            "household_number": "HH-TUMEN-77",
+            "personal_id_number": held.personal_id_number,
             "different_person": "on",
         },
     )
@@ -97,12 +98,12 @@ def test_a_household_number_held_in_another_county_names_no_record(client, offic
     }
 
 
-def test_a_household_number_held_within_the_jurisdiction_names_the_record(officer, register):
+def test_an_identity_number_held_within_the_jurisdiction_names_the_record(officer, register):
     from django.core.exceptions import ValidationError
 
     from tumen.people.services import person_register
 
-    held = register(household_number="HH-OWN-1")
+    held = register()
     with pytest.raises(ValidationError) as refused:
         person_register(
             official=officer("yanji-office", "clerk"),
@@ -111,9 +112,9 @@ def test_a_household_number_held_within_the_jurisdiction_names_the_record(office
             date_of_birth=datetime.date(1931, 1, 1),
             nationality="prc",
             residence_code="yanji",
-            household_number="HH-OWN-1",
+            personal_id_number=held.personal_id_number,
         )
-    assert f"P{held.pk}" in str(refused.value.message_dict["household_number"])
+    assert f"P{held.pk}" in str(refused.value.message_dict["personal_id_number"])
 
 
 def test_a_note_reference_held_in_another_county_names_no_request(officer, register):

@@ -20,6 +20,7 @@ def _second_factor_on(settings):
 
 
 def sign_in(client, official, **extra):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # messages are asserted in English
     return client.post(
         "/login/",
         {"username": official.username, "password": TEST_PASSWORD},
