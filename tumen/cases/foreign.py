@@ -37,7 +37,13 @@ from tumen.lib.dates import past_date_problem
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
 from tumen.lib.writes import insert_rows
-from tumen.org.access import can_see, get_for_update, get_for_user, require
+from tumen.org.access import (
+    can_see,
+    clash_outside_jurisdiction,
+    get_for_update,
+    get_for_user,
+    require,
+)
 from tumen.org.models import Jurisdiction, Level, Official, UnitKind, WorkUnit
 from tumen.people.models import Person, Relation, RelationKind, Sex
 from tumen.people.services import person_register, relation_add
@@ -186,13 +192,30 @@ def _name_persons(official, request, persons: Sequence[dict], resolved: Sequence
         _record_officer_relation(official, person, _officer_of(spec, persons))
 
 
-def _refuse_known_reference(reference: str) -> None:
-    if ForeignRequest.objects.filter(reference=reference).exists():
+def _refuse_known_reference(official: Official, reference: str) -> None:
+    """A note is registered once. Held by another jurisdiction, it is not named (no id), the
+    official is told which office holds it, and the attempt is audited."""
+    known = ForeignRequest.objects.filter(reference=reference).select_related("jurisdiction")
+    existing = known.first()
+    if existing is None:
+        return
+    if can_see(official, existing):
         raise invalid(
             "reference",
             _("reference: the note %(ref)s is already registered; a request is registered once.")
             % {"ref": reference},
         )
+    denial = clash_outside_jurisdiction(official, existing)
+    error = invalid(
+        "reference",
+        _(
+            "reference: a note with this reference is registered by another jurisdiction "
+            "(%(place)s), whose request you may not open. Refer the matter to that office."
+        )
+        % {"place": existing.jurisdiction.name},
+    )
+    error.denials = [denial]
+    raise error
 
 
 @transaction.atomic
@@ -212,7 +235,7 @@ def foreign_request_register(
     """
     require(official, authority_for("register"))
     reference = reference.strip()
-    _refuse_known_reference(reference)
+    _refuse_known_reference(official, reference)
     problems = _entry_problems(persons)
     # Callers that hand over the ISO text (tests, the CLI) get it read as the form reads it.
     if isinstance(received_on, str):

@@ -19,6 +19,16 @@ class Desk:
     def __init__(self, context, base_url: str, language: str, shots: Shots) -> None:
         self.context = context
         self.page = context.new_page()
+        # What the browser refused under the Content-Security-Policy (an inline script or style).
+        self.csp_violations: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: (
+                self.csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         self.base_url = base_url
         self.language = language
         self.shots = shots

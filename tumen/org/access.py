@@ -183,31 +183,51 @@ class NotVisible(Http404):
         self.denial = denial
 
 
-def _deny(official: Official, queryset: QuerySet, lookup: dict) -> None:
-    existing = queryset.filter(**lookup).values_list("pk", flat=True).first()
-    if existing is None:
-        raise NotVisible()
+def _audited_denial(official: Official, model: type[models.Model], object_id, **why) -> dict:
     from tumen.audit.services import audit_access_denied
 
-    denial = {"official": official, "model": queryset.model, "object_id": existing}
-    event = audit_access_denied(**denial)
-    raise NotVisible({**denial, "row_hash": event.row_hash})
+    denial = {"official": official, "model": model, "object_id": object_id, **why}
+    return {**denial, "row_hash": audit_access_denied(**denial).row_hash}
+
+
+def _deny(official: Official, queryset: QuerySet, lookup: dict) -> None:
+    """Refuse with the shared 404, by one path whether the object exists or not.
+
+    Missing and not-yours run the same query and write the same audit event (object_id "" when
+    nothing matched), so neither the answer nor its timing tells a probe which it was.
+    """
+    existing = queryset.filter(**lookup).values_list("pk", flat=True).first()
+    object_id = "" if existing is None else existing
+    raise NotVisible(_audited_denial(official, queryset.model, object_id))
+
+
+def clash_outside_jurisdiction(official: Official, obj: models.Model) -> dict:
+    """Audit that a unique value the official entered belongs to a record they may not see.
+
+    The caller's message names no record; the returned denial rides on its ValidationError
+    (`error.denials`) so that record_lost_denials can write it again after a rollback.
+    """
+    return _audited_denial(official, type(obj), obj.pk, reason="unique_clash")
 
 
 def record_lost_denial(error: NotVisible) -> None:
     """Re-record a refusal whose audit event was rolled back with the caller's transaction."""
-    if not error.denial:
-        return
-    from tumen.audit.models import AuditEvent
-    from tumen.audit.services import audit_access_denied
+    if error.denial:
+        _record_again(error.denial)
 
-    if not AuditEvent.objects.filter(row_hash=error.denial["row_hash"]).exists():
-        event = audit_access_denied(
-            official=error.denial["official"],
-            model=error.denial["model"],
-            object_id=error.denial["object_id"],
-        )
-        error.denial["row_hash"] = event.row_hash
+
+def record_lost_denials(error: Exception) -> None:
+    """The same for the denials a ValidationError carries (uniqueness clashes)."""
+    for denial in getattr(error, "denials", ()):
+        _record_again(denial)
+
+
+def _record_again(denial: dict) -> None:
+    from tumen.audit.models import AuditEvent
+
+    if not AuditEvent.objects.filter(row_hash=denial["row_hash"]).exists():
+        fields = {key: value for key, value in denial.items() if key != "row_hash"}
+        denial["row_hash"] = _audited_denial(**fields)["row_hash"]
 
 
 def _as_queryset(source: type[M] | QuerySet[M]) -> QuerySet[M]:
