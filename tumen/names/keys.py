@@ -44,7 +44,7 @@ _INITIALS = [
     "t",
     "p",
     "h",
-,]
+]
 _VOWELS = [
     "a",
     "ae",
@@ -67,7 +67,7 @@ _VOWELS = [
     "eu",
     "ui",
     "i",
-,]
+]
 _FINALS = [
     "-",
     "k",
@@ -97,7 +97,7 @@ _FINALS = [
     "t",
     "p",
     "t",
-,]
+]
 _RIEUL, _NIEUN, _IEUNG = 5, 2, 11
 # Vowels before which a word-initial ㄹ or ㄴ is dropped in the South (리 → 이, 녀 → 여).
 _I_LIKE = {2, 3, 6, 7, 12, 17, 20}
