@@ -224,6 +224,39 @@ def pinyin(hanzi: str) -> str:
     return surnames.latin_token("".join(lazy_pinyin(hanzi)))
 
 
+@cache
+def _pinyin_syllables() -> frozenset[str]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(
+        surnames.latin_token(reading) for value in pinyin_dict.values() for reading in value.split(",")
+    )
+
+
+@lru_cache(maxsize=200_000)
+def is_pinyin(latin: str) -> bool:
+    """Whether a Latin name splits into Pinyin syllables ("Yongzhe" yes, "Yeongcheol" no)."""
+    token = surnames.latin_token(latin)
+    syllables = _pinyin_syllables()
+    ends = {0}
+    for end in range(1, len(token) + 1):
+        if any(start in ends and token[start:end] in syllables for start in range(max(0, end - 6), end)):
+            ends.add(end)
+    return bool(token) and len(token) in ends
+
+
+def may_be_korean(latin: str) -> bool:
+    """Whether a Latin name can be a Korean romanization: none has x, q or z."""
+    return not re.search(r"[xqz]", surnames.latin_token(latin))
+
+
+def _latin_given_keys(text: str) -> frozenset[str]:
+    korean, chinese = may_be_korean(text), is_pinyin(text)
+    if not korean and not chinese:
+        korean = chinese = True
+    return _given_keys(text if korean else "", text if chinese else "")
+
+
 def _given_keys(korean: str = "", pinyin_text: str = "") -> frozenset[str]:
     keys = set()
     if korean and (skeleton := korean_skeleton(korean)):
@@ -235,7 +268,7 @@ def _given_keys(korean: str = "", pinyin_text: str = "") -> frozenset[str]:
 
 def _hanzi_reading(text: str) -> Reading:
     family, given = _hanzi_split(text)
-    entry = surnames.by_hanzi(family) or surnames.by_hanzi(traditional(family))
+    entry = _surname_entry(family)
     code = entry.code if entry else initial_sound_rule(sino_korean(family))
     return Reading(
         HANZI,
@@ -257,16 +290,15 @@ def _latin_readings(text: str) -> list[Reading]:
     if not tokens:
         return []
     if len(tokens) == 1:
-        return [Reading(LATIN, frozenset(), _given_keys(tokens[0], tokens[0]))]
+        return [Reading(LATIN, frozenset(), _latin_given_keys(tokens[0]))]
     readings = []
     for family, rest in ((tokens[0], tokens[1:]), (tokens[-1], tokens[:-1])):
         if codes := surnames.codes_for_latin(family):
-            given = "".join(rest)
-            readings.append(Reading(LATIN, codes, _given_keys(given, given)))
+            readings.append(Reading(LATIN, codes, _latin_given_keys("".join(rest))))
     if not readings:
         given = "".join(tokens[1:])
         code = "~" + korean_skeleton(tokens[0])
-        readings.append(Reading(LATIN, frozenset({code}), _given_keys(given, given)))
+        readings.append(Reading(LATIN, frozenset({code}), _latin_given_keys(given)))
     return readings
 
 
@@ -328,10 +360,18 @@ def _hanzi_split(text: str) -> tuple[str, str]:
     return text[:head], text[head:]
 
 
+def _surname_entry(family: str) -> surnames.Surname | None:
+    return (
+        surnames.by_hanzi(family)
+        or surnames.by_hanzi(simplified(family))
+        or surnames.by_hanzi(traditional(family))
+    )
+
+
 def korean_reading(hanzi: str) -> str:
     """The Hangul of a name in Chinese characters, surname from the table: 金永哲 → 김영철."""
     family, given = _hanzi_split(hanzi)
-    entry = surnames.by_hanzi(family) or surnames.by_hanzi(traditional(family))
+    entry = _surname_entry(family)
     head = entry.hangul_south if entry else initial_sound_rule(sino_korean(family))
     return head + initial_sound_rule(sino_korean(given))
 
@@ -339,6 +379,6 @@ def korean_reading(hanzi: str) -> str:
 def pinyin_name(hanzi: str) -> str:
     """The Pinyin of a name in Chinese characters, surname from the table: 朴单 → "Piao Dan"."""
     family, given = _hanzi_split(hanzi)
-    entry = surnames.by_hanzi(family) or surnames.by_hanzi(traditional(family))
+    entry = _surname_entry(family)
     head = entry.pinyin.replace("ü", "v") if entry else pinyin(family)
     return f"{head.capitalize()} {pinyin(given).capitalize()}".strip()

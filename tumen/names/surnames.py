@@ -220,9 +220,11 @@ def codes_for_latin(spelling: str) -> frozenset[str]:
     return _by_latin().get(latin_token(spelling), frozenset())
 
 
+@cache
 def compound_hanzi() -> frozenset[str]:
     return frozenset(c for s in SURNAMES for c in (s.traditional, s.simplified) if len(c) == 2)
 
 
+@cache
 def compound_hangul() -> frozenset[str]:
     return frozenset(s.hangul_south for s in SURNAMES if len(s.hangul_south) == 2)
