@@ -38,7 +38,8 @@ from tumen.cases.pages import stale_context
 from tumen.cases.validation import details_problems, label
 from tumen.org.access import require_role
 from tumen.org.models import Official, Role, UnitKind
-from tumen.people.models import Person
+from tumen.people.models import Nationality, Person
+from tumen.people.rules import field_label
 from tumen.people.views import Found, PersonFinder, person_edit_url
 from tumen.policy.selectors import intake_case_types
 from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
@@ -62,8 +63,20 @@ def _offered_types() -> dict:
 
 
 def _member_field_labels(case_type) -> list[str]:
-    fields = {f.name: f for f in Person._meta.get_fields() if hasattr(f, "verbose_name")}
-    return [str(fields[name].verbose_name) for name in case_type.member_fields if name in fields]
+    """What the case asks of every member's record, with whom a conditional field applies to."""
+    labels = []
+    for rule in case_type.member_fields:
+        text = field_label(rule.name)
+        if rule.nationality:
+            who = ", ".join(str(Nationality(n).label) for n in rule.nationality)
+            text = _("%(field)s (of each %(who)s)") % {"field": text, "who": who}
+        labels.append(text)
+    return labels
+
+
+def _required_fields(case_type) -> dict:
+    """The pack's member fields as the person form marks them required from the first step."""
+    return {rule.name: rule.nationality for rule in case_type.member_fields}
 
 
 def _draft_or_redirect(request: HttpRequest, number: str) -> Case | HttpResponse:
@@ -98,7 +111,7 @@ def intake_principal(request: HttpRequest) -> HttpResponse:
     code = request.session.get(INTAKE_KEY)
     if code not in offered:
         return redirect("intake_start")
-    finder = PersonFinder(request)
+    finder = PersonFinder(request, required=_required_fields(offered[code][1]))
     state = finder.handle() if finder.owns() else finder.start()
     if isinstance(state, Found):
         try:
@@ -173,7 +186,10 @@ def intake_members(request: HttpRequest, number: str) -> HttpResponse:
     if isinstance(case, HttpResponse):
         return case
     finder = PersonFinder(
-        request, extra_form_class=MemberExtraForm, extra_initial={"version": case.version}
+        request,
+        extra_form_class=MemberExtraForm,
+        extra_initial={"version": case.version},
+        required=_required_fields(case_type_for(case)),
     )
     context: dict = {"case": case, "finder": finder.start()}
     if request.method == "POST" and request.POST.get("step") == "remove":

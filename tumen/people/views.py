@@ -89,8 +89,17 @@ def _with_residences(persons: list[Person]) -> list[Person]:
 
 
 class PersonFinder:
-    def __init__(self, request: HttpRequest, *, extra_form_class=None, extra_initial=None):
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        extra_form_class=None,
+        extra_initial=None,
+        required: dict | None = None,
+    ):
+        """`required`: the record fields the host's case asks of every member (PersonForm)."""
         self.request = request
+        self.required = required or {}
         self.official = request.user
         self.extra_form_class = extra_form_class
         self.extra_initial = extra_initial or {}
@@ -145,13 +154,17 @@ class PersonFinder:
         choice = form.cleaned_data["person"]
         if choice == NEW:
             initial = {script_field(name): name, "date_of_birth": born, **self._home()}
-            register = PersonRegisterForm(initial=initial, counties=self._counties())
+            register = PersonRegisterForm(
+                initial=initial, counties=self._counties(), required=self.required
+            )
             return FinderState("register", register, extra)
         person = get_for_user(self.official, Person, pk=choice)
         return self._found(person, extra)
 
     def _register(self) -> Found | FinderState:
-        form = PersonRegisterForm(self.request.POST, counties=self._counties())
+        form = PersonRegisterForm(
+            self.request.POST, counties=self._counties(), required=self.required
+        )
         extra = self._extra(data=self.request.POST)
         if not (form.is_valid() & (extra is None or extra.is_valid())):
             return FinderState("register", form, extra)

@@ -34,7 +34,8 @@ class LanguageForm(forms.Form):
 
 # A service message starts with the name of what it is about ("note: say what was found …",
 # "details.destination：…"); beside the field itself that name is noise.
-_SUBJECT = re.compile(r"^\s*[\w.\[\]]+\s*[:：]\s*")
+# The name may be a label of a few words ("date of birth: …").
+_SUBJECT = re.compile(r"^\s*[\w.\[\]][\w.\[\] ()'-]{0,60}?\s*[:：]\s*")
 
 
 def without_subject(message: str) -> str:
