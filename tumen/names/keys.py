@@ -229,7 +229,9 @@ def _pinyin_syllables() -> frozenset[str]:
     from pypinyin.pinyin_dict import pinyin_dict
 
     return frozenset(
-        surnames.latin_token(reading) for value in pinyin_dict.values() for reading in value.split(",")
+        surnames.latin_token(reading)
+        for value in pinyin_dict.values()
+        for reading in value.split(",")
     )
 
 
@@ -240,7 +242,9 @@ def is_pinyin(latin: str) -> bool:
     syllables = _pinyin_syllables()
     ends = {0}
     for end in range(1, len(token) + 1):
-        if any(start in ends and token[start:end] in syllables for start in range(max(0, end - 6), end)):
+        if any(
+            start in ends and token[start:end] in syllables for start in range(max(0, end - 6), end)
+        ):
             ends.add(end)
     return bool(token) and len(token) in ends
 

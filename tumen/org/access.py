@@ -92,6 +92,13 @@ RULES: dict[str, Rule] = {
         ),
         spans_many=True,
     ),
+    # A possible duplicate is reviewed where either of its two persons lives.
+    "people.duplicatecandidate": Rule(
+        lambda official: (
+            Q(first__residence__path__startswith=official.unit.jurisdiction.path)
+            | Q(second__residence__path__startswith=official.unit.jurisdiction.path)
+        ),
+    ),
 }
 
 

@@ -23,6 +23,7 @@ from tumen.cases.models import CaseMember, Status
 from tumen.lib.identity import normal_prc_id
 from tumen.org.access import get_for_update, get_for_user, require_role
 from tumen.org.models import Jurisdiction, Level, Official, Role
+from tumen.people.matching import refresh_keys
 from tumen.people.models import Person, Relation, RelationKind
 from tumen.people.rules import field_label, record_problems
 
@@ -186,6 +187,7 @@ def person_register(
     )
     _check(person)
     _save(person, force_insert=True)
+    refresh_keys(person)
     audit_record(
         actor=official,
         action="person.registered",
@@ -252,6 +254,7 @@ def person_update(*, official: Official, person_id: int, version: int, **changes
     _check(person)
     person.version += 1
     _save(person, update_fields=[*changed, "version"])
+    refresh_keys(person)
     audit_record(
         actor=official,
         action="person.updated",

@@ -27,6 +27,29 @@ BLOCKING = (
 )
 
 
+KEY_LENGTH = 200
+
+
+def blocking_keys(f: Features, *, without_birth_date: bool = True) -> set[str]:
+    """The same blocks as strings, for the online matcher's indexed key table.
+
+    With `without_birth_date`, each name pair is also a key alone, so that a search without a
+    birth date still finds the person.
+    """
+    keys: set[str] = set()
+    if f.birth_date:
+        born, md = f.birth_date.isoformat(), f.birth_date.strftime("%m%d")
+        keys |= {f"n{f.birth_date.year}:{p}" for p in f.pairs}
+        keys |= {f"m{md}:{p}" for p in f.pairs}
+        keys |= {f"s{born}:{s}" for s in f.surnames}
+        keys |= {f"g{born}:{g}" for g in f.given}
+    if without_birth_date:
+        keys |= {f"p:{p}" for p in f.pairs}
+    if f.id_number:
+        keys.add(f"i:{f.id_number}")
+    return {k[:KEY_LENGTH] for k in keys}
+
+
 def blocking_rules() -> list:
     from splink import block_on
 
@@ -42,10 +65,23 @@ def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
 
     cols: dict[str, list] = {
         k: []
-        for k in (
-            "unique_id surnames given pairs surname1 given1 given_k1 given_kind birth_date birth_lunar"
-            " birth_year birth_md sex id_number id_block"
-        ).split()
+        for k in [
+            "unique_id",
+            "surnames",
+            "given",
+            "pairs",
+            "surname1",
+            "given1",
+            "given_k1",
+            "given_kind",
+            "birth_date",
+            "birth_lunar",
+            "birth_year",
+            "birth_md",
+            "sex",
+            "id_number",
+            "id_block",
+        ]
     }
     for f in rows:
         cols["unique_id"].append(f.record_id)
@@ -114,7 +150,7 @@ class DedupeResult:
 
 def dedupe(arrow_table, *, threshold: float = m.MATCH_THRESHOLD, keep_pairs: bool = False):
     """Cluster the records of one register; every record gets a cluster id (its own if alone)."""
-    linker, db = _linker([arrow_table], settings(records=arrow_table.num_rows))
+    linker, _db = _linker([arrow_table], settings(records=arrow_table.num_rows))
     predictions = linker.inference.predict(
         threshold_match_probability=None if keep_pairs else m.REVIEW_THRESHOLD,
         warning_mode="never",
@@ -129,12 +165,16 @@ def dedupe(arrow_table, *, threshold: float = m.MATCH_THRESHOLD, keep_pairs: boo
     ), linker
 
 
-def link(queries, register, *, threshold: float = m.MATCH_THRESHOLD) -> dict[str, tuple[str, float]]:
+def link(
+    queries, register, *, threshold: float = m.MATCH_THRESHOLD
+) -> dict[str, tuple[str, float]]:
     """For each query record, the most probable register record at or above `threshold`."""
-    linker, db = _linker(
+    linker, _db = _linker(
         [queries, register], settings(records=register.num_rows), link_type="link_only"
     )
-    predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    predictions = linker.inference.predict(
+        threshold_match_probability=threshold, warning_mode="never"
+    )
     rel = predictions.as_duckdbpyrelation()
     rows = rel.query(
         "p",
@@ -162,7 +202,7 @@ def train(arrow_table, *, label_column: str, path=None) -> dict:
     n = len(labels)
     true_pairs = sum(s * (s - 1) // 2 for s in sizes.values())
     prior = max(true_pairs / (n * (n - 1) / 2), 1e-9)
-    linker, db = _linker([arrow_table], settings(prior=prior))
+    linker, _db = _linker([arrow_table], settings(prior=prior))
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=11)
     linker.training.estimate_m_from_label_column(label_column)
     out = path or m.MODEL_PATH

@@ -27,7 +27,9 @@ def _birth(value: str, line: int) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise CsvError(f"line {line}: birth_date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise CsvError(
+            f"line {line}: birth_date {value!r} is not an ISO date (YYYY-MM-DD)"
+        ) from None
 
 
 def read(path, *, raw: bool = False) -> list[Record]:
@@ -40,7 +42,9 @@ def read(path, *, raw: bool = False) -> list[Record]:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise CsvError(f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
+            raise CsvError(
+                f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"
+            )
         return list(_rows(reader, raw))
 
 

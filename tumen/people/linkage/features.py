@@ -45,7 +45,7 @@ def _lunar_year(year: int) -> dict[datetime.date, tuple[int, int, int]]:
         out[day] = current
         day += datetime.timedelta(days=1)
         y, m, d = current
-        current = _lunar_of(day) if d >= 29 or day.month == 1 and day.day == 1 else (y, m, d + 1)
+        current = _lunar_of(day) if d >= 29 or (day.month == 1 and day.day == 1) else (y, m, d + 1)
     return out
 
 

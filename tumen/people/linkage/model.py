@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from tumen.people.linkage.features import Features
@@ -20,13 +20,19 @@ from tumen.people.linkage.features import Features
 MODEL_PATH = Path(__file__).with_name("model.json")
 # Pairs at least this probable are the same person for clustering and for a top-1 match.
 MATCH_THRESHOLD = 0.75
-# Below this a pair is not worth an official's look in the review queue or at intake.
+# Below this a pair is not worth an official's look in the review queue.
 REVIEW_THRESHOLD = 0.5
+# Intake shows persons from this probability: a clerk about to register someone should see a
+# record that differs by a digit of the birth date, and it costs one glance.
+INTAKE_THRESHOLD = 0.05
 
 
 def scaled_prior(prior: float, trained_records: int, records: int) -> float:
-    """The prior for a register of `records`, from one trained on `trained_records`."""
-    return min(prior * trained_records / max(records, 2), 0.5)
+    """The prior for a register of `records`, from one trained on `trained_records`.
+
+    Never above the trained prior: a small register is no reason to believe more readily.
+    """
+    return prior * trained_records / max(records, trained_records)
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -36,10 +42,7 @@ def within_one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     short, long = sorted((a, b), key=len)
-    for i in range(len(long)):
-        if long[:i] + long[i + 1 :] == short:
-            return True
-    return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             ),
             Level(
                 "given names in scripts that share no key",
-                "(given_kind_l = 'k' AND given_kind_r = 'p') OR (given_kind_l = 'p' AND given_kind_r = 'k')",
+                "(given_kind_l = 'k' AND given_kind_r = 'p')"
+                " OR (given_kind_l = 'p' AND given_kind_r = 'k')",
                 lambda a, b: {a.given_kind, b.given_kind} == {"k", "p"},
             ),
             Level("else", "ELSE", _else),
@@ -155,8 +159,10 @@ COMPARISONS: tuple[Comparison, ...] = (
             ),
             Level(
                 "day and month swapped",
-                "year(birth_date_l) = year(birth_date_r) AND month(birth_date_l) = day(birth_date_r)"
-                " AND day(birth_date_l) = month(birth_date_r) AND month(birth_date_l) <> day(birth_date_l)",
+                "year(birth_date_l) = year(birth_date_r)"
+                " AND month(birth_date_l) = day(birth_date_r)"
+                " AND day(birth_date_l) = month(birth_date_r)"
+                " AND month(birth_date_l) <> day(birth_date_l)",
                 _swap,
             ),
             Level(
@@ -167,7 +173,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level(
                 "a year apart",
                 "abs(year(birth_date_l) - year(birth_date_r)) = 1"
-                " AND month(birth_date_l) = month(birth_date_r) AND day(birth_date_l) = day(birth_date_r)",
+                " AND month(birth_date_l) = month(birth_date_r)"
+                " AND day(birth_date_l) = day(birth_date_r)",
                 _year_off,
             ),
             Level("else", "ELSE", _else),
@@ -267,9 +274,9 @@ def _model_json() -> dict:
     return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
 
 
-@cache
+@lru_cache(maxsize=16)
 def weights(records: int | None = None) -> Weights:
-    """The trained weights, with the prior for a register of `records` (the training size if None)."""
+    """The trained weights, the prior set for a register of `records` (None: as trained)."""
     return Weights.from_json(_model_json(), records)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from tumen.names import surnames
 from tumen.names.keys import (
     _BASE,
+    _FINALS,
     _join,
     _split,
     initial_sound_rule,
@@ -38,9 +39,52 @@ GIVEN_CHARACTERS = (
     "元源允潤恩建健炫慧惠瑞書壽星聖承勝海孝曉燮模振文武紅梅香蘭芝智志鳳峰革哲男女"
 )
 
-_MR_INITIALS = "k kk n t tt r m p pp s ss - ch tch ch' k' t' p' h".split()
-_MR_VOWELS = "a ae ya yae ŏ e yŏ ye o wa wae oe yo u wŏ we wi yu ŭ ŭi i".split()
-_MR_FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+_MR_INITIALS = [
+    "k",
+    "kk",
+    "n",
+    "t",
+    "tt",
+    "r",
+    "m",
+    "p",
+    "pp",
+    "s",
+    "ss",
+    "-",
+    "ch",
+    "tch",
+    "ch'",
+    "k'",
+    "t'",
+    "p'",
+    "h",
+]
+_MR_VOWELS = [
+    "a",
+    "ae",
+    "ya",
+    "yae",
+    "ŏ",
+    "e",
+    "yŏ",
+    "ye",
+    "o",
+    "wa",
+    "wae",
+    "oe",
+    "yo",
+    "u",
+    "wŏ",
+    "we",
+    "wi",
+    "yu",
+    "ŭ",
+    "ŭi",
+    "i",
+]
+# Finals are written alike in both systems.
+_MR_FINALS = _FINALS
 
 
 def mr_given(hangul: str) -> str:
@@ -139,7 +183,8 @@ def _date_error(d: datetime.date, rng: random.Random) -> tuple[datetime.date | N
 
 class Generator:
     def __init__(self, seed: int = 11):
-        self.rng = random.Random(seed)
+        # Synthetic test data, not secrets: a seeded generator makes a register reproducible.
+        self.rng = random.Random(seed)  # noqa: S311
         self.homophones = _homophones()
         self.surname_rows = surnames.SURNAMES
 
@@ -149,16 +194,34 @@ class Generator:
         while pid < n:
             surname = self.surname_rows[_zipf_index(rng, len(self.surname_rows), 0.9)]
             birth = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 75))
-            person = Person(pid, surname, _given_name(rng), birth, rng.choice("MF"),
-                            f"{rng.randrange(10**17):017d}X"[:18], rng.choice(["prc", "dprk"]))
+            person = Person(
+                pid,
+                surname,
+                _given_name(rng),
+                birth,
+                rng.choice("MF"),
+                f"{rng.randrange(10**17):017d}X"[:18],
+                rng.choice(["prc", "dprk"]),
+            )
             pid += 1
             yield person
             if rng.random() < 0.12 and pid < n:
                 # A relative: same surname, born the same year, another given name.
                 day = datetime.date(birth.year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
-                given = person.given[0] + _given_name(rng)[-1] if rng.random() < 0.5 else _given_name(rng)
-                yield Person(pid, surname, given, day, rng.choice("MF"),
-                             f"{rng.randrange(10**17):017d}X"[:18], person.nationality)
+                given = (
+                    person.given[0] + _given_name(rng)[-1]
+                    if rng.random() < 0.5
+                    else _given_name(rng)
+                )
+                yield Person(
+                    pid,
+                    surname,
+                    given,
+                    day,
+                    rng.choice("MF"),
+                    f"{rng.randrange(10**17):017d}X"[:18],
+                    person.nationality,
+                )
                 pid += 1
 
     def _latin(self, p: Person, hangul_given: str) -> str:
@@ -175,7 +238,9 @@ class Generator:
             if rng.random() < 0.3:
                 given = " ".join(pinyin_of(c).capitalize() for c in p.given)
         if rng.random() < 0.4 and style < 0.75:
-            given = given.replace("-", " ").title() if rng.random() < 0.5 else given.replace("-", "")
+            given = (
+                given.replace("-", " ").title() if rng.random() < 0.5 else given.replace("-", "")
+            )
         name = f"{given} {family}" if rng.random() < 0.12 else f"{family} {given}"
         if rng.random() < 0.05:
             name = _typo(name, rng)
@@ -193,7 +258,11 @@ class Generator:
             hangul = _hangul_typo(hangul, rng)
         hanzi = p.surname.traditional + given
         hanzi = simplified(hanzi) if rng.random() < 0.5 else traditional(hanzi)
-        cells = {"name_hangul": hangul, "name_hanzi": hanzi, "name_latin": self._latin(p, hangul_given)}
+        cells = {
+            "name_hangul": hangul,
+            "name_hanzi": hanzi,
+            "name_latin": self._latin(p, hangul_given),
+        }
         keep = [c for c in cells if rng.random() < 0.6] or [rng.choice(list(cells))]
         row = {c: (cells[c] if c in keep else "") for c in cells}
         if rng.random() < 0.05 and len(keep) >= 2:
@@ -214,7 +283,12 @@ class Generator:
         out: list[tuple[dict, int]] = []
         rid = 0
         for p in self.persons(n_records):
-            copies = 1 + (self.rng.random() < 0.35) + (self.rng.random() < 0.15) + (self.rng.random() < 0.05)
+            copies = (
+                1
+                + (self.rng.random() < 0.35)
+                + (self.rng.random() < 0.15)
+                + (self.rng.random() < 0.05)
+            )
             for _ in range(copies):
                 if rid >= n_records:
                     break
@@ -228,9 +302,10 @@ class Generator:
 
 def write_register(path_records, path_truth, n_records: int, seed: int = 11) -> int:
     count = 0
-    with open(path_records, "w", newline="", encoding="utf-8") as rf, open(
-        path_truth, "w", newline="", encoding="utf-8"
-    ) as tf:
+    with (
+        open(path_records, "w", newline="", encoding="utf-8") as rf,
+        open(path_truth, "w", newline="", encoding="utf-8") as tf,
+    ):
         records = csv.DictWriter(rf, fieldnames=COLUMNS)
         truth = csv.writer(tf)
         records.writeheader()
