@@ -12,7 +12,7 @@ from django.db.models.functions import Lower, Replace
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Official
 from tumen.people.matching import candidates
-from tumen.people.models import Person
+from tumen.people.models import CandidateStatus, DuplicateCandidate, Person, PersonMerge
 
 # Two names of one script this alike (difflib ratio) are worth a second look when the date of
 # birth is the same too: it catches one wrong character in a Hanzi or Hangul name and most
@@ -120,3 +120,21 @@ def _with_cross_script_matches(official, found, limit, **probe) -> list[Person]:
 def person_record(official: Official, person_id: int) -> Person:
     """One person with their residence, if the official may see them; else the shared 404."""
     return get_for_user(official, Person.objects.select_related("residence"), pk=person_id)
+
+
+def open_candidates(official: Official) -> QuerySet[DuplicateCandidate]:
+    """The review queue: open pairs the official may see, neither merged since, most probable
+    first (index candidate_queue)."""
+    pairs = DuplicateCandidate.objects.filter(
+        status=CandidateStatus.OPEN, first__merged_into=None, second__merged_into=None
+    ).select_related("first__residence", "second__residence")
+    return scope(pairs, official).order_by("-probability", "pk")
+
+
+def recent_merges(official: Official, limit: int = 20) -> list[PersonMerge]:
+    """Merges of persons the official may see, newest first, for undo."""
+    visible = scope(Person.objects.all(), official).values("pk")
+    merges = PersonMerge.objects.filter(survivor__in=visible).select_related(
+        "survivor", "merged", "merged_by"
+    )
+    return list(merges.order_by("-merged_at", "-pk")[:limit])

@@ -139,7 +139,23 @@ def _linker(tables, settings_dict: dict, link_type: str = "dedupe_only"):
     frames = [db.register(t) for t in tables]
     s = copy.deepcopy(settings_dict)
     s["link_type"] = link_type
-    return Linker(frames if len(frames) > 1 else frames[0], s, log_level=30), db
+    linker = Linker(frames if len(frames) > 1 else frames[0], s, log_level=30)
+    _register_term_frequencies(linker, db)
+    return linker, db
+
+
+def _register_term_frequencies(linker, db) -> None:
+    """Use the training register's term frequencies, as the online matcher does, so that a pair
+    scores the same in both; a small register's own frequencies would say little."""
+    import pyarrow as pa
+
+    if not m.MODEL_PATH.exists():
+        return
+    for column, freqs in m.model_json().get("tumen_term_frequencies", {}).items():
+        lookup = pa.table({column: list(freqs), f"tf_{column}": list(freqs.values())})
+        linker.table_management.register_term_frequency_lookup(
+            db.register(lookup, table_name=f"__tumen_tf_{column}"), column
+        )
 
 
 @dataclass
@@ -213,7 +229,7 @@ def train(arrow_table, *, label_column: str, path=None) -> dict:
         values = arrow_table.column(column)
         rows = con.execute(
             "SELECT v, count(*)::DOUBLE / sum(count(*)) OVER () FROM (SELECT unnest($1) AS v) "
-            "WHERE v IS NOT NULL GROUP BY v ORDER BY 2 DESC LIMIT 20000",
+            "WHERE v IS NOT NULL GROUP BY v ORDER BY 2 DESC",
             [values.to_pylist()],
         ).fetchall()
         tf[column] = {v: round(f, 8) for v, f in rows}
@@ -222,5 +238,5 @@ def train(arrow_table, *, label_column: str, path=None) -> dict:
     data["tumen_tf_minimum"] = min((min(d.values()) for d in tf.values() if d), default=1e-6)
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     m.weights.cache_clear()
-    m._model_json.cache_clear()
+    m.model_json.cache_clear()
     return data

@@ -264,20 +264,20 @@ class Weights:
         )
 
     def tf_of(self, column: str, value: str) -> float | None:
-        if not value:
-            return None
-        return self.tf.get(column, {}).get(value, self.tf_minimum)
+        """The value's frequency in the training register; None (no adjustment) if unseen,
+        as Splink does with the same lookup registered (bulk._linker)."""
+        return self.tf.get(column, {}).get(value) if value else None
 
 
 @cache
-def _model_json() -> dict:
+def model_json() -> dict:
     return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=16)
 def weights(records: int | None = None) -> Weights:
     """The trained weights, the prior set for a register of `records` (None: as trained)."""
-    return Weights.from_json(_model_json(), records)
+    return Weights.from_json(model_json(), records)
 
 
 @dataclass(frozen=True)
@@ -309,7 +309,7 @@ def score(a: Features, b: Features, model: Weights | None = None) -> tuple[float
                     if t
                 ]
                 if tfs:
-                    weight += math.log2(u) - math.log2(max(*tfs, model.tf_minimum))
+                    weight += math.log2(u) - math.log2(max(tfs))
             total += weight
             explained.append(Agreement(comparison.name, level.label, weight))
             break

@@ -98,6 +98,7 @@ SECTIONS = {
     "foreign_request_detail": "requests",
     "directive_list": "directives",
     "directive_detail": "directives",
+    "duplicate_queue": "duplicates",
 }
 
 
