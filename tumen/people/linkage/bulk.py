@@ -207,6 +207,22 @@ def link(
     return best
 
 
+# A level never seen among the training register's true pairs (a sex recorded differently) still
+# happens in other registers; it gets this m probability instead of none at all.
+UNSEEN_M = 0.01
+
+
+def _fill_unseen_levels(data: dict) -> None:
+    for comparison in data["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            if level.get("m_probability") is None:
+                level["m_probability"] = UNSEEN_M
+            if level.get("u_probability") is None:
+                level["u_probability"] = UNSEEN_M
+
+
 def train(arrow_table, *, label_column: str, path=None) -> dict:
     """Train the model on a labelled register and write model.json (with term frequencies)."""
     import duckdb
@@ -223,6 +239,7 @@ def train(arrow_table, *, label_column: str, path=None) -> dict:
     linker.training.estimate_m_from_label_column(label_column)
     out = path or m.MODEL_PATH
     data = linker.misc.save_model_to_json(None)
+    _fill_unseen_levels(data)
     con = duckdb.connect()
     tf = {}
     for column in ("surname1", "given1"):
