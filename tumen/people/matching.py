@@ -56,7 +56,8 @@ _size_cache: tuple[float, int] = (0.0, 0)
 
 
 def _register_size() -> int:
-    """The number of persons registered, read at most once a minute (it sets the prior)."""
+    """The number of persons registered, read at most once a minute (it sets the prior, as
+    for a bulk run over the same register)."""
     global _size_cache
     read_at, size = _size_cache
     if time.monotonic() - read_at > 60:
@@ -117,13 +118,14 @@ _BIRTH_REASONS = {
 
 
 def _pool(official: Official | None, keys: set[str], exclude: set[int]) -> QuerySet[Person]:
+    # One query: the key lookup (index person_match_key) is a subquery of the persons'.
     ids = (
         PersonMatchKey.objects.filter(key__in=sorted(keys))
         .exclude(person_id__in=exclude)
-        .values_list("person_id", flat=True)
+        .values("person_id")
         .distinct()[:MAX_COMPARED]
     )
-    persons = Person.objects.filter(pk__in=list(ids), merged_into=None)
+    persons = Person.objects.filter(pk__in=ids, merged_into=None)
     return scope(persons, official) if official is not None else persons
 
 

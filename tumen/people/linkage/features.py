@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from tumen.names import name_keys
 
@@ -30,23 +33,35 @@ def _lunar_of(date: datetime.date):
     return calendar.lunarYear, calendar.lunarMonth, calendar.lunarDay
 
 
-@cache
-def _lunar_year(year: int) -> dict[datetime.date, tuple[int, int, int]]:
-    """Lunar (year, month, day) for each solar day of `year`.
+LUNAR_MONTHS = Path(__file__).with_name("lunar_months.json")
 
-    The library walks the calendar from 1000 AD on every call (about a millisecond); within a
-    lunar month the day simply counts up, so it is asked only at the start of the year and near
-    each month's end.
+
+@cache
+def _lunar_months() -> tuple[list[int], list[tuple[int, int, int]]]:
+    """The first solar day of every lunar month, 1900-2050 (lunar_months.json).
+
+    The calendar library walks from 1000 AD on every call (about a millisecond, tens at intake's
+    first search of a year); the table was written from it once (`write_lunar_months`) and a
+    lookup is a bisection.
     """
-    out: dict[datetime.date, tuple[int, int, int]] = {}
-    day = datetime.date(year, 1, 1)
+    data = json.loads(LUNAR_MONTHS.read_text(encoding="utf-8"))
+    starts = [row[0] for row in data["months"]]
+    return starts, [tuple(row[1:]) for row in data["months"]]
+
+
+def write_lunar_months(first_year: int = 1900, last_year: int = 2050) -> None:
+    """Regenerate lunar_months.json from the calendar library."""
+    months = []
+    day, end = datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31)
     current = _lunar_of(day)
-    while day.year == year and current is not None:
-        out[day] = current
+    months.append([day.toordinal(), *current])
+    while day < end:
         day += datetime.timedelta(days=1)
         y, m, d = current
-        current = _lunar_of(day) if d >= 29 or (day.month == 1 and day.day == 1) else (y, m, d + 1)
-    return out
+        current = _lunar_of(day) if d >= 29 else (y, m, d + 1)
+        if current[2] == 1:
+            months.append([day.toordinal(), *current])
+    LUNAR_MONTHS.write_text(json.dumps({"months": months}, separators=(",", ":")), encoding="utf-8")
 
 
 def lunar_reading(date: datetime.date) -> datetime.date | None:
@@ -55,7 +70,14 @@ def lunar_reading(date: datetime.date) -> datetime.date | None:
     A clerk copying a lunar birthday into a solar field gives this date; None outside the
     calendar's range or for a leap month's day that has no date of its own.
     """
-    lunar = _lunar_year(date.year).get(date)
+    starts, months = _lunar_months()
+    ordinal = date.toordinal()
+    index = bisect.bisect_right(starts, ordinal) - 1
+    if 0 <= index < len(starts) - 1:
+        year, month, first = months[index]
+        lunar = (year, month, first + ordinal - starts[index])
+    else:
+        lunar = _lunar_of(date)
     if lunar is None:
         return None
     try:

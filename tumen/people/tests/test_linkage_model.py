@@ -82,3 +82,19 @@ def test_the_online_matcher_and_splink_give_every_pair_the_same_probability():
     for left, right, probability in pairs:
         online, _agreements = model.score(by_id[left], by_id[right], weights)
         assert online == pytest.approx(probability, rel=1e-6, abs=1e-9), (left, right)
+
+
+def test_the_shipped_lunar_table_agrees_with_the_calendar_library():
+    import random
+
+    from tumen.people.linkage.features import _lunar_of
+
+    rng = random.Random(7)
+    for _ in range(500):
+        day = datetime.date(1900, 1, 1) + datetime.timedelta(days=rng.randrange(150 * 365))
+        y, m, d = _lunar_of(day)
+        try:
+            expected = datetime.date(y, m, d)
+        except ValueError:
+            expected = None
+        assert lunar_reading(day) == expected, day
