@@ -17,7 +17,6 @@ stand first or last ("Yong Chol Kim"), so both readings are kept when both are s
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -105,16 +104,18 @@ _I_LIKE = {2, 3, 6, 7, 12, 17, 20}
 HANGUL, HANZI, LATIN = "hangul", "hanzi", "latin"
 
 
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+_HANZI_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def script_of(text: str) -> str:
     """The script most of the letters of `text` are in, or "" for no letters."""
-    counts = {HANGUL: 0, HANZI: 0, LATIN: 0}
-    for c in text:
-        if _BASE <= ord(c) <= _LAST:
-            counts[HANGUL] += 1
-        elif "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff":
-            counts[HANZI] += 1
-        elif c.isalpha() and unicodedata.normalize("NFKD", c)[0].isascii():
-            counts[LATIN] += 1
+    counts = {
+        HANGUL: len(_HANGUL_RE.findall(text)),
+        HANZI: len(_HANZI_RE.findall(text)),
+        LATIN: len(_LATIN_RE.findall(text)),
+    }
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ""
 

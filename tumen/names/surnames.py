@@ -11,6 +11,7 @@ order of frequency of the South Korean census, with the Chinese-Korean surnames 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -171,10 +172,15 @@ def _parse(text: str) -> tuple[Surname, ...]:
 SURNAMES: tuple[Surname, ...] = _parse(_TABLE)
 
 
+_NOT_LETTER = re.compile(r"[^a-z]+")
+
+
 def latin_token(text: str) -> str:
     """A Latin spelling without case, breves, apostrophes or hyphens: "Ch'ŏng" → "chong"."""
-    plain = unicodedata.normalize("NFKD", text.lower().replace("ü", "v"))
-    return "".join(c for c in plain if "a" <= c <= "z")
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.replace("ü", "v"))
+    return _NOT_LETTER.sub("", text)
 
 
 @cache
