@@ -13,7 +13,8 @@ from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
-from tumen.cases.errors import Problems
+from tumen.lib.dates import past_date_problem
+from tumen.lib.errors import Problems
 from tumen.lib.localized import localized
 from tumen.lib.policy import CaseType, FieldRule
 from tumen.people.models import Person
@@ -86,6 +87,10 @@ def _field_problem(rule: FieldRule, value: str, case_type: CaseType) -> str | No
             )
             % values
         )
+    # A date the pack asks for is one that has happened (an application, a note received).
+    problem = past_date_problem(datetime.date.fromisoformat(value)) if rule.kind == "date" else None
+    if problem:
+        return _("details.%(name)s: %(label)s: %(problem)s") % {**values, "problem": problem}
     return None
 
 

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import ensure_version
 from tumen.cases.models import CaseMember, ForeignRequestPerson
 from tumen.lib import clock
-from tumen.org.access import get_for_update, require_role
+from tumen.lib.errors import ensure_version
+from tumen.org.access import get_for_update, require
 from tumen.org.models import Official
 from tumen.people.linkage import bulk, model
 from tumen.people.matching import person_features, refresh_keys
@@ -27,7 +27,6 @@ from tumen.people.models import (
     PersonMerge,
     Relation,
 )
-from tumen.people.services import REGISTERING_ROLES
 
 BATCH = 5000
 
@@ -69,7 +68,7 @@ def duplicates_find(*, official: Official | None = None) -> int:
     Run by `tumen dedupe` (the system, `official` None) or by an official with a registering role.
     """
     if official is not None:
-        require_role(official, *REGISTERING_ROLES)
+        require(official, "person.merge")
     for person in Person.objects.filter(merged_into=None, match_keys=None).iterator(
         chunk_size=BATCH
     ):
@@ -96,9 +95,7 @@ def duplicates_find(*, official: Official | None = None) -> int:
 
 
 def _open_candidate(official: Official, candidate_id: int, version: int) -> DuplicateCandidate:
-    candidate = get_for_update(
-        official, DuplicateCandidate, roles=REGISTERING_ROLES, pk=candidate_id
-    )
+    candidate = get_for_update(official, DuplicateCandidate, action="person.merge", pk=candidate_id)
     ensure_version(candidate, version, what="possible duplicate")
     if candidate.status != CandidateStatus.OPEN:
         raise ValidationError(
@@ -212,8 +209,7 @@ def person_merge(
     merged_id = candidate.second_id if survivor_id == candidate.first_id else candidate.first_id
     first, second = sorted((survivor_id, merged_id))
     locked = {
-        pk: get_for_update(official, Person, roles=REGISTERING_ROLES, pk=pk)
-        for pk in (first, second)
+        pk: get_for_update(official, Person, action="person.merge", pk=pk) for pk in (first, second)
     }
     survivor, merged = locked[survivor_id], locked[merged_id]
     if survivor.merged_into_id or merged.merged_into_id:
@@ -254,8 +250,7 @@ def merge_undo(*, official: Official, merge_id: int) -> PersonMerge:
         raise ValidationError({"merge": [_("No such merge.")]})
     first, second = sorted((merge.survivor_id, merge.merged_id))
     locked = {
-        pk: get_for_update(official, Person, roles=REGISTERING_ROLES, pk=pk)
-        for pk in (first, second)
+        pk: get_for_update(official, Person, action="person.merge", pk=pk) for pk in (first, second)
     }
     survivor, merged = locked[merge.survivor_id], locked[merge.merged_id]
     if merge.undone_at is not None:

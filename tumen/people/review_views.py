@@ -15,13 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tumen.cases.errors import StaleVersion
-from tumen.org.access import require_role
+from tumen.lib.errors import StaleVersion
+from tumen.org.access import require
 from tumen.people.dedupe import candidate_mark_distinct, merge_undo, person_merge
 from tumen.people.linkage import model
 from tumen.people.matching import explain, person_features
 from tumen.people.selectors import open_candidates, recent_merges
-from tumen.people.services import REGISTERING_ROLES
 
 PAGE_SIZE = 25
 MAX_ID = 2**31 - 1
@@ -45,7 +44,7 @@ def _with_reasons(candidate):
 @login_required
 @require_GET
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *REGISTERING_ROLES)
+    require(request.user, "person.merge")
     page = Paginator(open_candidates(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tumen.audit.models import AuditEvent
-from tumen.cases.errors import StaleVersion
+from tumen.lib.errors import StaleVersion
 from tumen.people.dedupe import (
     candidate_mark_distinct,
     duplicates_find,
