@@ -91,6 +91,7 @@ def _load_register(register: str, truth: str, limit: int) -> tuple[dict, list[di
     from django.db import connection, transaction
 
     from tumen.people.linkage.bulk import blocking_keys
+    from tumen.people.linkage.features import to_profile
     from tumen.people.matching import person_features
     from tumen.people.models import Person
 
@@ -102,8 +103,11 @@ def _load_register(register: str, truth: str, limit: int) -> tuple[dict, list[di
 
     def flush():
         with transaction.atomic():
+            found = [person_features(p) for p in batch]
+            for p, f in zip(batch, found, strict=True):
+                p.match_profile = to_profile(f)
             Person.objects.bulk_create(batch, batch_size=2000)
-            keys = [(p.pk, k) for p in batch for k in blocking_keys(person_features(p))]
+            keys = [(p.pk, k) for p, f in zip(batch, found, strict=True) for k in blocking_keys(f)]
             with connection.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO people_personmatchkey (person_id, key) VALUES (%s, %s)", keys

@@ -19,7 +19,7 @@ from tumen.org.access import scope
 from tumen.org.models import Official
 from tumen.people.linkage import model
 from tumen.people.linkage.bulk import blocking_keys
-from tumen.people.linkage.features import Features, features
+from tumen.people.linkage.features import Features, features, from_profile, to_profile
 from tumen.people.models import Person, PersonMatchKey, Sex
 
 # A search compares at most this many persons; blocks are narrow, so it is rarely reached.
@@ -43,13 +43,23 @@ def person_features(person: Person) -> Features:
 
 
 def refresh_keys(person: Person) -> None:
-    """Rewrite a person's blocking keys; none for a record merged into another."""
+    """Rewrite a person's blocking keys and matching profile; no keys for a merged record."""
     PersonMatchKey.objects.filter(person=person).delete()
+    f = person_features(person)
+    person.match_profile = to_profile(f)
+    Person.objects.filter(pk=person.pk).update(match_profile=person.match_profile)
     if person.merged_into_id is not None:
         return
     PersonMatchKey.objects.bulk_create(
-        PersonMatchKey(person=person, key=k) for k in sorted(blocking_keys(person_features(person)))
+        PersonMatchKey(person=person, key=k) for k in sorted(blocking_keys(f))
     )
+
+
+def stored_features(person: Person) -> Features:
+    """The person's features from the stored profile, or from the record if it has none."""
+    if person.match_profile:
+        return from_profile(str(person.pk), person.match_profile)
+    return person_features(person)
 
 
 _size_cache: tuple[float, int] = (0.0, 0)
@@ -159,7 +169,7 @@ def candidates(
     weights = model.weights(_register_size())
     found = []
     for person in _pool(official, keys, exclude or set()):
-        other = person_features(person)
+        other = stored_features(person)
         probability, agreements = model.score(probe, other, weights)
         if probability >= threshold:
             found.append(

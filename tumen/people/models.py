@@ -88,6 +88,11 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The matcher's comparable values (people.matching.profile), written with the blocking keys
+    # so that scoring a candidate needs no reading of its names.
+    match_profile = models.JSONField(
+        _("matching profile"), default=dict, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -153,3 +153,38 @@ def features(
         id_number=(id_number or "").strip().upper(),
         scripts=scripts,
     )
+
+
+def to_profile(f: Features) -> dict:
+    """A JSON-able form of `Features`, stored with a registered person."""
+    return {
+        "s": sorted(f.surnames),
+        "g": sorted(f.given),
+        "p": sorted(f.pairs),
+        "k": f.given_kind,
+        "b": f.birth_text,
+        "l": f.birth_lunar.isoformat() if f.birth_lunar else "",
+        "x": f.sex,
+        "i": f.id_number,
+        "c": [[script, sorted(keys)] for script, keys in f.scripts],
+    }
+
+
+def from_profile(record_id: str, data: dict) -> Features:
+    given = frozenset(data["g"])
+    surnames = frozenset(data["s"])
+    return Features(
+        record_id=record_id,
+        surnames=surnames,
+        given=given,
+        pairs=frozenset(data["p"]),
+        surname1=min(surnames, default=""),
+        given1=_first(given, "k:") or _first(given),
+        given_k1=_first(given, "k:")[2:] or _first(given),
+        given_kind=data["k"],
+        birth_date=datetime.date.fromisoformat(data["b"]) if data["b"] else None,
+        birth_lunar=datetime.date.fromisoformat(data["l"]) if data["l"] else None,
+        sex=data["x"],
+        id_number=data["i"],
+        scripts=tuple((script, frozenset(keys)) for script, keys in data["c"]),
+    )

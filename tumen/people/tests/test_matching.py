@@ -32,6 +32,9 @@ def test_registering_a_person_stores_their_blocking_keys(yanji_clerk):
     keys = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
     assert "n1948:김|k:yongjol" in keys
     assert "s1948-03-12:김" in keys
+    person.refresh_from_db()
+    assert person.match_profile["s"] == ["김"]
+    assert person.match_profile["b"] == "1948-03-12"
 
 
 def test_a_correction_rewrites_the_keys(yanji_clerk):
