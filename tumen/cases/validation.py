@@ -55,9 +55,9 @@ def shape_problems(case_type: CaseType, details: object) -> Problems:
                 )
                 % {
                     "name": name,
-                    "type": case_type.code,
+                    "type": label(case_type.title),
                     "clause": case_type.clause,
-                    "known": ", ".join(sorted(known)) or "-",
+                    "known": ", ".join(sorted(known)) or _("none"),
                 },
             )
         elif not isinstance(value, str):
@@ -69,7 +69,7 @@ def _field_problem(rule: FieldRule, value: str, case_type: CaseType) -> str | No
     values = {
         "name": rule.name,
         "label": label(rule.label),
-        "type": case_type.code,
+        "type": label(case_type.title),
         "clause": rule.clause,
         "value": value,
     }
