@@ -148,7 +148,7 @@ def _query(row: dict):
     from tumen.people.matching import candidates
 
     born = datetime.date.fromisoformat(row["birth_date"]) if row["birth_date"] else None
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     found = candidates(
         official=None,
         name_hangul=row["name_hangul"],
@@ -158,7 +158,7 @@ def _query(row: dict):
         sex=row["sex"],
         limit=1,
     )
-    return (time.perf_counter() - start) * 1000, found
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000, found
 
 
 def _child_online(register: str, truth: str, new_register: str, persons: int, queries: int) -> None:
@@ -174,17 +174,20 @@ def _child_online(register: str, truth: str, new_register: str, persons: int, qu
     new = [r for r, _ in zip(_rows(new_register), range(queries), strict=False)]
     for row in known[:20]:
         _query(row)  # warm caches: the model, the lunar calendar, SQLite's pages
-    latencies, right, false = [], 0, 0
+    latencies, cpu_ms, right, false = [], [], 0, 0
     for row in known:
-        ms, found = _query(row)
+        ms, cpu, found = _query(row)
         latencies.append(ms)
+        cpu_ms.append(cpu)
         top = found[0] if found and found[0].probability >= model.MATCH_THRESHOLD else None
         right += top is not None and top.person.pk == registered[row["person"]]
     for row in new:
-        ms, found = _query(row)
+        ms, cpu, found = _query(row)
         latencies.append(ms)
+        cpu_ms.append(cpu)
         false += bool(found and found[0].probability >= model.MATCH_THRESHOLD)
     latencies.sort()
+    cpu_ms.sort()
     emit_json(
         {
             "persons": len(registered),
@@ -192,6 +195,9 @@ def _child_online(register: str, truth: str, new_register: str, persons: int, qu
             "queries": len(latencies),
             "p50_ms": statistics.median(latencies),
             "p95_ms": latencies[int(0.95 * (len(latencies) - 1))],
+            # This process's CPU per query: what stays stable when other work competes for the
+            # cores (it leaves out SQLite's I/O waits, which are in-process here anyway).
+            "p95_cpu_ms": cpu_ms[int(0.95 * (len(cpu_ms) - 1))],
             "top1": right / max(len(known), 1),
             "false_match": false / max(len(new), 1),
             "known": len(known),
@@ -281,6 +287,7 @@ def main() -> int:
             ["persons in the online register", online["persons"], None, None],
             ["online p50 ms", round(online["p50_ms"], 2), None, None],
             ["online p95 ms", round(online["p95_ms"], 2), P95_MS, targets["online_p95_under_5_ms"]],
+            ["online p95 CPU ms", round(online["p95_cpu_ms"], 2), None, None],
             [
                 "top-1 accuracy, known persons",
                 round(online["top1"], 4),
