@@ -7,10 +7,12 @@ approver, within what the pack allows: approve always, refuse only on a ground w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -18,21 +20,37 @@ from tumen.cases.clearances import cancel_pending_clearances, grounds_text, list
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
-    CaseMember,
+    Clearance,
     ClearanceStatus,
     Decision,
     ExistingIssue,
     IssueKind,
     MemberOutcome,
 )
-from tumen.cases.proposal import RETYPE, WITHDRAW, MemberProposal, combine, decision_proposal
+from tumen.cases.proposal import (
+    RETYPE,
+    WITHDRAW,
+    MemberProposal,
+    combine,
+    decision_proposal,
+    members_for_proposal,
+)
 from tumen.cases.validation import label
-from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case, transition
+from tumen.cases.workflow import (
+    authority_for,
+    case_payload,
+    ensure_can,
+    lock_case,
+    save_case,
+    transition,
+)
 from tumen.lib import clock
-from tumen.lib.errors import Problems, ensure_version, invalid
+from tumen.lib.errors import Problems, StaleVersion, ensure_version, invalid
 from tumen.lib.policy import CaseType
+from tumen.lib.writes import insert_rows
+from tumen.org.access import NotVisible, record_lost_denial, require
 from tumen.org.models import Official
-from tumen.policy.selectors import case_type_for, case_type_of
+from tumen.policy.selectors import case_type_for, case_type_of, pack_by_id
 
 # The household outcome, as the status change that records it.
 OUTCOME_ACTION = {
@@ -42,6 +60,12 @@ OUTCOME_ACTION = {
     Decision.Outcome.ON_HOLD: "hold",
 }
 REASON_MAX = 200
+MASS_BATCH = 100
+# The case as case_decide locks it: whether any clearance is flagged is read in the same statement
+# (a flag raised meanwhile would have moved the version, which the decision then refuses).
+_WITH_FLAGS_KNOWN = Case.objects.annotate(
+    has_flags=Exists(Clearance.objects.filter(case=OuterRef("pk"), status=ClearanceStatus.FLAGGED))
+)
 
 
 def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> None:
@@ -190,32 +214,42 @@ def _member_record(proposed: MemberProposal, final: MemberProposal) -> dict:
     return record
 
 
+# MEMBER_OUTCOMES: the members who share an outcome, ground and clause, in one statement (a
+# household approved as a whole is one).
+_MEMBER_OUTCOMES = (
+    "UPDATE cases_casemember SET outcome = %s, ground = %s, clause_id = %s WHERE id IN ({ids})"
+)
+
+
 def _record_members(case: Case, final: list[MemberProposal], note: str, now) -> None:
-    members = {m.pk: m for m in case.members.all()}
+    groups: dict[tuple[str, str, str], list[int]] = {}
     for outcome in final:
-        member = members[outcome.member]
-        member.outcome, member.ground, member.clause_id = (
-            outcome.outcome,
-            outcome.ground or "",
-            outcome.clause,
-        )
-    CaseMember.objects.bulk_update(members.values(), ["outcome", "ground", "clause_id"])
-    ExistingIssue.objects.bulk_create(
-        ExistingIssue(
-            case=case,
-            jurisdiction_id=case.jurisdiction_id,
-            kind=IssueKind.REFUSAL,
-            ground=outcome.ground,
-            clause_id=outcome.clause,
-            note=note,
-            raised_at=now,
-        )
-        for outcome in final
-        if outcome.outcome == MemberOutcome.REFUSED
+        key = (outcome.outcome, outcome.ground or "", outcome.clause)
+        groups.setdefault(key, []).append(outcome.member)
+    with connection.cursor() as cursor:
+        for values, ids in groups.items():
+            placeholders = ", ".join(["%s"] * len(ids))
+            cursor.execute(_MEMBER_OUTCOMES.format(ids=placeholders), [*values, *ids])
+    insert_rows(
+        ExistingIssue,
+        [
+            ExistingIssue(
+                case_id=case.pk,
+                jurisdiction_id=case.jurisdiction_id,
+                kind=IssueKind.REFUSAL,
+                ground=outcome.ground,
+                clause_id=outcome.clause,
+                note=note,
+                raised_at=now,
+            )
+            for outcome in final
+            if outcome.outcome == MemberOutcome.REFUSED
+        ],
     )
 
 
 def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
+    pack = pack_by_id(case.policy_pack_id)
     audit_record(
         actor=official,
         action="case.decided",
@@ -225,8 +259,8 @@ def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
             decision=decision.pk,
             outcome=decision.outcome,
             proposed=decision.proposed_outcome,
-            pack=decision.policy_pack.code,
-            pack_version=decision.policy_pack.version,
+            pack=pack.code,
+            pack_version=pack.version,
             clause=decision.clause_id,
             members=decision.member_outcomes,
             # A departure from the proposal is recorded with its written reason.
@@ -246,11 +280,12 @@ def case_decide(
 ) -> Decision:
     """Decide the household. `member_outcomes` maps a CaseMember id to (outcome, ground) for
     members whose proposed outcome the approver changes; None accepts the proposal as it is."""
-    case = lock_case(official, case_id, "approve")
+    case = lock_case(official, case_id, "approve", _WITH_FLAGS_KNOWN)
     ensure_version(case, version)
     ensure_can(case, "approve")
     case_type = case_type_for(case)
-    proposal = decision_proposal(case)
+    members = members_for_proposal(case, case_type)
+    proposal = decision_proposal(case, members)
     _leaving_decision(case, proposal.outcome, proposal.ground)
     final = _final(case, case_type, proposal, member_outcomes or {}, note)
     outcome, clause, _ground = combine(final, case_type)
@@ -259,7 +294,7 @@ def case_decide(
         case=case,
         outcome=outcome,
         proposed_outcome=proposal.outcome,
-        policy_pack=case.policy_pack,
+        policy_pack_id=case.policy_pack_id,
         clause_id=clause,
         member_outcomes=[
             _member_record(p, f) for p, f in zip(proposal.members, final, strict=True)
@@ -275,6 +310,53 @@ def case_decide(
     save_case(case, "status", "decided_at")
     _audit_decision(official, case, decision)
     return decision
+
+
+@dataclass
+class MassDecision:
+    """What became of an approver's selection: the cases decided, and why each other was not."""
+
+    decided: dict[int, str] = field(default_factory=dict)  # case id -> outcome
+    not_decided: dict[int, str] = field(default_factory=dict)  # case id -> the refusal, in words
+
+
+def _refusal_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return str(error)
+
+
+def cases_decide(
+    *,
+    official: Official,
+    selection: Sequence[tuple[int, int]],
+    note: str = "",
+    batch_size: int = MASS_BATCH,
+) -> MassDecision:
+    """Decide each selected (case id, version) as its pack proposes, as case_decide would with no
+    change to the proposal: the same checks, rows and audit event per case.
+
+    One transaction per batch of cases, a savepoint per case: a case that cannot be decided
+    (stale, not awaiting a decision, outside the official's jurisdiction, or proposed to leave
+    the decision) is left as it was and reported, and the others go on.
+    """
+    require(official, authority_for("approve"))
+    result = MassDecision()
+    for start in range(0, len(selection), batch_size):
+        with transaction.atomic():
+            for case_id, version in selection[start : start + batch_size]:
+                try:
+                    decision = case_decide(
+                        official=official, case_id=case_id, version=version, note=note
+                    )
+                except NotVisible as exc:
+                    record_lost_denial(exc)
+                    result.not_decided[case_id] = _refusal_text(exc)
+                except (ValidationError, StaleVersion, PermissionDenied) as exc:
+                    result.not_decided[case_id] = _refusal_text(exc)
+                else:
+                    result.decided[case_id] = decision.outcome
+    return result
 
 
 def _required_reason(reason: str) -> str:

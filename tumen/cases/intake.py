@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -32,6 +32,7 @@ from tumen.cases.workflow import (
 from tumen.lib import clock
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
+from tumen.lib.writes import insert_rows
 from tumen.org.access import get_for_user, require
 from tumen.org.models import Jurisdiction, Official, UnitKind, WorkUnit
 from tumen.people.models import Person
@@ -47,15 +48,34 @@ from tumen.policy.selectors import (
 MemberSpec = tuple[Person, str, str]
 
 
-def next_number(county: Jurisdiction) -> str:
-    """YANJI-1963-000042: the county's running number for the year, under a row lock."""
+# COUNTER_NEXT: take the county's next number for the year in one statement; the UPDATE's row
+# lock makes two clerks of one county take turns.
+_COUNTER_NEXT = (
+    "UPDATE cases_casenumbercounter SET last = last + %s "
+    "WHERE jurisdiction_id = %s AND year = %s RETURNING last"
+)
+
+
+def _take_numbers(county_id: int, year: int, count: int) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTER_NEXT, [count, county_id, year])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def next_numbers(county: Jurisdiction, count: int = 1) -> list[str]:
+    """YANJI-1963-000042: the county's next `count` running numbers for the year."""
     year = clock.today().year
-    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
-        jurisdiction=county, year=year
-    )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{county.code.upper()}-{year}-{counter.last:06d}"
+    last = _take_numbers(county.pk, year, count)
+    if last is None:
+        # The county's first case of the year (the unique constraint settles a race).
+        CaseNumberCounter.objects.get_or_create(jurisdiction=county, year=year)
+        last = _take_numbers(county.pk, year, count)
+    return [f"{county.code.upper()}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+def next_number(county: Jurisdiction) -> str:
+    return next_numbers(county)[0]
 
 
 def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
@@ -104,8 +124,8 @@ def open_preauthorised(
 ) -> Case:
     """Create a draft with its members, its first transition and its audit event.
 
-    Checks no authority: the name says the caller has done so (case_open, case_retype,
-    foreign_request_split and its bulk form). Anything else opens cases through case_open.
+    Checks no authority: the name says the caller has done so (case_open, case_retype; the
+    bulk split of a foreign request builds the same rows). Anything else goes through case_open.
     """
     county = intake_unit.jurisdiction
     case = Case.objects.create(
@@ -119,27 +139,36 @@ def open_preauthorised(
         foreign_request=foreign_request,
         retyped_from=retyped_from,
     )
-    CaseMember.objects.bulk_create(
-        CaseMember(case=case, person=person, role=role, relationship=relationship)
-        for person, role, relationship in members
+    insert_rows(
+        CaseMember,
+        [
+            CaseMember(case=case, person=person, role=role, relationship=relationship)
+            for person, role, relationship in members
+        ],
     )
     record_opening(case, actor=actor, clause_id=case_type.clause)
+    persons = [person for person, _role, _relationship in members]
     audit_record(
         actor=actor,
         action="case.opened",
         target=case,
-        payload=case_payload(
-            case,
-            case_type=case_type.code,
-            pack=stored.code,
-            pack_version=stored.version,
-            county=county.code,
-            members=[person.pk for person, _role, _relationship in members],
-            foreign_request=foreign_request.pk if foreign_request else None,
-            retyped_from=retyped_from.pk if retyped_from else None,
-        ),
+        payload=opened_payload(case, case_type, stored, persons),
     )
     return case
+
+
+def opened_payload(case: Case, case_type: CaseType, stored: PolicyPack, persons) -> dict:
+    """What case.opened records, for case_open and the bulk split alike."""
+    return case_payload(
+        case,
+        case_type=case_type.code,
+        pack=stored.code,
+        pack_version=stored.version,
+        county=case.jurisdiction.code,
+        members=[person.pk for person in persons],
+        foreign_request=case.foreign_request_id,
+        retyped_from=case.retyped_from_id,
+    )
 
 
 @transaction.atomic
@@ -185,13 +214,19 @@ def case_update_details(*, official: Official, case_id: int, version: int, detai
     """Replace the draft's details (the intake form sends them all)."""
     case = _editable_case(official, case_id, version, _("change its details"))
     shape_problems(case_type_for(case), details).raise_if_any()
+    before = case.details or {}
+    changed = sorted(k for k in {*before, *details} if before.get(k) != details.get(k))
+    if not changed:
+        # Nothing changed, so nothing is written: the timeline says "details changed" only
+        # when they did.
+        return case
     case.details = dict(details)
     save_case(case, "details")
     audit_record(
         actor=official,
         action="case.details_updated",
         target=case,
-        payload=case_payload(case, fields=sorted(details)),
+        payload=case_payload(case, fields=changed),
     )
     return case
 
@@ -254,7 +289,7 @@ def case_remove_member(*, official: Official, case_id: int, version: int, person
     return case
 
 
-def _routing(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, WorkUnit], Problems]:
+def routing_of(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, WorkUnit], Problems]:
     routes = route([rule.unit_kind for rule in case_type.clearances], county)
     problems = Problems()
     for rule in case_type.clearances:
@@ -280,7 +315,7 @@ def _problems(case: Case, case_type: CaseType) -> tuple[dict[str, WorkUnit], Pro
     persons = [member.person for member in case.members.select_related("person")]
     problems = details_problems(case_type, case.details)
     problems.merge(member_problems(case_type, persons).by_field)
-    routes, routing = _routing(case_type, case.jurisdiction)
+    routes, routing = routing_of(case_type, case.jurisdiction)
     problems.merge(routing.by_field)
     return routes, problems
 
@@ -290,10 +325,13 @@ def submission_problems(case: Case) -> dict[str, list[str]]:
     return _problems(case, case_type_for(case))[1].by_field
 
 
-def _create_clearances(
-    case: Case, case_type: CaseType, routes: dict[str, WorkUnit], now: datetime.datetime
+def send_to_clearance(
+    case: Case, case_type: CaseType, routes: dict[str, WorkUnit], *, actor, now
 ) -> list[Clearance]:
-    return Clearance.objects.bulk_create(
+    """The submission, in memory: the two status changes queued on the case, its dates set, and
+    its clearances built (unsaved). The caller writes them: one case, or a batch of them."""
+    transition(case, "submit", actor=actor, clause_id=case_type.clause)
+    clearances = [
         Clearance(
             case=case,
             unit_kind=rule.unit_kind,
@@ -302,31 +340,35 @@ def _create_clearances(
             due_at=now + datetime.timedelta(days=rule.deadline_days),
         )
         for rule in case_type.clearances
-    )
+    ]
+    transition(case, "start_clearance", actor=actor, clause_id=case_type.clause)
+    slowest = max(rule.deadline_days for rule in case_type.clearances)
+    case.submitted_at = now
+    case.decision_due = now + datetime.timedelta(days=slowest + case_type.decision_deadline_days)
+    return clearances
+
+
+def submitted_payload(case: Case, clearances: Sequence[Clearance]) -> dict:
+    return case_payload(case, clearances={c.unit_kind: c.unit.code for c in clearances})
 
 
 def submit_preauthorised(case: Case, *, actor: Official) -> list[Clearance]:
     """Check the locked draft against its pack, then send it to every clearing unit at once.
 
     Checks no authority: the caller has locked the case as an official who may submit it
-    (case_submit) or has opened it itself (foreign_request_split)."""
+    (case_submit)."""
     ensure_can(case, "submit")
     case_type = case_type_for(case)
     routes, problems = _problems(case, case_type)
     problems.raise_if_any()
-    now = clock.now()
-    transition(case, "submit", actor=actor, clause_id=case_type.clause)
-    clearances = _create_clearances(case, case_type, routes, now)
-    transition(case, "start_clearance", actor=actor, clause_id=case_type.clause)
-    slowest = max(rule.deadline_days for rule in case_type.clearances)
-    case.submitted_at = now
-    case.decision_due = now + datetime.timedelta(days=slowest + case_type.decision_deadline_days)
+    clearances = send_to_clearance(case, case_type, routes, actor=actor, now=clock.now())
+    insert_rows(Clearance, clearances)
     save_case(case, "status", "submitted_at", "decision_due")
     audit_record(
         actor=actor,
         action="case.submitted",
         target=case,
-        payload=case_payload(case, clearances={c.unit_kind: c.unit.code for c in clearances}),
+        payload=submitted_payload(case, clearances),
     )
     return clearances
 
@@ -334,7 +376,7 @@ def submit_preauthorised(case: Case, *, actor: Official) -> list[Clearance]:
 @transaction.atomic
 def case_submit(*, official: Official, case_id: int, version: int) -> Case:
     """Submit the draft: every problem is reported at once, per field, or clearances start."""
-    case = lock_case(official, case_id, "submit")
+    case = lock_case(official, case_id, "submit", Case.objects.select_related("jurisdiction"))
     ensure_version(case, version)
     submit_preauthorised(case, actor=official)
     return case

@@ -141,6 +141,10 @@ def _remove_member(request: HttpRequest, case: Case) -> HttpResponse | dict:
     form = RemoveMemberForm(request.POST)
     if not form.is_valid():
         return {"problems_form": form}
+    if not request.POST.get("confirm"):
+        # Taking someone off the household is asked again, naming them, before it is done.
+        member = case.members.filter(person_id=form.cleaned_data["person_id"]).first()
+        return {"confirm_remove": member} if member is not None else {}
     try:
         services.case_remove_member(
             official=request.user,

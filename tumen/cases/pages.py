@@ -24,6 +24,7 @@ from tumen.cases.selectors.cases import (
 from tumen.cases.validation import label
 from tumen.cases.workflow import may, refusal
 from tumen.lib.policy import CaseType
+from tumen.org.access import can_see
 from tumen.org.models import Official, UnitKind
 from tumen.people.models import Person
 from tumen.policy.selectors import case_type_for
@@ -96,9 +97,15 @@ class TimelineRow:
     is_status: bool
 
 
-def _event_detail(entry: TimelineEntry, case_type: CaseType) -> str:
+# Events whose detail names the member they are about.
+MEMBER_EVENTS = ("case.member_added", "case.member_removed")
+
+
+def _event_detail(entry: TimelineEntry, case_type: CaseType, names: dict[int, str]) -> str:
     payload = entry.payload
     parts = []
+    if entry.action in MEMBER_EVENTS and payload.get("person") in names:
+        parts.append(f"{names[payload['person']]} (P{payload['person']})")
     if payload.get("kind") in UnitKind.values:
         parts.append(str(UnitKind(payload["kind"]).label))
     ground = case_type.grounds.get(payload.get("ground") or "")
@@ -138,13 +145,15 @@ def _status_change(entry: TimelineEntry) -> str:
     return _("Status: %(from)s → %(to)s") % {"from": Status(entry.from_status).label, "to": to}
 
 
-def _row(entry: TimelineEntry, case_type: CaseType, units: dict[int, str]) -> TimelineRow:
+def _row(
+    entry: TimelineEntry, case_type: CaseType, units: dict[int, str], names: dict[int, str]
+) -> TimelineRow:
     if entry.kind == "transition":
         what, detail = _status_change(entry), _reason(entry.reason, case_type)
         clause = entry.clause_id
     else:
         what = EVENT_LABELS.get(entry.action, entry.action)
-        detail = _event_detail(entry, case_type)
+        detail = _event_detail(entry, case_type, names)
         clause = entry.payload.get("clause", "") or ""
     return TimelineRow(
         at=entry.at,
@@ -159,7 +168,10 @@ def _row(entry: TimelineEntry, case_type: CaseType, units: dict[int, str]) -> Ti
 
 def timeline_rows(entries: list[TimelineEntry], case_type: CaseType) -> list[TimelineRow]:
     units = unit_names(entry.unit_id for entry in entries)
-    return [_row(entry, case_type, units) for entry in entries]
+    ids = {e.payload.get("person") for e in entries if e.action in MEMBER_EVENTS}
+    persons = Person.objects.filter(pk__in=[pk for pk in ids if isinstance(pk, int)])
+    names = {person.pk: person.display_name for person in persons}
+    return [_row(entry, case_type, units, names) for entry in entries]
 
 
 def cited_clause_ids(case: Case, case_type: CaseType) -> set[str]:
@@ -186,6 +198,9 @@ def case_context(official: Official, case: Case) -> dict:
         "clauses": clauses(cited_clause_ids(case, case_type)),
         "timeline": timeline_rows(timeline(case), case_type),
         "actions": case_actions(official, case),
+        # A case opened from another province's note links to it only for those who may see it.
+        "foreign_request_visible": bool(case.foreign_request_id)
+        and can_see(official, case.foreign_request),
     }
 
 

@@ -3,10 +3,12 @@ a name search is a POST (see views.case_list)."""
 
 from django.urls import path
 
-from tumen.cases import foreign_views, intake_views, views
+from tumen.cases import foreign_views, intake_views, person_views, views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
+    path("people/", person_views.person_search, name="person_search"),
+    path("people/<int:person_id>/", person_views.person_detail, name="person_detail"),
     path("cases/new/", intake_views.intake_start, name="intake_start"),
     path("cases/new/principal/", intake_views.intake_principal, name="intake_principal"),
     path("cases/<str:number>/", views.case_detail, name="case_detail"),

@@ -233,10 +233,14 @@ def transition(
     return row
 
 
-def record_opening(case: Case, *, actor, clause_id: str = "", unit=None) -> Transition:
-    """The first row of every timeline: the case came into being as a draft."""
+def opening_row(case: Case, *, actor, clause_id: str = "", unit=None) -> Transition:
+    """The first row of every timeline, unsaved: the case came into being as a draft."""
     target = TRANSITIONS["open"].target
-    row = _row(case, "", target, actor=actor, reason="", clause_id=clause_id, unit=unit)
+    return _row(case, "", target, actor=actor, reason="", clause_id=clause_id, unit=unit)
+
+
+def record_opening(case: Case, *, actor, clause_id: str = "", unit=None) -> Transition:
+    row = opening_row(case, actor=actor, clause_id=clause_id, unit=unit)
     insert_rows(Transition, [row])
     return row
 

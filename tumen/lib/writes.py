@@ -7,7 +7,7 @@ as the ORM would store it) and is tested on SQLite and PostgreSQL (tumen/lib/tes
 Nothing here checks anything: the services that call it have locked and authorised the rows.
 
 UPDATE_COLUMNS  UPDATE <table> SET <only the named columns> WHERE pk = %s [RETURNING <expr>]
-INSERT_ROWS     INSERT INTO <table> (<every column but the pk>) VALUES (…), (…)
+INSERT_ROWS     INSERT INTO <table> (<every column but an automatic id>) VALUES (…), (…)
 """
 
 from __future__ import annotations
@@ -55,13 +55,23 @@ def update_columns(
 
 def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """INSERT_ROWS: rows whose ids nobody needs back (transitions, issues), in one statement."""
+    meta = model._meta
+    columns = [field for field in meta.concrete_fields if field is not meta.auto_field]
+    # As many rows per statement as the engine takes parameters (SQLite: 999 by default).
+    limit = connection.features.max_query_params or 10_000
+    size = max(1, limit // len(columns))
+    for start in range(0, len(objs), size):
+        _insert_batch(model, objs[start : start + size])
+
+
+def _insert_batch(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     if not objs:
         return
     meta = model._meta
     key = ("insert", meta.label, len(objs), connection.vendor)
     cached = _SQL.get(key)
     if cached is None:
-        columns = [field for field in meta.concrete_fields if not field.primary_key]
+        columns = [field for field in meta.concrete_fields if field is not meta.auto_field]
         names = ", ".join(_quote(field.column) for field in columns)
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         rows = ", ".join([row] * len(objs))

@@ -53,7 +53,8 @@ def intake_case_types() -> list[tuple[PolicyPack, CaseType]]:
     """Every case type of the active packs, for the intake form and the API."""
     return [
         (stored, case_type)
-        for stored in PolicyPack.objects.filter(active=True)
+        # The document is parsed once per pack (pack_by_id); the rows need only their ids.
+        for stored in PolicyPack.objects.filter(active=True).defer("document")
         for case_type in pack_of(stored).case_types.values()
     ]
 

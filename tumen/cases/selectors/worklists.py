@@ -114,15 +114,23 @@ def navigation_counts(official: Official) -> dict[str, int]:
 
 
 def persons_named(name: str) -> QuerySet[Person]:
-    """Persons whose name in any script starts with `name` (Latin: without case or spaces).
+    """Persons with `name` anywhere in their name in any script (明浩 finds 金明浩; Latin without
+    case or spaces), or whose identity, household, residence-permit or passport number it is.
 
     Not scoped on purpose: it is only ever used to narrow a scoped list of cases, so it shows
     nothing of a person beyond the cases the official may see.
     """
     name = name.strip()
-    condition = Q(name_hanzi__startswith=name) | Q(name_hangul__startswith=name)
+    condition = Q(name_hanzi__contains=name) | Q(name_hangul__contains=name)
     if latin_key(name):
-        condition |= Q(latin_key__startswith=latin_key(name))
+        condition |= Q(latin_key__contains=latin_key(name))
+    number = "".join(name.split()).upper()
+    condition |= (
+        Q(household_number=name)
+        | Q(personal_id_number=number)
+        | Q(residence_permit_number=name)
+        | Q(passport_number=name)
+    )
     return Person.objects.annotate(latin_key=LATIN_KEY).filter(condition)
 
 

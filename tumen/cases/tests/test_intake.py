@@ -168,7 +168,10 @@ def test_members_are_added_once_and_the_principal_stays(yanji_clerk, household):
 def test_a_stale_version_is_refused_and_changes_nothing(yanji_clerk, household):
     case = open_case(yanji_clerk, "relocation", household, RELOCATION_DETAILS)
     services.case_update_details(
-        official=yanji_clerk, case_id=case.pk, version=1, details=RELOCATION_DETAILS
+        official=yanji_clerk,
+        case_id=case.pk,
+        version=1,
+        details={**RELOCATION_DETAILS, "destination": "Sinuiju"},
     )
     before = db_state()
     with pytest.raises(services.StaleVersion) as caught:
@@ -177,6 +180,16 @@ def test_a_stale_version_is_refused_and_changes_nothing(yanji_clerk, household):
     assert str(caught.value) == (
         "This case was changed by someone else (it is now at version 2); reload it and try again."
     )
+    assert db_state() == before
+
+
+def test_saving_the_same_details_again_writes_nothing(yanji_clerk, household):
+    case = open_case(yanji_clerk, "relocation", household, RELOCATION_DETAILS)
+    before = db_state()
+    same = services.case_update_details(
+        official=yanji_clerk, case_id=case.pk, version=1, details=dict(RELOCATION_DETAILS)
+    )
+    assert same.version == 1
     assert db_state() == before
 
 

@@ -117,7 +117,7 @@ def test_a_second_pack_runs_a_case_end_to_end_without_code(
     assert case.decision_due - case.submitted_at == datetime.timedelta(days=5 + 10)
 
     security = clearance(case, "public_security")
-    with pytest.raises(ValidationError, match="allowed: travel_document_invalid"):
+    with pytest.raises(ValidationError, match="allowed: Travel document not valid"):
         services.clearance_flag(
             official=officer("yanji-security"),
             clearance_id=security.pk,

@@ -171,3 +171,26 @@ def test_another_province_gets_the_404_on_a_jilin_request(
         assert response.status_code == 404
         assert response.content == missing.content
     assert "N-4" not in text(desk.get("/foreign-requests/"))
+
+
+def test_a_case_links_to_its_request_only_for_those_who_may_see_it(
+    client, officer, yanji_clerk, register
+):
+    """A Jilin note split into a Yanji case: Yanji's clerk sees the note's reference on the
+    case page, but no link that would be a 404 for her; Jilin's officer gets the link."""
+    jilin = officer("jilin-foreign")
+    request = services.foreign_request_register(
+        official=jilin,
+        reference="N-5",
+        received_on="1963-09-04",
+        authority="DPRK MFA",
+        persons=[{"person_id": register().pk, "household": "A", "is_principal": True}],
+    )
+    [case] = services.foreign_request_split(official=jilin, request_id=request.pk, version=1)
+    link = f'href="/foreign-requests/{request.pk}/"'
+
+    yanji_page = text(Desk(client, yanji_clerk).get(f"/cases/{case.number}/"))
+    assert "N-5" in yanji_page
+    assert link not in yanji_page
+    assert Desk(client, yanji_clerk).get(f"/foreign-requests/{request.pk}/").status_code == 404
+    assert link in text(Desk(client, jilin).get(f"/cases/{case.number}/"))

@@ -213,7 +213,7 @@ def test_the_details_page_gives_the_packs_message_beside_each_field(
 
     body = text(response)
     assert response.status_code == 200
-    assert "Destination is required for a relocation case (cc1963.3)." in body
+    assert "Destination is required for a Relocation case (cc1963.3)." in body
     assert "is not a date; write it as YYYY-MM-DD" in body
     assert 'href="#id_destination"' in body
     case.refresh_from_db()
@@ -240,16 +240,25 @@ def test_save_as_draft_keeps_an_incomplete_draft_and_the_review_lists_what_is_mi
     assert case.status == Status.DRAFT
 
 
-def test_a_member_is_taken_off_the_draft(clerk_desk, yanji_clerk, register):
+def test_a_member_is_taken_off_the_draft_once_the_clerk_confirms(clerk_desk, yanji_clerk, register):
     principal, child = register(), register()
     case = open_case(yanji_clerk, "relocation", [principal, child])
     page = clerk_desk.get(f"/cases/{case.number}/members/")
     remove = next(f for f in forms(page) if f.fields.get("person_id") == str(child.pk))
 
-    response = clerk_desk.post(page.wsgi_request.path, remove.data())
+    asked = clerk_desk.post(page.wsgi_request.path, remove.data())
+
+    assert asked.status_code == 200
+    assert child.name_hanzi in text(asked).split('data-testid="confirm-remove"')[1]
+    assert case.members.count() == 2
+    confirm = next(f for f in forms(asked) if f.fields.get("confirm") == "1")
+    response = clerk_desk.post(page.wsgi_request.path, confirm.data())
 
     assert response.status_code == 302
     assert list(case.members.values_list("person_id", flat=True)) == [principal.pk]
+    timeline = text(clerk_desk.get(f"/cases/{case.number}/"))
+    assert "Household member removed" in timeline
+    assert child.display_name in timeline
 
 
 def test_a_stale_details_form_is_refused_with_what_changed_and_changes_nothing(

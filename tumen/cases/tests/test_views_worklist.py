@@ -234,3 +234,22 @@ def test_a_page_of_ids_keeps_the_worklist_order(client, yanji_clerk, register):
     positions = [shown.index(number) for number in expected]
     assert positions == sorted(positions)
     assert Case.objects.count() >= 30
+
+
+def test_on_a_narrow_screen_each_worklist_row_is_a_card_labelled_by_column(
+    client, yanji_clerk, cases
+):
+    """The stylesheet stacks `.table--stacked` rows below 640 px; each cell carries its column's
+    name in the page's language for that."""
+    from pathlib import Path
+
+    client.cookies["django_language"] = "zh-hans"
+    page = text(Desk(client, yanji_clerk).get("/cases/"))
+    assert 'class="table table--stacked" data-testid="worklist"' in page
+    assert 'data-label="案件"' in page
+    css = (Path(__file__).parents[2] / "web/static/web/tumen.css").read_text()
+    narrow = css[css.index("@media (max-width: 640px)") :]
+    assert ".table--stacked td[data-label]::before" in narrow
+    assert "content: attr(data-label)" in narrow
+    printed = css[css.index("@media print") :]
+    assert ".button" in printed

@@ -98,6 +98,8 @@ SECTIONS = {
     "foreign_request_detail": "requests",
     "directive_list": "directives",
     "directive_detail": "directives",
+    "person_search": "people",
+    "person_detail": "people",
     "duplicate_queue": "duplicates",
 }
 
