@@ -138,3 +138,22 @@ def recent_merges(official: Official, limit: int = 20) -> list[PersonMerge]:
         "survivor", "merged", "merged_by"
     )
     return list(merges.order_by("-merged_at", "-pk")[:limit])
+
+
+def cross_script_name_matches(
+    official: Official, name: str, *, exclude: set[int], limit: int = 20
+) -> list[Person]:
+    """Persons whose name, read in every script, shares a key with `name` (김영철 finds
+    金永哲 and Kim Yong Chol), for the person search; each carries `.match` with its reasons."""
+    found = candidates(
+        official=official,
+        name_hangul=name,
+        name_hanzi=name,
+        name_latin=name,
+        exclude=exclude,
+        threshold=0.0,
+        limit=limit,
+    )
+    for candidate in found:
+        candidate.person.match = candidate
+    return [c.person for c in found]

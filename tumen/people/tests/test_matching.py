@@ -107,3 +107,18 @@ def test_intake_shows_a_candidate_for_kim_yong_chol_when_jin_yongzhe_is_register
     assert "金永哲" in page
     assert 'data-testid="match-reasons"' in page
     assert "Surname agrees (Hangul ~ Chinese characters)" in page
+
+
+def test_person_search_finds_the_name_written_in_another_script(client, yanji_clerk):
+    """GIVEN 金永哲 is registered
+    WHEN a clerk searches the register for 김영철 (or Kim Yong Chol)
+    THEN the search lists that record, with the reasons it matched."""
+    person = register(yanji_clerk)
+    client.force_login(yanji_clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    for typed in ("김영철", "Kim Yong Chol"):
+        page = client.post("/people/", {"name": typed}).content.decode()
+        assert f'href="/people/{person.pk}/"' in page, typed
+        assert "Given name agrees" in page
+    page = client.post("/people/", {"name": "김순희"}).content.decode()
+    assert f'href="/people/{person.pk}/"' not in page
