@@ -52,6 +52,8 @@ class Authority:
 AUTHORITIES: dict[str, Authority] = {
     "person.register": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
     "person.update": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
+    # Deciding a possible duplicate: merge, undo a merge, or mark two records different persons.
+    "person.merge": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
     # Receipt is acknowledged by whoever handles the unit's correspondence. Analysts and
     # checkpoint officers read directives but do not answer for their unit.
     "directive.acknowledge": Authority(
@@ -137,6 +139,13 @@ RULES: dict[str, Rule] = {
             )
         ),
         spans_many=True,
+    ),
+    # A possible duplicate is reviewed where either of its two persons lives.
+    "people.duplicatecandidate": Rule(
+        lambda official: (
+            Q(first__residence__path__startswith=official.unit.jurisdiction.path)
+            | Q(second__residence__path__startswith=official.unit.jurisdiction.path)
+        ),
     ),
 }
 

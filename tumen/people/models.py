@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tumen.lib import clock
-from tumen.org.models import Jurisdiction, WorkUnit
+from tumen.org.models import Jurisdiction, Official, WorkUnit
 
 
 class Sex(models.TextChoices):
@@ -78,6 +78,21 @@ class Person(models.Model):
     # Raised by every correction (people.services.person_update), so that a form read before
     # someone else's correction is refused instead of undoing it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Set when an official merged this record into another (people.dedupe.person_merge); the
+    # record stays for history and undo, but search and matching no longer offer it.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The matcher's comparable values (people.matching.profile), written with the blocking keys
+    # so that scoring a candidate needs no reading of its names.
+    match_profile = models.JSONField(
+        _("matching profile"), default=dict, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -174,3 +189,114 @@ class Relation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind}"
+
+
+class PersonMatchKey(models.Model):
+    """A blocking key of a registered person (people.matching.blocking_keys).
+
+    Intake looks a typed name up by these keys, so it compares a few persons instead of all; the
+    person services rewrite a person's keys whenever the record changes.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="match_keys"
+    )
+    key = models.CharField(_("key"), max_length=200)
+
+    class Meta:
+        verbose_name = _("matching key")
+        verbose_name_plural = _("matching keys")
+        # Serves people.matching.candidates: key IN (...), then the persons.
+        indexes = [models.Index(fields=["key", "person"], name="person_match_key")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}"
+
+
+class CandidateStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Different persons")
+
+
+class DuplicateCandidate(models.Model):
+    """Two registered persons the matcher thinks may be one; an official decides, once."""
+
+    first = models.ForeignKey(
+        Person, verbose_name=_("first person"), on_delete=models.CASCADE, related_name="+"
+    )
+    second = models.ForeignKey(
+        Person, verbose_name=_("second person"), on_delete=models.CASCADE, related_name="+"
+    )
+    probability = models.FloatField(_("match probability"))
+    # Which comparisons agreed and how much each weighed: labels and weights, no personal data.
+    explanation = models.JSONField(_("explanation"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.OPEN
+    )
+    found_at = models.DateTimeField(_("found at"), default=clock.now, editable=False)
+    decided_by = models.ForeignKey(
+        Official,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            # One row per pair, lower id first: a pair marked distinct is never asked again.
+            models.UniqueConstraint(fields=["first", "second"], name="candidate_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="candidate_ordered"),
+        ]
+        # Serves the review queue: open pairs, most probable first.
+        indexes = [models.Index(fields=["status", "-probability"], name="candidate_queue")]
+
+    def __str__(self) -> str:
+        return f"P{self.first_id}~P{self.second_id}"
+
+
+class PersonMerge(models.Model):
+    """One merge: which rows were re-pointed from `merged` to `survivor`, so it can be undone."""
+
+    candidate = models.ForeignKey(
+        DuplicateCandidate,
+        verbose_name=_("possible duplicate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merges",
+    )
+    survivor = models.ForeignKey(
+        Person, verbose_name=_("kept record"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.ForeignKey(
+        Person, verbose_name=_("merged record"), on_delete=models.PROTECT, related_name="+"
+    )
+    # {"case_members": [ids], "request_persons": [ids], "relations": [ids], "relatives": [ids]}
+    moved = models.JSONField(_("rows moved"), default=dict)
+    merged_by = models.ForeignKey(
+        Official, verbose_name=_("merged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged at"), default=clock.now, editable=False)
+    undone_by = models.ForeignKey(
+        Official,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge of persons")
+        verbose_name_plural = _("merges of persons")
+
+    def __str__(self) -> str:
+        return f"P{self.merged_id}->P{self.survivor_id}"

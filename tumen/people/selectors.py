@@ -11,7 +11,8 @@ from django.db.models.functions import Lower, Replace
 
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Official
-from tumen.people.models import Person
+from tumen.people.matching import candidates
+from tumen.people.models import CandidateStatus, DuplicateCandidate, Person, PersonMerge
 
 # Two names of one script this alike (difflib ratio) are worth a second look when the date of
 # birth is the same too: it catches one wrong character in a Hanzi or Hangul name and most
@@ -53,7 +54,8 @@ def _has_similar_name(person: Person, hangul: str, hanzi: str, latin: str) -> bo
 
 
 def _visible(official: Official) -> QuerySet[Person]:
-    return scope(Person.objects.annotate(latin_key=LATIN_KEY), official)
+    # A record merged into another is history: intake offers the one it was merged into.
+    return scope(Person.objects.filter(merged_into=None).annotate(latin_key=LATIN_KEY), official)
 
 
 def possible_duplicates(
@@ -68,9 +70,24 @@ def possible_duplicates(
     """Persons the official can see who may be the one about to be registered.
 
     A person with an equal name in any script comes first (oldest record first); then persons
-    born on the same day whose name in some script is similar. Intake shows these before it
-    registers anyone, because the registry must never hold one human being twice.
+    born on the same day whose name in some script is similar; then persons the trained matcher
+    finds across scripts (金永哲 for 김영철). Intake shows these before it registers anyone,
+    because the registry must never hold one human being twice.
     """
+    probe = {"name_hangul": name_hangul, "name_hanzi": name_hanzi, "name_latin": name_latin}
+    found = _same_script_duplicates(official, date_of_birth=date_of_birth, limit=limit, **probe)
+    return _with_cross_script_matches(official, found, limit, date_of_birth=date_of_birth, **probe)
+
+
+def _same_script_duplicates(
+    official: Official,
+    *,
+    name_hangul: str,
+    name_hanzi: str,
+    name_latin: str,
+    date_of_birth: datetime.date | None,
+    limit: int,
+) -> list[Person]:
     found: list[Person] = []
     equal = _equal_name(name_hangul, name_hanzi, name_latin)
     if equal is not None:
@@ -90,6 +107,53 @@ def possible_duplicates(
     return found + similar[: limit - len(found)]
 
 
+def _with_cross_script_matches(official, found, limit, **probe) -> list[Person]:
+    """`found` followed by persons the trained matcher finds across scripts (people.matching),
+    each carrying `.match` (probability and reasons) for the page to explain."""
+    seen = {person.pk for person in found}
+    extra = candidates(official=official, exclude=seen, limit=limit, **probe)
+    for candidate in extra:
+        candidate.person.match = candidate
+    return (found + [c.person for c in extra])[:limit]
+
+
 def person_record(official: Official, person_id: int) -> Person:
     """One person with their residence, if the official may see them; else the shared 404."""
     return get_for_user(official, Person.objects.select_related("residence"), pk=person_id)
+
+
+def open_candidates(official: Official) -> QuerySet[DuplicateCandidate]:
+    """The review queue: open pairs the official may see, neither merged since, most probable
+    first (index candidate_queue)."""
+    pairs = DuplicateCandidate.objects.filter(
+        status=CandidateStatus.OPEN, first__merged_into=None, second__merged_into=None
+    ).select_related("first__residence", "second__residence")
+    return scope(pairs, official).order_by("-probability", "pk")
+
+
+def recent_merges(official: Official, limit: int = 20) -> list[PersonMerge]:
+    """Merges of persons the official may see, newest first, for undo."""
+    visible = scope(Person.objects.all(), official).values("pk")
+    merges = PersonMerge.objects.filter(survivor__in=visible).select_related(
+        "survivor", "merged", "merged_by"
+    )
+    return list(merges.order_by("-merged_at", "-pk")[:limit])
+
+
+def cross_script_name_matches(
+    official: Official, name: str, *, exclude: set[int], limit: int = 20
+) -> list[Person]:
+    """Persons whose name, read in every script, shares a key with `name` (김영철 finds
+    金永哲 and Kim Yong Chol), for the person search; each carries `.match` with its reasons."""
+    found = candidates(
+        official=official,
+        name_hangul=name,
+        name_hanzi=name,
+        name_latin=name,
+        exclude=exclude,
+        threshold=0.0,
+        limit=limit,
+    )
+    for candidate in found:
+        candidate.person.match = candidate
+    return [c.person for c in found]

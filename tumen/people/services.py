@@ -28,6 +28,7 @@ from tumen.org.access import (
     require,
 )
 from tumen.org.models import Jurisdiction, Level, Official
+from tumen.people.matching import refresh_keys
 from tumen.people.models import Person, Relation, RelationKind
 from tumen.people.rules import field_label, record_problems
 
@@ -224,6 +225,7 @@ def person_register(
     )
     _check(person, official)
     _save(person, official, force_insert=True)
+    refresh_keys(person)
     audit_record(
         actor=official,
         action="person.registered",
@@ -292,6 +294,7 @@ def person_update(*, official: Official, person_id: int, version: int, **changes
     _check(person, official)
     person.version += 1
     _save(person, official, update_fields=[*changed, "version"])
+    refresh_keys(person)
     audit_record(
         actor=official,
         action="person.updated",

@@ -83,6 +83,9 @@ def _with_residences(persons: list[Person]) -> list[Person]:
     if not persons:
         return []
     loaded = Person.objects.select_related("residence").in_bulk([p.pk for p in persons])
+    for p in persons:
+        # The matcher's score and reasons (people.selectors), shown beside the person.
+        loaded[p.pk].match = getattr(p, "match", None)
     return [loaded[p.pk] for p in persons]
 
 

@@ -100,6 +100,7 @@ SECTIONS = {
     "directive_detail": "directives",
     "person_search": "people",
     "person_detail": "people",
+    "duplicate_queue": "duplicates",
 }
 
 

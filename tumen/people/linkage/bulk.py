@@ -1,0 +1,259 @@
+"""Bulk de-duplication and linkage with Splink 5 on DuckDB.
+
+`table(...)` turns `Features` into the Arrow table Splink reads; `dedupe` scores the blocked pairs
+and clusters them; `link` finds, for each query record, the best register record. Both use the
+weights in model.json (see `model`), so a pair scores the same here and in the online matcher.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tumen.people.linkage import model as m
+from tumen.people.linkage.features import Features
+
+# Candidate pairs: a common name key in the same birth year or on the same day and month (a wrong
+# year), the same birth date with a common surname or a common given name (names in scripts that
+# share no key, such as Pinyin and Hangul), or the same identity number.
+BLOCKING = (
+    (("pairs", "birth_year"), "pairs"),
+    (("pairs", "birth_md"), "pairs"),
+    (("birth_date", "surnames"), "surnames"),
+    (("birth_date", "given"), "given"),
+    (("id_block",), None),
+)
+
+
+KEY_LENGTH = 200
+
+
+def blocking_keys(f: Features, *, without_birth_date: bool = True) -> set[str]:
+    """The same blocks as strings, for the online matcher's indexed key table.
+
+    With `without_birth_date`, each name pair is also a key alone, so that a search without a
+    birth date still finds the person.
+    """
+    keys: set[str] = set()
+    if f.birth_date:
+        born, md = f.birth_date.isoformat(), f.birth_date.strftime("%m%d")
+        keys |= {f"n{f.birth_date.year}:{p}" for p in f.pairs}
+        keys |= {f"m{md}:{p}" for p in f.pairs}
+        keys |= {f"s{born}:{s}" for s in f.surnames}
+        keys |= {f"g{born}:{g}" for g in f.given}
+    if without_birth_date:
+        keys |= {f"p:{p}" for p in f.pairs}
+    if f.id_number:
+        keys.add(f"i:{f.id_number}")
+    return {k[:KEY_LENGTH] for k in keys}
+
+
+def blocking_rules() -> list:
+    from splink import block_on
+
+    return [
+        block_on(*cols, arrays_to_explode=[explode]) if explode else block_on(*cols)
+        for cols, explode in BLOCKING
+    ]
+
+
+def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
+    """The Arrow table Splink reads, one row per record."""
+    import pyarrow as pa
+
+    cols: dict[str, list] = {
+        k: []
+        for k in [
+            "unique_id",
+            "surnames",
+            "given",
+            "pairs",
+            "surname1",
+            "given1",
+            "given_k1",
+            "given_kind",
+            "birth_date",
+            "birth_lunar",
+            "birth_year",
+            "birth_md",
+            "sex",
+            "id_number",
+            "id_block",
+        ]
+    }
+    for f in rows:
+        cols["unique_id"].append(f.record_id)
+        cols["surnames"].append(sorted(f.surnames))
+        cols["given"].append(sorted(f.given))
+        cols["pairs"].append(sorted(f.pairs))
+        cols["surname1"].append(f.surname1 or None)
+        cols["given1"].append(f.given1 or None)
+        cols["given_k1"].append(f.given_k1)
+        cols["given_kind"].append(f.given_kind)
+        cols["birth_date"].append(f.birth_date)
+        cols["birth_lunar"].append(f.birth_lunar)
+        cols["birth_year"].append(f.birth_date.year if f.birth_date else None)
+        cols["birth_md"].append(f.birth_date.strftime("%m%d") if f.birth_date else None)
+        cols["sex"].append(f.sex)
+        cols["id_number"].append(f.id_number)
+        cols["id_block"].append(f.id_number or None)
+    for name, values in (extra or {}).items():
+        cols[name] = values
+    return pa.table(cols)
+
+
+def settings(prior: float | None = None, *, records: int | None = None) -> dict:
+    """Splink settings: the trained model when there is one, else the untrained comparisons.
+
+    The prior (two random records being one person) falls as a register grows: a person has
+    about as many duplicates in a big register as in a small one, among many more records. It is
+    scaled from the training register's size to `records`.
+    """
+    from splink import SettingsCreator
+
+    if m.MODEL_PATH.exists() and prior is None:
+        data = json.loads(m.MODEL_PATH.read_text(encoding="utf-8"))
+        if records:
+            data["probability_two_random_records_match"] = m.scaled_prior(
+                data["probability_two_random_records_match"], data["tumen_trained_records"], records
+            )
+        return {k: v for k, v in data.items() if not k.startswith("tumen_")}
+    creator = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=m.splink_comparisons(),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        probability_two_random_records_match=prior or 1e-6,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+    return creator.get_settings("duckdb").as_dict()
+
+
+def _linker(tables, settings_dict: dict, link_type: str = "dedupe_only"):
+    from splink import DuckDBAPI, Linker
+
+    db = DuckDBAPI()
+    db._execute_sql_against_backend("SET preserve_insertion_order = false")
+    frames = [db.register(t) for t in tables]
+    s = copy.deepcopy(settings_dict)
+    s["link_type"] = link_type
+    linker = Linker(frames if len(frames) > 1 else frames[0], s, log_level=30)
+    _register_term_frequencies(linker, db)
+    return linker, db
+
+
+def _register_term_frequencies(linker, db) -> None:
+    """Use the training register's term frequencies, as the online matcher does, so that a pair
+    scores the same in both; a small register's own frequencies would say little."""
+    import pyarrow as pa
+
+    if not m.MODEL_PATH.exists():
+        return
+    for column, freqs in m.model_json().get("tumen_term_frequencies", {}).items():
+        lookup = pa.table({column: list(freqs), f"tf_{column}": list(freqs.values())})
+        linker.table_management.register_term_frequency_lookup(
+            db.register(lookup, table_name=f"__tumen_tf_{column}"), column
+        )
+
+
+@dataclass
+class DedupeResult:
+    clusters: dict[str, str]  # record_id -> cluster_id
+    blocked_pairs: object  # duckdb relation: unique_id_l, unique_id_r, match_probability
+
+
+def dedupe(arrow_table, *, threshold: float = m.MATCH_THRESHOLD, keep_pairs: bool = False):
+    """Cluster the records of one register; every record gets a cluster id (its own if alone)."""
+    linker, _db = _linker([arrow_table], settings(records=arrow_table.num_rows))
+    predictions = linker.inference.predict(
+        threshold_match_probability=None if keep_pairs else m.REVIEW_THRESHOLD,
+        warning_mode="never",
+    )
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    rows = clusters.as_duckdbpyrelation().select("unique_id, cluster_id").fetchall()
+    return DedupeResult(
+        clusters={str(u): str(c) for u, c in rows},
+        blocked_pairs=predictions.as_duckdbpyrelation(),
+    ), linker
+
+
+def link(
+    queries, register, *, threshold: float = m.MATCH_THRESHOLD
+) -> dict[str, tuple[str, float]]:
+    """For each query record, the most probable register record at or above `threshold`."""
+    linker, _db = _linker(
+        [queries, register], settings(records=register.num_rows), link_type="link_only"
+    )
+    predictions = linker.inference.predict(
+        threshold_match_probability=threshold, warning_mode="never"
+    )
+    rel = predictions.as_duckdbpyrelation()
+    rows = rel.query(
+        "p",
+        "SELECT unique_id_l, unique_id_r, match_probability, source_dataset_l FROM p",
+    ).fetchall()
+    query_source = None
+    best: dict[str, tuple[str, float]] = {}
+    for left, right, probability, source_l in rows:
+        if query_source is None:
+            query_source = source_l
+        qid, rid = (left, right) if source_l == query_source else (right, left)
+        if qid not in best or probability > best[qid][1]:
+            best[qid] = (str(rid), float(probability))
+    return best
+
+
+# A level never seen among the training register's true pairs (a sex recorded differently) still
+# happens in other registers; it gets this m probability instead of none at all.
+UNSEEN_M = 0.01
+
+
+def _fill_unseen_levels(data: dict) -> None:
+    for comparison in data["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            if level.get("m_probability") is None:
+                level["m_probability"] = UNSEEN_M
+            if level.get("u_probability") is None:
+                level["u_probability"] = UNSEEN_M
+
+
+def train(arrow_table, *, label_column: str, path=None) -> dict:
+    """Train the model on a labelled register and write model.json (with term frequencies)."""
+    import duckdb
+
+    labels = arrow_table.column(label_column).to_pylist()
+    sizes: dict = {}
+    for label in labels:
+        sizes[label] = sizes.get(label, 0) + 1
+    n = len(labels)
+    true_pairs = sum(s * (s - 1) // 2 for s in sizes.values())
+    prior = max(true_pairs / (n * (n - 1) / 2), 1e-9)
+    linker, _db = _linker([arrow_table], settings(prior=prior))
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=11)
+    linker.training.estimate_m_from_label_column(label_column)
+    out = path or m.MODEL_PATH
+    data = linker.misc.save_model_to_json(None)
+    _fill_unseen_levels(data)
+    con = duckdb.connect()
+    tf = {}
+    for column in ("surname1", "given1"):
+        values = arrow_table.column(column)
+        rows = con.execute(
+            "SELECT v, count(*)::DOUBLE / sum(count(*)) OVER () FROM (SELECT unnest($1) AS v) "
+            "WHERE v IS NOT NULL GROUP BY v ORDER BY 2 DESC",
+            [values.to_pylist()],
+        ).fetchall()
+        tf[column] = {v: round(f, 8) for v, f in rows}
+    data["tumen_term_frequencies"] = tf
+    data["tumen_trained_records"] = n
+    data["tumen_tf_minimum"] = min((min(d.values()) for d in tf.values() if d), default=1e-6)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    m.weights.cache_clear()
+    m.model_json.cache_clear()
+    return data

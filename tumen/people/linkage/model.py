@@ -1,0 +1,317 @@
+"""The Fellegi-Sunter comparisons, written once for both Splink (SQL) and the online matcher.
+
+Each comparison is a list of levels, most specific first; a level has a SQL condition over the
+`_l`/`_r` columns Splink builds and a Python predicate over two `Features`. The trained weights
+(m and u probabilities, the prior, term frequencies of surnames and given names) live in
+`model.json` beside this file, written by Splink's `save_model_to_json`, and both sides read them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+from tumen.people.linkage.features import Features
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+# Pairs at least this probable are the same person for clustering and for a top-1 match.
+MATCH_THRESHOLD = 0.75
+# Below this a pair is not worth an official's look in the review queue.
+REVIEW_THRESHOLD = 0.5
+# Intake shows persons from this probability: a clerk about to register someone should see a
+# record that differs by a digit of the birth date, and it costs one glance.
+INTAKE_THRESHOLD = 0.05
+
+
+def scaled_prior(prior: float, trained_records: int, records: int) -> float:
+    """The prior for a register of `records`, from one trained on `trained_records`.
+
+    Never above the trained prior: a small register is no reason to believe more readily.
+    """
+    return prior * trained_records / max(records, trained_records)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance exactly 1 (DuckDB's `levenshtein(a, b) = 1`)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str
+    test: Callable[[Features, Features], bool]
+    null: bool = False
+    tf: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[Level, ...]
+    tf_column: str = ""
+    description: str = ""
+    columns: tuple[str, ...] = field(default=())
+
+
+def _either_empty(attr: str) -> Callable[[Features, Features], bool]:
+    return lambda a, b: not getattr(a, attr) or not getattr(b, attr)
+
+
+def _share(attr: str) -> Callable[[Features, Features], bool]:
+    return lambda a, b: bool(getattr(a, attr) & getattr(b, attr))
+
+
+def _else(a: Features, b: Features) -> bool:
+    return True
+
+
+def _swap(a: Features, b: Features) -> bool:
+    x, y = a.birth_date, b.birth_date
+    return x.year == y.year and x.month == y.day and x.day == y.month and x.month != x.day
+
+
+def _lunar(a: Features, b: Features) -> bool:
+    return a.birth_date == b.birth_lunar or a.birth_lunar == b.birth_date
+
+
+def _year_off(a: Features, b: Features) -> bool:
+    x, y = a.birth_date, b.birth_date
+    return abs(x.year - y.year) == 1 and (x.month, x.day) == (y.month, y.day)
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "surname",
+        (
+            Level(
+                "null",
+                "len(surnames_l) = 0 OR len(surnames_r) = 0",
+                _either_empty("surnames"),
+                null=True,
+            ),
+            Level(
+                "a common surname reading",
+                "list_has_any(surnames_l, surnames_r)",
+                _share("surnames"),
+                tf=True,
+            ),
+            Level("else", "ELSE", _else),
+        ),
+        tf_column="surname1",
+        description="surname codes in any script",
+    ),
+    Comparison(
+        "given",
+        (
+            Level(
+                "null", "len(given_l) = 0 OR len(given_r) = 0", _either_empty("given"), null=True
+            ),
+            Level(
+                "a common given-name key",
+                "list_has_any(given_l, given_r)",
+                _share("given"),
+                tf=True,
+            ),
+            Level(
+                "given names one letter apart",
+                "given_k1_l <> '' AND given_k1_r <> '' AND levenshtein(given_k1_l, given_k1_r) = 1",
+                lambda a, b: (
+                    bool(a.given_k1 and b.given_k1) and within_one_edit(a.given_k1, b.given_k1)
+                ),
+            ),
+            Level(
+                "given names in scripts that share no key",
+                "(given_kind_l = 'k' AND given_kind_r = 'p')"
+                " OR (given_kind_l = 'p' AND given_kind_r = 'k')",
+                lambda a, b: {a.given_kind, b.given_kind} == {"k", "p"},
+            ),
+            Level("else", "ELSE", _else),
+        ),
+        tf_column="given1",
+        description="given-name keys in any script",
+    ),
+    Comparison(
+        "birth_date",
+        (
+            Level(
+                "null",
+                "birth_date_l IS NULL OR birth_date_r IS NULL",
+                _either_empty("birth_date"),
+                null=True,
+            ),
+            Level(
+                "same day", "birth_date_l = birth_date_r", lambda a, b: a.birth_date == b.birth_date
+            ),
+            Level(
+                "lunar and solar",
+                "birth_date_l = birth_lunar_r OR birth_lunar_l = birth_date_r",
+                _lunar,
+            ),
+            Level(
+                "day and month swapped",
+                "year(birth_date_l) = year(birth_date_r)"
+                " AND month(birth_date_l) = day(birth_date_r)"
+                " AND day(birth_date_l) = month(birth_date_r)"
+                " AND month(birth_date_l) <> day(birth_date_l)",
+                _swap,
+            ),
+            Level(
+                "one digit differs",
+                "levenshtein(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) = 1",
+                lambda a, b: within_one_edit(a.birth_text, b.birth_text),
+            ),
+            Level(
+                "a year apart",
+                "abs(year(birth_date_l) - year(birth_date_r)) = 1"
+                " AND month(birth_date_l) = month(birth_date_r)"
+                " AND day(birth_date_l) = day(birth_date_r)",
+                _year_off,
+            ),
+            Level("else", "ELSE", _else),
+        ),
+        description="date of birth with clerks' usual errors",
+    ),
+    Comparison(
+        "sex",
+        (
+            Level("null", "sex_l = '' OR sex_r = ''", _either_empty("sex"), null=True),
+            Level("same", "sex_l = sex_r", lambda a, b: a.sex == b.sex),
+            Level("else", "ELSE", _else),
+        ),
+    ),
+    Comparison(
+        "id_number",
+        (
+            Level(
+                "null",
+                "id_number_l = '' OR id_number_r = ''",
+                _either_empty("id_number"),
+                null=True,
+            ),
+            Level("same", "id_number_l = id_number_r", lambda a, b: a.id_number == b.id_number),
+            Level("else", "ELSE", _else),
+        ),
+    ),
+)
+
+
+def splink_comparisons() -> list:
+    """The comparisons as Splink 5 `CustomComparison`s."""
+    import splink.comparison_library as cl
+
+    out = []
+    for comparison in COMPARISONS:
+        levels = []
+        for level in comparison.levels:
+            spec = {"sql_condition": level.sql, "label_for_charts": level.label}
+            if level.null:
+                spec["is_null_level"] = True
+            if level.tf:
+                spec["tf_adjustment_column"] = comparison.tf_column
+                spec["tf_adjustment_weight"] = 1.0
+                # The level is a list overlap, not an equality: adjust against its own u.
+                spec["disable_tf_exact_match_detection"] = True
+            levels.append(spec)
+        out.append(
+            cl.CustomComparison(
+                comparison_levels=levels,
+                output_column_name=comparison.name,
+                comparison_description=comparison.description or comparison.name,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The trained model: per comparison, per level, log2(m/u); the prior; term frequencies."""
+
+    prior_weight: float
+    levels: dict[str, list[tuple[float, float]]]  # comparison -> [(weight, u)] per level
+    tf: dict[str, dict[str, float]]
+    tf_minimum: float
+
+    @classmethod
+    def from_json(cls, data: dict, records: int | None = None) -> Weights:
+        prior = data["probability_two_random_records_match"]
+        if records:
+            prior = scaled_prior(prior, data["tumen_trained_records"], records)
+        levels = {}
+        for comparison in data["comparisons"]:
+            rows = []
+            for level in comparison["comparison_levels"]:
+                if level.get("is_null_level"):
+                    rows.append((0.0, 1.0))
+                    continue
+                m, u = level.get("m_probability", 1.0), level.get("u_probability", 1.0)
+                rows.append((math.log2(m / u), u))
+            levels[comparison["output_column_name"]] = rows
+        return cls(
+            prior_weight=math.log2(prior / (1 - prior)),
+            levels=levels,
+            tf=data.get("tumen_term_frequencies", {}),
+            tf_minimum=data.get("tumen_tf_minimum", 1e-6),
+        )
+
+    def tf_of(self, column: str, value: str) -> float | None:
+        """The value's frequency in the training register; None (no adjustment) if unseen,
+        as Splink does with the same lookup registered (bulk._linker)."""
+        return self.tf.get(column, {}).get(value) if value else None
+
+
+@cache
+def model_json() -> dict:
+    return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=16)
+def weights(records: int | None = None) -> Weights:
+    """The trained weights, the prior set for a register of `records` (None: as trained)."""
+    return Weights.from_json(model_json(), records)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    comparison: str
+    label: str
+    weight: float
+
+
+def score(a: Features, b: Features, model: Weights | None = None) -> tuple[float, list[Agreement]]:
+    """The match probability of two records and, per comparison, the level that held."""
+    model = model or weights()
+    total = model.prior_weight
+    explained = []
+    for comparison in COMPARISONS:
+        rows = model.levels[comparison.name]
+        for index, level in enumerate(comparison.levels):
+            if not level.test(a, b):
+                continue
+            weight, u = rows[index]
+            if level.tf:
+                column = comparison.tf_column
+                tfs = [
+                    t
+                    for t in (
+                        model.tf_of(column, getattr(a, column)),
+                        model.tf_of(column, getattr(b, column)),
+                    )
+                    if t
+                ]
+                if tfs:
+                    weight += math.log2(u) - math.log2(max(tfs))
+            total += weight
+            explained.append(Agreement(comparison.name, level.label, weight))
+            break
+    probability = 1.0 / (1.0 + 2.0 ** (-total))
+    return probability, explained

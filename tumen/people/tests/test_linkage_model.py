@@ -1,0 +1,100 @@
+"""The model's comparison levels (date tolerances, names across scripts) and the promise that the
+online matcher and Splink score every pair alike."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+
+from tumen.people.linkage import bulk, model
+from tumen.people.linkage.features import features, lunar_reading
+from tumen.people.linkage.synthetic import Generator
+
+BORN = datetime.date(1970, 3, 15)
+
+
+def person(date, names=("金永哲",), sex="M", rid="a"):
+    return features(record_id=rid, names=names, birth_date=date, sex=sex)
+
+
+def birth_level(a, b):
+    _p, agreements = model.score(person(a), person(b, rid="b"))
+    return next(x.label for x in agreements if x.comparison == "birth_date")
+
+
+@pytest.mark.parametrize(
+    ("other", "level"),
+    [
+        (BORN, "same day"),
+        (datetime.date(1970, 2, 8), "lunar and solar"),  # 1970-03-15 is lunar 2/8
+        (datetime.date(1970, 3, 16), "one digit differs"),
+        (datetime.date(1971, 3, 15), "one digit differs"),
+        (datetime.date(1969, 3, 15), "a year apart"),
+        (datetime.date(1970, 8, 15), "one digit differs"),
+        (datetime.date(1972, 7, 1), "else"),
+        (None, "null"),
+    ],
+)
+def test_birth_date_tolerances(other, level):
+    assert birth_level(BORN, other) == level
+
+
+def test_day_and_month_swapped():
+    assert (
+        birth_level(datetime.date(1970, 3, 11), datetime.date(1970, 11, 3))
+        == "day and month swapped"
+    )
+    # The same day and month cannot be swapped.
+    assert birth_level(datetime.date(1970, 3, 3), datetime.date(1970, 3, 3)) == "same day"
+
+
+def test_lunar_reading():
+    assert lunar_reading(BORN) == datetime.date(1970, 2, 8)
+    assert lunar_reading(datetime.date(1948, 3, 12)) == datetime.date(1948, 2, 2)
+
+
+def test_tolerated_errors_still_match_and_unrelated_people_do_not():
+    same = person(BORN, ("김영철", "Kim Yong Chol"))
+    assert model.score(person(BORN), same)[0] > 0.95
+    assert model.score(person(datetime.date(1970, 2, 8)), same)[0] > 0.5
+    other = person(BORN, ("김순희",), "F", "b")
+    assert model.score(person(BORN), other)[0] < model.INTAKE_THRESHOLD
+
+
+def test_the_online_matcher_and_splink_give_every_pair_the_same_probability():
+    records = [
+        features(
+            record_id=r["record_id"],
+            names=(r["name_hangul"], r["name_hanzi"], r["name_latin"]),
+            birth_date=datetime.date.fromisoformat(r["birth_date"]) if r["birth_date"] else None,
+            sex=r["sex"],
+            id_number=r["id_number"],
+        )
+        for r, _pid in itertools.islice(Generator(seed=3).register(2000), 2000)
+    ]
+    result, _linker = bulk.dedupe(bulk.table(records), keep_pairs=True)
+    by_id = {f.record_id: f for f in records}
+    weights = model.weights(len(records))
+    pairs = result.blocked_pairs.select("unique_id_l, unique_id_r, match_probability").fetchall()
+    assert len(pairs) > 100
+    for left, right, probability in pairs:
+        online, _agreements = model.score(by_id[left], by_id[right], weights)
+        assert online == pytest.approx(probability, rel=1e-6, abs=1e-9), (left, right)
+
+
+def test_the_shipped_lunar_table_agrees_with_the_calendar_library():
+    import random
+
+    from tumen.people.linkage.features import _lunar_of
+
+    rng = random.Random(7)
+    for _ in range(500):
+        day = datetime.date(1900, 1, 1) + datetime.timedelta(days=rng.randrange(150 * 365))
+        y, m, d = _lunar_of(day)
+        try:
+            expected = datetime.date(y, m, d)
+        except ValueError:
+            expected = None
+        assert lunar_reading(day) == expected, day

@@ -1,0 +1,124 @@
+"""Online matching across scripts: blocking keys kept current by the services, candidates scored
+with the trained model and explained, and intake showing them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from tumen.people.matching import candidates
+from tumen.people.models import PersonMatchKey
+from tumen.people.services import person_register, person_update
+
+BORN = datetime.date(1948, 3, 12)
+
+
+def register(official, **fields):
+    values = {
+        "name_hanzi": "金永哲",
+        "sex": "male",
+        "date_of_birth": BORN,
+        "nationality": "prc",
+        "ethnicity": "korean",
+        "residence_code": "yanji",
+    }
+    values.update(fields)
+    return person_register(official=official, **values)
+
+
+def test_registering_a_person_stores_their_blocking_keys(yanji_clerk):
+    person = register(yanji_clerk)
+    keys = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
+    assert "n1948:김|k:yongjol" in keys
+    assert "s1948-03-12:김" in keys
+    person.refresh_from_db()
+    assert person.match_profile["s"] == ["김"]
+    assert person.match_profile["b"] == "1948-03-12"
+
+
+def test_a_correction_rewrites_the_keys(yanji_clerk):
+    person = register(yanji_clerk)
+    person_update(
+        official=yanji_clerk, person_id=person.pk, version=person.version, name_hanzi="朴永哲"
+    )
+    keys = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
+    assert "n1948:박|k:yongjol" in keys
+    assert "n1948:김|k:yongjol" not in keys
+
+
+def test_hangul_finds_the_person_registered_in_chinese_characters(yanji_clerk):
+    person = register(yanji_clerk)
+    found = candidates(official=yanji_clerk, name_hangul="김영철", date_of_birth=BORN)
+    assert [c.person for c in found] == [person]
+    assert found[0].probability > 0.9
+    assert "Surname agrees (Hangul ~ Chinese characters)" in found[0].reasons
+    assert "Same date of birth" in found[0].reasons
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"name_latin": "Kim Yong Chol", "date_of_birth": datetime.date(1948, 12, 3)}, "swapped"),
+        (
+            {"name_latin": "KIM YOUNG CHUL", "date_of_birth": datetime.date(1948, 3, 13)},
+            "one digit",
+        ),
+        # 1948-03-12 is the 2nd day of the 2nd lunar month.
+        ({"name_hangul": "김영철", "date_of_birth": datetime.date(1948, 2, 2)}, "lunar and solar"),
+    ],
+)
+def test_birth_date_errors_are_tolerated_and_named(yanji_clerk, fields, reason):
+    person = register(yanji_clerk)
+    found = candidates(official=yanji_clerk, **fields)
+    assert [c.person for c in found] == [person]
+    assert any(reason in line for line in found[0].reasons)
+
+
+def test_a_different_person_of_the_same_surname_is_not_a_candidate(yanji_clerk):
+    register(yanji_clerk)
+    assert candidates(official=yanji_clerk, name_hangul="김순희", date_of_birth=BORN) == []
+
+
+def test_a_person_beyond_the_officials_jurisdiction_is_not_offered(yanji_clerk, make_official):
+    register(
+        make_official("t.kuandian", "liaoning-security", "clearing_officer"),
+        residence_code="kuandian",
+    )
+    assert candidates(official=yanji_clerk, name_hangul="김영철", date_of_birth=BORN) == []
+
+
+def test_intake_shows_a_candidate_for_kim_yong_chol_when_jin_yongzhe_is_registered(
+    client, yanji_clerk
+):
+    """GIVEN 金永哲 born 1948-03-12 is registered
+    WHEN a clerk searches the register at intake for 김영철 with the same birth date
+    THEN the page offers that record, with the reasons it matched."""
+    person = register(yanji_clerk)
+    client.force_login(yanji_clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.post("/cases/new/", {"case_type": "relocation"})
+    response = client.post(
+        "/cases/new/principal/",
+        {"step": "search", "name": "김영철", "date_of_birth": "1948-03-12"},
+    )
+    page = response.content.decode()
+    assert f'value="{person.pk}"' in page
+    assert "金永哲" in page
+    assert 'data-testid="match-reasons"' in page
+    assert "Surname agrees (Hangul ~ Chinese characters)" in page
+
+
+def test_person_search_finds_the_name_written_in_another_script(client, yanji_clerk):
+    """GIVEN 金永哲 is registered
+    WHEN a clerk searches the register for 김영철 (or Kim Yong Chol)
+    THEN the search lists that record, with the reasons it matched."""
+    person = register(yanji_clerk)
+    client.force_login(yanji_clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    for typed in ("김영철", "Kim Yong Chol"):
+        page = client.post("/people/", {"name": typed}).content.decode()
+        assert f'href="/people/{person.pk}/"' in page, typed
+        assert "Given name agrees" in page
+    page = client.post("/people/", {"name": "김순희"}).content.decode()
+    assert f'href="/people/{person.pk}/"' not in page
