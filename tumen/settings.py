@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tumen.policy",
     "tumen.cases",
     "tumen.scenario",
+    "tumen.imports",
     "tumen.web",
 ]
 
@@ -207,3 +208,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Bulk import (tumen/imports): uploaded files and their error reports, kept outside the database.
+TUMEN_IMPORT_DIR = Path(env_str("TUMEN_IMPORT_DIR", str(VAR_DIR / "imports")))

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tumen.cases.urls")),
     path("", include("tumen.people.urls")),
+    path("", include("tumen.imports.urls")),
     path("", include("tumen.web.urls")),
 ]

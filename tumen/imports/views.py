@@ -1,0 +1,1 @@
+"""Pages: upload an import, follow its progress, download its error report; export."""
