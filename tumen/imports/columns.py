@@ -48,6 +48,8 @@ EARLIEST_BIRTH = datetime.date(1880, 1, 1)
 FORMULA_START = ("=", "+", "-", "@")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE = re.compile(r"[\udc80-\udcff]")
+# U+FFFD stands for bytes some earlier program could not decode: the value is already lost.
+UNDECODED = re.compile(r"[\udc80-\udcff\ufffd]")
 DATE_FORMATS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$"),
@@ -138,7 +140,7 @@ def header_problems(header: Iterable[str], allowed: tuple[str, ...]) -> list[str
 
 def cell_problem(value: str) -> str | None:
     """A text cell's own faults, whatever its column: encoding, control characters, formulas."""
-    if SURROGATE.search(value):
+    if UNDECODED.search(value):
         return _("bytes that are not valid in the file's encoding; save the file as UTF-8")
     if CONTROL.search(value):
         return _("contains control characters")

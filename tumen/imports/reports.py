@@ -9,12 +9,13 @@ spreadsheet would run as a formula are written so that it shows them as text.
 from __future__ import annotations
 
 import csv
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from django.conf import settings
 
-from tumen.imports.columns import FORMULA_START, REPORT_COLUMNS, Problem
+from tumen.imports.columns import FORMULA_START, REPORT_COLUMNS, SURROGATE, Problem
 from tumen.imports.sources import Source, SourceRow
 
 
@@ -29,7 +30,7 @@ def describe(problems: Sequence[Problem]) -> str:
     parts = []
     for column, value, reason in problems:
         where = f"{column}: " if column else ""
-        shown = f" ({value!r})" if value else ""
+        shown = f" ({_readable(value)!r})" if value else ""
         parts.append(f"{where}{reason}{shown}")
     return "; ".join(parts)
 
@@ -83,7 +84,9 @@ class ErrorReport:
     def for_run(cls, run, source: Source) -> ErrorReport:
         suffix = ".xlsx" if source.spreadsheet else ".csv"
         directory = Path(settings.TUMEN_IMPORT_DIR)
-        return cls(directory / f"run-{run.pk}-errors{suffix}", source.header)
+        # A random part, so that no one can guess another run's report and no two runs share one.
+        name = f"run-{run.pk}-{secrets.token_hex(8)}-errors{suffix}"
+        return cls(directory / name, source.header)
 
     def add(self, rejected: Iterable[tuple[SourceRow, Sequence[Problem]]]) -> None:
         for row, problems in rejected:
@@ -103,7 +106,7 @@ class ErrorReport:
 
 def _readable(value: str) -> str:
     # Undecodable bytes (kept as surrogates) cannot be written as text; show them as U+FFFD.
-    return value.encode("utf-8", "replace").decode("utf-8") if value else value
+    return SURROGATE.sub("\ufffd", value) if value else value
 
 
 def lines(path: Path) -> Iterator[list[str]]:

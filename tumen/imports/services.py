@@ -79,7 +79,7 @@ def run_create(
         stored_path=str(path),
         encoding=encoding,
         dry_run=dry_run,
-        language=language or translation.get_language() or "",
+        language=language or getattr(actor, "language", "") or translation.get_language() or "",
         actor=actor,
         unit=getattr(actor, "unit", None),
         bytes_total=Path(path).stat().st_size,

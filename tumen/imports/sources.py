@@ -50,16 +50,26 @@ def detect_encoding(path: Path) -> str:
         sample = handle.read(SAMPLE_BYTES)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf_8_sig"
-    try:
-        # A sample may end inside a multi-byte character: drop at most three trailing bytes.
-        sample.decode("utf-8") if len(sample) < SAMPLE_BYTES else sample[:-3].decode("utf-8")
+    if _mostly_utf8(sample):
         return "utf_8"
-    except UnicodeDecodeError:
-        pass
     best = from_bytes(sample, cp_isolation=["gb18030", "euc_kr", "utf_8"]).best()
     if best is None:
         raise SourceError("the file's encoding could not be recognised; give it with --encoding")
     return normalized_encoding(best.encoding)
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8, perhaps with a few lines pasted in from another encoding (reported row by row).
+
+    Text in GB18030 or EUC-KR read as UTF-8 is nearly all invalid sequences; UTF-8 text with a
+    stray foreign line is nearly all valid ones.
+    """
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad == 0:
+        return True
+    good = sum(1 for char in text if char > "\x7f") - bad
+    return good > 10 * bad
 
 
 class CountingReader(io.RawIOBase):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -31,17 +32,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as", dest="username", default="", help="run as this official (default: system)"
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default="",
+            help="language of the error report (default: the official's, else the site's)",
+        )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, kind, file, encoding, dry_run, username, batch_size, **options):
+    def handle(
+        self, *args, kind, file, encoding, dry_run, username, language, batch_size, **options
+    ):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         actor = self._actor(username)
         try:
             run = run_create(
                 actor=actor, kind=kind, path=file.resolve(), file_name=file.name,
-                encoding=encoding, dry_run=dry_run,
+                encoding=encoding, dry_run=dry_run, language=language,
             )  # fmt: skip
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
