@@ -92,3 +92,12 @@ def postgres_only():
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks across threads are exercised on PostgreSQL (DATABASE_URL=postgres)")
+
+
+@pytest.fixture
+def clock():
+    """The one clock (tumen.lib.clock), reset to real time after the test."""
+    from tumen.lib import clock as the_clock
+
+    yield the_clock
+    the_clock.reset()

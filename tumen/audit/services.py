@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from tumen.audit.models import GENESIS_HASH, AuditEvent
+from tumen.lib import clock
 from tumen.lib.canonical import canonical_bytes, canonical_value, sha256_hex
 
 # Any constant works; it names the one lock that serialises appends to the chain on PostgreSQL.
@@ -61,7 +61,7 @@ def audit_record(
             unit_id = getattr(unit, "pk", None)
         event = AuditEvent(
             seq=seq + 1,
-            occurred_at=timezone.now(),
+            occurred_at=clock.now(),
             actor_id=actor_pk,
             actor_username=getattr(actor, "username", "") or "",
             unit_id=unit_id,

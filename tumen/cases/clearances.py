@@ -11,7 +11,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -26,6 +25,7 @@ from tumen.cases.models import (
     IssueKind,
 )
 from tumen.cases.workflow import ClearanceMove, ensure_clearance_can, save_case, transition
+from tumen.lib import clock
 from tumen.lib.policy import CaseType, Ground
 from tumen.org.access import get_for_update
 from tumen.org.models import Official, Role
@@ -59,7 +59,7 @@ def _record(clearance: Clearance, move: ClearanceMove, official: Official, note:
     clearance.status = move.target
     clearance.note = note
     clearance.acted_by = official
-    clearance.acted_at = timezone.now()
+    clearance.acted_at = clock.now()
     clearance.version += 1
     clearance.save()
 
@@ -69,7 +69,7 @@ def _advance_when_cleared(case: Case, case_type: CaseType, official: Official) -
     if case.clearances.filter(status=ClearanceStatus.PENDING).exists():
         return
     transition(case, "clearances_done", actor=official, clause_id=case_type.clause)
-    due = timezone.now() + datetime.timedelta(days=case_type.decision_deadline_days)
+    due = clock.now() + datetime.timedelta(days=case_type.decision_deadline_days)
     if case.decision_due is None or due > case.decision_due:
         case.decision_due = due
 

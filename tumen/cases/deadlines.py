@@ -11,7 +11,6 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from tumen.audit.services import audit_record
 from tumen.cases.intake import case_type_for
@@ -25,6 +24,7 @@ from tumen.cases.models import (
 )
 from tumen.cases.routing import unit_above
 from tumen.cases.workflow import save_case
+from tumen.lib import clock
 
 BATCH_SIZE = 200
 
@@ -130,7 +130,7 @@ def deadlines_sweep(
     Each batch commits on its own, so a long sweep holds its locks briefly and a failure loses
     at most one batch; `now` is the clock (tests pass one).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     report, after_pk = SweepReport(), 0
     while batch := _overdue_batch(now, after_pk, batch_size):
         with transaction.atomic():

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -29,6 +28,7 @@ from tumen.cases.models import (
 )
 from tumen.cases.proposal import RETYPE, WITHDRAW, MemberProposal, combine, decision_proposal
 from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case, transition
+from tumen.lib import clock
 from tumen.lib.policy import CaseType
 from tumen.org.models import Official, Role
 from tumen.policy.selectors import case_type_of
@@ -210,7 +210,7 @@ def case_decide(
     _leaving_decision(case, proposal.outcome, proposal.ground)
     final = _final(case, case_type, proposal, member_outcomes or {})
     outcome, clause, _ground = combine(final, case_type)
-    now = timezone.now()
+    now = clock.now()
     decision = Decision.objects.create(
         case=case,
         outcome=outcome,
@@ -320,7 +320,7 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
         kind=IssueKind.RETYPED,
         ground=listed.code,
         clause_id=listed.clause,
-        raised_at=timezone.now(),
+        raised_at=clock.now(),
     )
     new = open_case(
         actor=official,

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.errors import Problems, ensure_version, invalid
 from tumen.cases.intake import MemberSpec, open_case, submit_case
 from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
+from tumen.lib import clock
 from tumen.org.access import can_see, get_for_update, get_for_user, require_role
 from tumen.org.models import Level, Official, Role, UnitKind, WorkUnit
 from tumen.people.models import Person, Relation, RelationKind, Sex
@@ -337,7 +337,7 @@ def foreign_request_split(*, official: Official, request_id: int, version: int) 
         for label, entries in households.items()
     ]
     submitted = [case.pk for case in cases if _submit_if_complete(case, official)]
-    request.split_at = timezone.now()
+    request.split_at = clock.now()
     request.version += 1
     request.save(update_fields=["split_at", "version"])
     audit_record(

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -31,6 +30,7 @@ from tumen.cases.workflow import (
     save_case,
     transition,
 )
+from tumen.lib import clock
 from tumen.lib.policy import CaseType
 from tumen.org.access import get_for_user, require_role
 from tumen.org.models import Jurisdiction, Official, Role, UnitKind, WorkUnit
@@ -44,7 +44,7 @@ MemberSpec = tuple[Person, str, str]
 
 def next_number(county: Jurisdiction) -> str:
     """YANJI-1963-000042: the county's running number for the year, under a row lock."""
-    year = timezone.localdate().year
+    year = clock.today().year
     counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
         jurisdiction=county, year=year
     )
@@ -325,7 +325,7 @@ def submit_case(case: Case, *, actor: Official) -> list[Clearance]:
     case_type = case_type_for(case)
     routes, problems = _problems(case, case_type)
     problems.raise_if_any()
-    now = timezone.now()
+    now = clock.now()
     transition(case, "submit", actor=actor, clause_id=case_type.clause)
     clearances = _create_clearances(case, case_type, routes, now)
     transition(case, "start_clearance", actor=actor, clause_id=case_type.clause)

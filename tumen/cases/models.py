@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tumen.lib import clock
 from tumen.org.models import Jurisdiction, UnitKind, WorkUnit
 from tumen.people.models import Person
 from tumen.policy.models import PolicyPack
@@ -133,7 +134,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="retyped_to",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decision_due = models.DateTimeField(_("decision due"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

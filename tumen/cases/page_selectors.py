@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.db.models import F, Func, IntegerField, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tumen.cases.foreign import FOREIGN_ROLES
@@ -30,6 +29,7 @@ from tumen.cases.models import (
 from tumen.cases.selectors import TimelineEntry, cases_for, clearances_for_unit, timeline
 from tumen.cases.workflow import DECIDABLE
 from tumen.directives.models import Clause
+from tumen.lib import clock
 from tumen.org.access import get_for_user, may_use_system, scope
 from tumen.org.models import Official, Role, UnitKind, WorkUnit
 from tumen.people.models import Person
@@ -179,7 +179,7 @@ def queue_clearances(
     if filters.county:
         clearances = clearances.filter(case__jurisdiction__code=filters.county)
     if filters.overdue:
-        clearances = clearances.filter(due_at__lt=now or timezone.now())
+        clearances = clearances.filter(due_at__lt=now or clock.now())
     if filters.number:
         clearances = clearances.filter(case__number__icontains=filters.number.strip())
     if filters.name:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, CharField, F, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from tumen.audit.models import AuditEvent
 from tumen.cases.intake import submission_problems
@@ -28,6 +27,7 @@ from tumen.cases.models import (
     Transition,
 )
 from tumen.cases.proposal import Proposal, decision_proposal
+from tumen.lib import clock
 from tumen.org.access import scope
 from tumen.org.models import Official
 
@@ -70,7 +70,7 @@ def cases_for(
 
     Each case carries `is_overdue`. `county` is a jurisdiction code.
     """
-    cases = scope(Case.objects.all(), official).annotate(is_overdue=_overdue(now or timezone.now()))
+    cases = scope(Case.objects.all(), official).annotate(is_overdue=_overdue(now or clock.now()))
     if status is not None:
         cases = cases.filter(status__in=_as_list(status))
     if case_type is not None:

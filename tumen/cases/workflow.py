@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumen.cases.models import OPEN_STATUSES, Case, ClearanceStatus, Status, Transition
+from tumen.lib import clock
 from tumen.org.access import get_for_update
 
 
@@ -128,7 +128,7 @@ def _record(case: Case, from_status: str, to_status: str, *, actor, reason, clau
         unit=unit if unit is not None else getattr(actor, "unit", None),
         reason=reason[:200],
         clause_id=clause_id,
-        at=timezone.now(),
+        at=clock.now(),
     )
     case.status = to_status
     return row

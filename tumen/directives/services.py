@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from tumen.audit.services import audit_record
 from tumen.directives.models import Acknowledgement, Directive
+from tumen.lib import clock
 from tumen.org.access import get_for_update
 from tumen.org.models import Official, Role
 
@@ -44,7 +44,7 @@ def directive_acknowledge(*, official: Official, directive_code: str) -> Acknowl
     if existing is not None:
         return AcknowledgeResult(acknowledgement=existing, created=False)
     acknowledgement = Acknowledgement.objects.create(
-        directive=directive, unit=unit, official=official, acknowledged_at=timezone.now()
+        directive=directive, unit=unit, official=official, acknowledged_at=clock.now()
     )
     audit_record(
         actor=official,

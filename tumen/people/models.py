@@ -8,6 +8,7 @@ from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tumen.lib import clock
 from tumen.org.models import Jurisdiction, WorkUnit
 
 
@@ -64,7 +65,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("registered at"), default=clock.now, editable=False)
     # Raised by every correction (people.services.person_update), so that a form read before
     # someone else's correction is refused instead of undoing it.
     version = models.PositiveIntegerField(_("version"), default=1)

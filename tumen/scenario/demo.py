@@ -29,12 +29,12 @@ from typing import TextIO
 
 from django.core.management.base import OutputWrapper
 from django.db import transaction
-from django.utils import timezone
 from tqdm import tqdm
 
 from tumen.audit.services import audit_record
 from tumen.cases import services
 from tumen.cases.models import Case, CaseMember, Clearance, ClearanceStatus, ForeignRequest, Status
+from tumen.lib import clock
 from tumen.org.models import Official, Role, RoleGrant, UnitKind, WorkUnit
 from tumen.people.models import Person
 from tumen.people.services import person_register, relation_add
@@ -148,8 +148,8 @@ class Demo:
         self.scale = scale
         self.notes = [(*note[:3], scaled(note[3], scale)) for note in NOTES]
         self.rng = random.Random(SEED)  # noqa: S311 - synthetic data, not a secret
-        self.now = timezone.now()
-        self.today = timezone.localdate()
+        self.now = clock.now()
+        self.today = clock.today()
         self.stdout = stdout
         self.staff_made: list[str] = []
         self._staff: dict[tuple[int, str], Official] = {}

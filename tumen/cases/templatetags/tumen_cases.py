@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from tumen.cases.forms import RELATIONSHIPS
 from tumen.cases.models import Case, ClearanceStatus, Decision, Status
 from tumen.cases.validation import label
+from tumen.lib import clock
 from tumen.policy.selectors import case_type_of
 
 register = template.Library()
@@ -46,7 +47,7 @@ def deadline_text(due: datetime.datetime | None, now: datetime.datetime | None =
     """'3 days left', 'Due today' or '2 days overdue', counted in calendar days where you are."""
     if due is None:
         return ""
-    today = timezone.localdate(now or timezone.now())
+    today = timezone.localdate(now or clock.now())
     days = (timezone.localdate(due) - today).days
     if days > 0:
         return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
@@ -62,7 +63,7 @@ def deadline(due: datetime.datetime | None) -> str:
 
 @register.filter
 def is_past(due: datetime.datetime | None) -> bool:
-    return due is not None and due < timezone.now()
+    return due is not None and due < clock.now()
 
 
 @register.filter
