@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -27,6 +27,7 @@ from tumen.imports.columns import CleanRow, Lookups, Problem, RowChecker, header
 from tumen.imports.models import ImportedRow, ImportKind, ImportRun, RunStatus
 from tumen.imports.reports import ErrorReport
 from tumen.imports.sources import Source, SourceError, SourceRow
+from tumen.lib import clock
 from tumen.org.access import require_role
 from tumen.org.models import Jurisdiction, Official, Role
 from tumen.people.models import Person
@@ -103,7 +104,7 @@ def import_run(
         try:
             return _carry_out(run, batch_size, on_batch)
         except (SourceError, ImportRefused) as exc:
-            run.status, run.failure, run.finished_at = RunStatus.FAILED, str(exc), timezone.now()
+            run.status, run.failure, run.finished_at = RunStatus.FAILED, str(exc), clock.now()
             run.save(update_fields=["status", "failure", "finished_at"])
             raise ImportRefused(str(exc)) from None
 
@@ -112,7 +113,7 @@ def _carry_out(run: ImportRun, batch_size: int, on_batch) -> ImportRun:
     actor = run.actor
     lookups = Lookups.load(_scope_path(actor, run.kind))
     source = Source(Path(run.stored_path), encoding=run.encoding or None)
-    checker = RowChecker(run.kind, lookups, today=timezone.localdate())
+    checker = RowChecker(run.kind, lookups, today=clock.today())
     rows = source.rows()
     first = next(rows, None)
     problems = header_problems(source.header, checker.columns)
@@ -132,7 +133,7 @@ def _carry_out(run: ImportRun, batch_size: int, on_batch) -> ImportRun:
                 on_batch(run)
     finally:
         report.close()
-    run.status, run.finished_at = RunStatus.DONE, timezone.now()
+    run.status, run.finished_at = RunStatus.DONE, clock.now()
     run.error_path = report.path_if_any()
     run.save(update_fields=["status", "finished_at", "error_path"])
     return run
@@ -271,7 +272,7 @@ class BatchWriter:
         return linked
 
     def _insert(self, fresh, linked: dict[int, int]) -> None:
-        now = timezone.now()
+        now = clock.now()
         rows = [clean for _row, clean in fresh]
         new_persons = [clean for clean in rows if id(clean) not in linked]
         persons = TableWriter(Person, now=now)
@@ -381,7 +382,7 @@ def _registered_documents(rows: list[CleanRow]) -> dict[tuple[str, str], int]:
 
 def _numbers(county_ids: list[int]) -> list[str]:
     """Case numbers for the batch, taken from each county's counter under its row lock."""
-    year = timezone.localdate().year
+    year = clock.today().year
     needed: dict[int, int] = {}
     for county_id in county_ids:
         needed[county_id] = needed.get(county_id, 0) + 1
