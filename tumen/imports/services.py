@@ -27,6 +27,7 @@ from tumen.imports.columns import CleanRow, Lookups, Problem, RowChecker, header
 from tumen.imports.models import ImportedRow, ImportKind, ImportRun, RunStatus
 from tumen.imports.reports import ErrorReport
 from tumen.imports.sources import Source, SourceError, SourceRow
+from tumen.imports.synthetic import GeneratedSource
 from tumen.lib import clock
 from tumen.org.access import require_role
 from tumen.org.models import Jurisdiction, Official, Role
@@ -66,7 +67,7 @@ def run_create(
     *,
     actor: Official | None,
     kind: str,
-    path: Path,
+    path: Path | None,
     file_name: str,
     encoding: str = "",
     dry_run: bool = False,
@@ -77,13 +78,13 @@ def run_create(
     return ImportRun.objects.create(
         kind=kind,
         file_name=file_name[:200],
-        stored_path=str(path),
+        stored_path=str(path or ""),
         encoding=encoding,
         dry_run=dry_run,
         language=language or getattr(actor, "language", "") or translation.get_language() or "",
         actor=actor,
         unit=getattr(actor, "unit", None),
-        bytes_total=Path(path).stat().st_size,
+        bytes_total=Path(path).stat().st_size if path else 0,
     )
 
 
@@ -98,21 +99,25 @@ def import_run(
     run: ImportRun,
     batch_size: int = BATCH_SIZE,
     on_batch: Callable[[ImportRun], None] | None = None,
+    source: Source | GeneratedSource | None = None,
 ) -> ImportRun:
-    """Carry out a recorded run; every bad row goes to the error report, every good one in."""
+    """Carry out a recorded run; every bad row goes to the error report, every good one in.
+
+    The rows come from the run's stored file, or from `source` (generated rows).
+    """
     with translation.override(run.language or None):
         try:
-            return _carry_out(run, batch_size, on_batch)
+            source = source or Source(Path(run.stored_path), encoding=run.encoding or None)
+            return _carry_out(run, source, batch_size, on_batch)
         except (SourceError, ImportRefused) as exc:
             run.status, run.failure, run.finished_at = RunStatus.FAILED, str(exc), clock.now()
             run.save(update_fields=["status", "failure", "finished_at"])
             raise ImportRefused(str(exc)) from None
 
 
-def _carry_out(run: ImportRun, batch_size: int, on_batch) -> ImportRun:
+def _carry_out(run: ImportRun, source, batch_size: int, on_batch) -> ImportRun:
     actor = run.actor
     lookups = Lookups.load(_scope_path(actor, run.kind))
-    source = Source(Path(run.stored_path), encoding=run.encoding or None)
     checker = RowChecker(run.kind, lookups, today=clock.today())
     rows = source.rows()
     first = next(rows, None)
