@@ -81,6 +81,8 @@ RULES: dict[str, Rule] = {
     "cases.case": in_subtree_by_id("jurisdiction"),
     "cases.clearance": in_subtree_by_id("case__jurisdiction"),
     "cases.foreignrequest": in_subtree("jurisdiction__path"),
+    # An import run is seen where its unit is; a run from the command line (no unit) by no page.
+    "imports.importrun": in_subtree("unit__jurisdiction__path"),
     # A person is seen where they live; a person living abroad only through the cases that
     # name them (people.Person's rule is the one place this is decided).
     "people.person": Rule(

@@ -98,6 +98,8 @@ SECTIONS = {
     "foreign_request_detail": "requests",
     "directive_list": "directives",
     "directive_detail": "directives",
+    "import_list": "imports",
+    "import_detail": "imports",
 }
 
 
