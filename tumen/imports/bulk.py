@@ -54,6 +54,11 @@ class TableWriter:
             if value is not REQUIRED and prepare and value is not None:
                 value = prepare(value)
             self.defaults.append(value)
+        self._index = {name: i for i, name in enumerate(self.attnames)}
+        self._required = {
+            name for name, value in zip(self.attnames, self.defaults, strict=True)
+            if value is REQUIRED
+        }  # fmt: skip
 
     def _preparer(self, field: models.Field):
         """How a Python value becomes what the driver is given; None when it passes as it is."""
@@ -82,26 +87,29 @@ class TableWriter:
             start = cursor.fetchone()[0] + 1
         return list(range(start, start + count))
 
-    def tuples(self, rows: Sequence[dict]) -> list[tuple]:
+    def tuples(self, rows: Sequence[dict]) -> list[list]:
+        """Each row as the column values, in column order: its own values over the defaults."""
+        index, template, prepare = self._index, self.defaults, self._prepare
+        required = self._required
         out = []
-        pairs = list(zip(self.attnames, self.defaults, self._prepare, strict=True))
         for row in rows:
-            values = []
-            for name, default, prepare in pairs:
-                if name in row:
-                    value = row[name]
-                    values.append(prepare(value) if prepare and value is not None else value)
-                elif default is REQUIRED:
-                    raise ValueError(f"{self.model.__name__}.{name}: no value and no default")
-                else:
-                    values.append(default)
-            out.append(tuple(values))
+            if not required <= row.keys():
+                missing = ", ".join(sorted(required - row.keys()))
+                raise ValueError(f"{self.model.__name__}: no value and no default for {missing}")
+            values = list(template)
+            for name, value in row.items():
+                position = index[name]
+                convert = prepare[position]
+                values[position] = convert(value) if convert and value is not None else value
+            out.append(values)
         return out
 
     def write(self, rows: Sequence[dict]) -> None:
-        if not rows:
-            return
-        data = self.tuples(rows)
+        if rows:
+            self.insert(self.tuples(rows))
+
+    def insert(self, data: list[list]) -> None:
+        """The database's own bulk path for rows already in column order (`tuples`)."""
         names = ", ".join(f'"{c}"' for c in self.columns)
         connection.ensure_connection()
         raw = connection.connection

@@ -50,13 +50,15 @@ class Command(BaseCommand):
         path = out.with_name(f"{out.stem}-{kind}{out.suffix or '.csv'}")
         source = GeneratedSource(kind, iter(()))
         table = TableFile(path, source.header)
+        written = 0
         try:
             for row in rows:
                 table.write(row.get(name, "") for name in source.header)
+                written += 1
                 bar.update(1)
         finally:
             table.close()
-        self.stdout.write(f"{path}: {bar.n} rows")
+        self.stdout.write(f"{path}: {written} rows")
 
     def _import(self, kind: str, rows, bar, batch_size: int) -> None:
         started = time.perf_counter()
