@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from tumen.cases.models import MemberOutcome, Status
 from tumen.cases.validation import label
 from tumen.lib.policy import CaseType, Ground
-from tumen.people.forms import DateInput, date_field
+from tumen.people.forms import DateInput, RelationAddForm, date_field
+from tumen.people.models import RelationKind
 
 # Relationships to the principal that intake offers; stored as these codes.
 RELATIONSHIPS = {
@@ -316,3 +317,18 @@ class ForeignPersonForm(forms.Form):
 
 class SplitForm(VersionForm):
     pass
+
+
+class QualifyingRelationForm(RelationAddForm):
+    """A relation the case type's eligibility reads, recorded at intake for one member."""
+
+    person_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, kinds: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        field.choices = [(k, RelationKind(k).label) for k in kinds]
+        if len(kinds) == 1:
+            field.initial = kinds[0]
+        field.help_text = ""
+        self.fields["relative_place"].label = _("Where the relative lives")

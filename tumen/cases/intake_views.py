@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,30 +28,31 @@ from tumen.cases.forms import (
     CaseTypeForm,
     DetailsForm,
     MemberExtraForm,
+    QualifyingRelationForm,
     RemoveMemberForm,
     SubmitForm,
 )
-from tumen.cases.intake import case_type_for, submission_problems
+from tumen.cases.intake import submission_problems
 from tumen.cases.models import Case, Status
-from tumen.cases.page_selectors import case_page
 from tumen.cases.pages import stale_context
+from tumen.cases.proposal import decision_proposal, gaps, qualifying_members
+from tumen.cases.selectors.cases import case_page
 from tumen.cases.validation import details_problems, label
-from tumen.org.access import require_role
-from tumen.org.models import Official, Role, UnitKind
-from tumen.people.models import Person
+from tumen.cases.workflow import authority_for
+from tumen.org.access import require
+from tumen.org.models import Official
+from tumen.people.models import Nationality, Person
+from tumen.people.rules import field_label
+from tumen.people.services import relation_add
 from tumen.people.views import Found, PersonFinder, person_edit_url
-from tumen.policy.selectors import intake_case_types
+from tumen.policy.selectors import case_type_for, intake_case_types
 from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
 
 INTAKE_KEY = "tumen_intake_case_type"
 
 
 def _require_intake_office(official: Official) -> None:
-    require_role(official, Role.CLERK)
-    if official.unit.kind != UnitKind.COUNTY_OFFICE:
-        raise PermissionDenied(
-            _("Cases are opened by a county or district office; your unit is not one.")
-        )
+    require(official, authority_for("open"))
 
 
 def _offered_types() -> dict:
@@ -62,12 +63,24 @@ def _offered_types() -> dict:
 
 
 def _member_field_labels(case_type) -> list[str]:
-    fields = {f.name: f for f in Person._meta.get_fields() if hasattr(f, "verbose_name")}
-    return [str(fields[name].verbose_name) for name in case_type.member_fields if name in fields]
+    """What the case asks of every member's record, with whom a conditional field applies to."""
+    labels = []
+    for rule in case_type.member_fields:
+        text = field_label(rule.name)
+        if rule.nationality:
+            who = ", ".join(str(Nationality(n).label) for n in rule.nationality)
+            text = _("%(field)s (of each %(who)s)") % {"field": text, "who": who}
+        labels.append(text)
+    return labels
+
+
+def _required_fields(case_type) -> dict:
+    """The pack's member fields as the person form marks them required from the first step."""
+    return {rule.name: rule.nationality for rule in case_type.member_fields}
 
 
 def _draft_or_redirect(request: HttpRequest, number: str) -> Case | HttpResponse:
-    require_role(request.user, Role.CLERK)
+    require(request.user, authority_for("edit"))
     case = case_page(request.user, number)
     if case.status != Status.DRAFT:
         messages.info(request, _("This case is no longer a draft, so it cannot be edited."))
@@ -98,7 +111,7 @@ def intake_principal(request: HttpRequest) -> HttpResponse:
     code = request.session.get(INTAKE_KEY)
     if code not in offered:
         return redirect("intake_start")
-    finder = PersonFinder(request)
+    finder = PersonFinder(request, required=_required_fields(offered[code][1]))
     state = finder.handle() if finder.owns() else finder.start()
     if isinstance(state, Found):
         try:
@@ -173,7 +186,10 @@ def intake_members(request: HttpRequest, number: str) -> HttpResponse:
     if isinstance(case, HttpResponse):
         return case
     finder = PersonFinder(
-        request, extra_form_class=MemberExtraForm, extra_initial={"version": case.version}
+        request,
+        extra_form_class=MemberExtraForm,
+        extra_initial={"version": case.version},
+        required=_required_fields(case_type_for(case)),
     )
     context: dict = {"case": case, "finder": finder.start()}
     if request.method == "POST" and request.POST.get("step") == "remove":
@@ -191,6 +207,89 @@ def intake_members(request: HttpRequest, number: str) -> HttpResponse:
     context.update(case_type=case_type, member_fields=_member_field_labels(case_type))
     status = 409 if "stale" in context else 200
     return render(request, "cases/intake_members.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class Qualifying:
+    """A member whose record the eligibility rule reads, what it lacks, and how to add it."""
+
+    member: object
+    gaps: list[str]
+    relations: list
+    relation_form: QualifyingRelationForm | None
+    correct_href: str
+
+
+def _qualifying(case: Case, case_type, posted: QualifyingRelationForm | None) -> list[Qualifying]:
+    rule = case_type.eligibility
+    members = case.members.select_related("person").prefetch_related("person__relations")
+    back = reverse("intake_eligibility", args=[case.number])
+    rows = []
+    for member in qualifying_members(case_type, list(members.order_by("-role", "pk"))):
+        person = member.person
+        form = None
+        if rule.relation and not {r.kind for r in person.relations.all()} & set(rule.relation):
+            mine = posted is not None and posted.data.get("person_id") == str(person.pk)
+            form = posted if mine else None
+            form = form or QualifyingRelationForm(
+                initial={"person_id": person.pk}, kinds=rule.relation, prefix=f"p{person.pk}"
+            )
+        relations = [r for r in person.relations.all() if r.kind in rule.relation]
+        href = person_edit_url(person.pk, next_url=back, field="nationality")
+        rows.append(Qualifying(member, gaps(rule, person), relations, form, href))
+    return rows
+
+
+def _record_relation(request: HttpRequest, case: Case, case_type) -> QualifyingRelationForm:
+    """Record the relation posted for one qualifying member; the form, bound, with any errors."""
+    prefix = next((k[: -len("-person_id")] for k in request.POST if k.endswith("-person_id")), "")
+    form = QualifyingRelationForm(
+        request.POST, kinds=case_type.eligibility.relation, prefix=prefix or None
+    )
+    qualifying = {m.person_id for m in qualifying_members(case_type, list(case.members.all()))}
+    if form.is_valid():
+        if form.cleaned_data["person_id"] not in qualifying:
+            form.add_error(None, _("This person is not one whose record the policy reads."))
+            return form
+        try:
+            relation_add(
+                official=request.user,
+                person_id=form.cleaned_data["person_id"],
+                kind=form.cleaned_data["kind"],
+                relative_name=form.cleaned_data["relative_name"],
+                relative_place=form.cleaned_data["relative_place"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_eligibility(request: HttpRequest, number: str) -> HttpResponse:
+    """The facts the case type's eligibility reads, asked of the members it reads them of."""
+    case = _draft_or_redirect(request, number)
+    if isinstance(case, HttpResponse):
+        return case
+    case_type = case_type_for(case)
+    if case_type.eligibility is None:
+        return redirect("intake_details", number=case.number)
+    posted = None
+    if request.method == "POST":
+        posted = _record_relation(request, case, case_type)
+        if not posted.errors:
+            messages.success(request, _("The relation is recorded."))
+            return redirect("intake_eligibility", number=case.number)
+    rows = _qualifying(case, case_type, posted)
+    context = {
+        "case": case,
+        "case_type": case_type,
+        "rows": rows,
+        "rule_clause": case_type.eligibility.clause,
+        "everyone": case_type.eligibility.applies_to == "every_member",
+        "form": posted,
+    }
+    return render(request, "cases/intake_eligibility.html", context)
 
 
 def _details_key(key: str) -> str:
@@ -282,6 +381,34 @@ def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[Problem]:
     return items
 
 
+@dataclass(frozen=True)
+class Predicted:
+    """A member's outcome as the policy would propose it today, and what would change it."""
+
+    member: object
+    outcome: str
+    clause: str
+    ground: str
+    gaps: list[str]
+
+
+def _predicted(case: Case, case_type) -> tuple[object, list[Predicted]]:
+    """The proposal for the draft as it stands (no clearance has flagged anything yet)."""
+    proposal = decision_proposal(case)
+    members = {m.pk: m for m in case.members.select_related("person")}
+    rule = case_type.eligibility
+    principal = next(m for m in members.values() if m.role == "principal")
+    rows = []
+    for proposed in proposal.members:
+        member = members[proposed.member]
+        ground = case_type.grounds.get(proposed.ground) if proposed.ground else None
+        whose = member if rule is None or rule.applies_to == "every_member" else principal
+        missing = gaps(rule, whose.person) if rule and proposed.outcome != "approved" else []
+        label_text = label(ground.label) if ground else ""
+        rows.append(Predicted(member, proposed.outcome, proposed.clause, label_text, missing))
+    return proposal, rows
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_review(request: HttpRequest, number: str) -> HttpResponse:
@@ -310,9 +437,12 @@ def intake_review(request: HttpRequest, number: str) -> HttpResponse:
             )
             return redirect("case_detail", number=submitted.number)
     case_type = case_type_for(case)
+    proposal, predicted = _predicted(case, case_type)
     context = {
         "case": case,
         "case_type": case_type,
+        "proposal": proposal,
+        "predicted": predicted,
         "form": form,
         "summary": [(problem.text, problem.href) for problem in errors],
         "missing": [] if errors else _problem_items(case, submission_problems(case)),

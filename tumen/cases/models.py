@@ -209,6 +209,8 @@ class ClearanceStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     CLEARED = "cleared", _("Cleared")
     FLAGGED = "flagged", _("Flagged")
+    # The case was withdrawn or re-typed while this check was pending: nobody must do it.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Clearance(models.Model):

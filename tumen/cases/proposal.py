@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tumen.cases.intake import case_type_for
+from django.utils.translation import gettext as _
+
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -19,7 +20,8 @@ from tumen.cases.models import (
     MemberRole,
 )
 from tumen.lib.policy import CaseType, Eligibility, Ground
-from tumen.people.models import Person
+from tumen.people.models import Ethnicity, Nationality, Person, RelationKind
+from tumen.policy.selectors import case_type_for
 
 WITHDRAW = "withdraw"
 RETYPE = "retype"
@@ -75,14 +77,36 @@ class Proposal:
         return next(m for m in self.members if m.member == member_id)
 
 
+def gaps(rule: Eligibility, person: Person) -> list[str]:
+    """What of the person's record the eligibility rule reads and does not find, in words:
+    empty when the person qualifies. Intake asks for these; the review shows them."""
+    kinds = {relation.kind for relation in person.relations.all()}
+    found = []
+    if rule.nationality and person.nationality not in rule.nationality:
+        wanted = ", ".join(str(Nationality(n).label) for n in rule.nationality)
+        found.append(_("nationality: %(wanted)s") % {"wanted": wanted})
+    if rule.ethnicity and person.ethnicity not in rule.ethnicity:
+        wanted = ", ".join(str(Ethnicity(e).label) for e in rule.ethnicity)
+        found.append(_("ethnicity: %(wanted)s") % {"wanted": wanted})
+    if rule.relation and not kinds.intersection(rule.relation):
+        wanted = ", ".join(str(RelationKind(k).label) for k in rule.relation)
+        found.append(_("a recorded relation: %(wanted)s") % {"wanted": wanted})
+    return found
+
+
 def fails(rule: Eligibility, person: Person) -> bool:
     """Whether the person falls outside the case type's eligibility rule."""
-    kinds = {relation.kind for relation in person.relations.all()}
-    return bool(
-        (rule.nationality and person.nationality not in rule.nationality)
-        or (rule.ethnicity and person.ethnicity not in rule.ethnicity)
-        or (rule.relation and not kinds.intersection(rule.relation))
-    )
+    return bool(gaps(rule, person))
+
+
+def qualifying_members(case_type: CaseType, members: Sequence[CaseMember]) -> list[CaseMember]:
+    """The members whose own records the eligibility rule reads: the principal, or everyone."""
+    rule = case_type.eligibility
+    if rule is None:
+        return []
+    if rule.applies_to == "every_member":
+        return list(members)
+    return [m for m in members if m.role == MemberRole.PRINCIPAL]
 
 
 def _findings(

@@ -11,6 +11,11 @@ urlpatterns = [
     path("cases/new/principal/", intake_views.intake_principal, name="intake_principal"),
     path("cases/<str:number>/", views.case_detail, name="case_detail"),
     path("cases/<str:number>/members/", intake_views.intake_members, name="intake_members"),
+    path(
+        "cases/<str:number>/eligibility/",
+        intake_views.intake_eligibility,
+        name="intake_eligibility",
+    ),
     path("cases/<str:number>/details/", intake_views.intake_details, name="intake_details"),
     path("cases/<str:number>/review/", intake_views.intake_review, name="intake_review"),
     path(

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
-from tumen.cases.errors import Problems
+from tumen.lib.errors import Problems
 from tumen.lib.localized import localized
 from tumen.lib.policy import CaseType, FieldRule
 from tumen.people.models import Person
+from tumen.people.rules import field_label
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -103,21 +104,24 @@ def _member_value(person: Person, field: str):
 
 
 def member_problems(case_type: CaseType, persons: Sequence[Person]) -> Problems:
-    """Each member's registry record must carry the fields the case type names."""
+    """Each member's registry record must carry the fields the case type names for them."""
     problems = Problems()
     for index, person in enumerate(persons):
-        for field in case_type.member_fields:
-            if _member_value(person, field) in (None, ""):
+        for rule in case_type.member_fields:
+            if not rule.applies_to(person.nationality):
+                continue
+            if _member_value(person, rule.name) in (None, ""):
                 problems.add(
-                    f"members[{index}].{field}",
+                    f"members[{index}].{rule.name}",
                     _(
                         "members[%(index)d].%(field)s: a %(type)s case needs every member's "
-                        "%(field)s (%(clause)s); person P%(person)d has none recorded."
+                        "%(label)s (%(clause)s); person P%(person)d has none recorded."
                     )
                     % {
                         "index": index,
-                        "field": field,
-                        "type": case_type.code,
+                        "field": rule.name,
+                        "label": field_label(rule.name),
+                        "type": label(case_type.title),
                         "clause": case_type.clause,
                         "person": person.pk,
                     },

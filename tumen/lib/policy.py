@@ -20,7 +20,9 @@ A pack is a YAML file (see tumen/policy/packs/cc1963.yaml for the full, commente
                       otherwise: not_eligible}   # the ground a mismatch is flagged with
         fields:                  # case details the intake form asks for
           - {name: destination, kind: text, required: true, clause: cc1963.3, label: {…}}
-        member_fields: [date_of_birth, household_number]   # each member's record must have these
+        member_fields:           # each member's record must have these
+          - date_of_birth
+          - {name: residence_permit_number, when: {nationality: [dprk]}}   # only of these
         clearances:              # in parallel, one per unit kind
           - {unit_kind: public_security, deadline_days: 10, clause: cc1963.2}
         grounds:                 # the only grounds a unit may flag, and what each leads to
@@ -56,6 +58,7 @@ MEMBER_FIELDS = (
     "date_of_birth",
     "sex",
     "household_number",
+    "personal_id_number",
     "residence_permit_number",
     "passport_number",
     "name_hangul",
@@ -140,7 +143,35 @@ SCHEMA: dict[str, Any] = {
                             },
                         },
                     },
-                    "member_fields": {"type": "array", "items": {"enum": MEMBER_FIELDS}},
+                    "member_fields": {
+                        "type": "array",
+                        "items": {
+                            "oneOf": [
+                                {"enum": MEMBER_FIELDS},
+                                {
+                                    "type": "object",
+                                    "required": ["name", "when"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "name": {"enum": MEMBER_FIELDS},
+                                        # Asked only of members of these nationalities.
+                                        "when": {
+                                            "type": "object",
+                                            "required": ["nationality"],
+                                            "additionalProperties": False,
+                                            "properties": {
+                                                "nationality": {
+                                                    "type": "array",
+                                                    "minItems": 1,
+                                                    "items": {"enum": NATIONALITIES},
+                                                }
+                                            },
+                                        },
+                                    },
+                                },
+                            ]
+                        },
+                    },
                     "clearances": {
                         "type": "array",
                         "minItems": 1,
@@ -218,6 +249,23 @@ class FieldRule:
 
 
 @dataclass(frozen=True)
+class MemberField:
+    """A field every member's record must carry; with `nationality`, only members of those."""
+
+    name: str
+    nationality: tuple[str, ...] = ()
+
+    def applies_to(self, nationality: str) -> bool:
+        return not self.nationality or nationality in self.nationality
+
+
+def _member_field(raw: str | dict) -> MemberField:
+    if isinstance(raw, str):
+        return MemberField(raw)
+    return MemberField(raw["name"], tuple(raw["when"]["nationality"]))
+
+
+@dataclass(frozen=True)
 class Eligibility:
     clause: str
     otherwise: str
@@ -240,7 +288,7 @@ class CaseType:
     decision_deadline_days: int
     approve_clause: str
     fields: tuple[FieldRule, ...] = ()
-    member_fields: tuple[str, ...] = ()
+    member_fields: tuple[MemberField, ...] = ()
     eligibility: Eligibility | None = None
     escalate_after_days: int | None = None
     restriction_clause: str | None = None
@@ -312,7 +360,7 @@ def _case_type(raw: dict) -> CaseType:
             )
             for f in raw.get("fields", [])
         ),
-        member_fields=tuple(raw.get("member_fields", [])),
+        member_fields=tuple(_member_field(raw) for raw in raw.get("member_fields", [])),
         eligibility=Eligibility(
             clause=eligibility["clause"],
             otherwise=eligibility["otherwise"],

@@ -87,6 +87,17 @@ class PersonPickForm(forms.Form):
         return int(value)
 
 
+# Fields that are not always required; their labels say "(optional)" unless a case requires them.
+OPTIONAL = (
+    "date_of_birth",
+    "household_number",
+    "personal_id_number",
+    "residence_permit_number",
+    "passport_number",
+    "passport_state",
+)
+
+
 class PersonForm(forms.Form):
     """A person's record, as registration asks for it and a correction shows it."""
 
@@ -120,26 +131,63 @@ class PersonForm(forms.Form):
         required=False,
     )
     household_number = forms.CharField(
-        label=_("Household registration number (optional)"), max_length=40, required=False
+        label=_("Household registration (户口) number"),
+        help_text=_("Shared by every member of the household."),
+        max_length=40,
+        required=False,
+    )
+    personal_id_number = forms.CharField(
+        label=_("Resident identity number"),
+        help_text=_("A Chinese national's own number: 18 characters."),
+        max_length=18,
+        required=False,
     )
     residence_permit_number = forms.CharField(
-        label=_("Residence permit number (optional)"), max_length=40, required=False
+        label=_("Residence permit number"),
+        help_text=_("A Korean national's residence permit in China."),
+        max_length=40,
+        required=False,
     )
-    passport_number = forms.CharField(
-        label=_("Passport number (optional)"), max_length=40, required=False
+    passport_number = forms.CharField(label=_("Passport number"), max_length=40, required=False)
+    passport_state = forms.CharField(
+        label=_("Passport issued by"),
+        help_text=_("The state's three-letter code, for example CHN or PRK."),
+        max_length=3,
+        required=False,
     )
 
-    def __init__(self, *args, counties=(), **kwargs):
+    def __init__(self, *args, counties=(), required: dict | None = None, **kwargs):
+        """`required`: field name -> the nationalities it is required of (empty: of everyone),
+        as the case being worked on asks; every other optional field says so in its label."""
         super().__init__(*args, **kwargs)
+        self.required = required or {}
         self.fields["residence_code"].choices = [
             *((county.code, county.name) for county in counties),
             ("", _("Lives abroad")),
         ]
+        for name, field in self.fields.items():
+            # The server says how long a value may be; a browser would cut it off unsaid.
+            field.widget.attrs.pop("maxlength", None)
+            if name in self.required and not self.required[name]:
+                field.required = True
+            elif name in OPTIONAL and name not in self.required:
+                field.label = _("%(label)s (optional)") % {"label": field.label}
 
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(f) for f in ("name_hangul", "name_hanzi", "name_latin")):
             self.add_error("name_hangul", _("Enter the person's name in at least one script"))
+        for name, nationalities in self.required.items():
+            wanted = nationalities and cleaned.get("nationality") in nationalities
+            if wanted and not cleaned.get(name) and name not in self.errors:
+                self.add_error(
+                    name,
+                    _("Enter the %(field)s: this case needs it of a %(nationality)s")
+                    % {
+                        "field": str(self.fields[name].label).lower(),
+                        "nationality": Nationality(cleaned["nationality"]).label,
+                    },
+                )
         return cleaned
 
     def service_arguments(self) -> dict:

@@ -50,13 +50,22 @@ class Person(models.Model):
         related_name="+",
         help_text=_("The county or district of residence; empty for a person living abroad."),
     )
+    # Shared by every member of a household (户口): not unique.
     household_number = models.CharField(
         _("household registration number"), max_length=40, blank=True
     )
+    # The personal numbers below identify one person each.
+    personal_id_number = models.CharField(_("resident identity number"), max_length=18, blank=True)
     residence_permit_number = models.CharField(
         _("residence permit number"), max_length=40, blank=True
     )
     passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    passport_state = models.CharField(
+        _("passport issuing state"),
+        max_length=3,
+        blank=True,
+        help_text=_("The issuing state's three-letter code, for example CHN or PRK."),
+    )
     registered_by = models.ForeignKey(
         WorkUnit,
         verbose_name=_("registered by"),
@@ -78,11 +87,11 @@ class Person(models.Model):
                 condition=~Q(name_hangul="", name_hanzi="", name_latin=""),
                 name="person_has_a_name",
             ),
-            # A document number identifies one person: the registry never holds two rows for it.
+            # A personal number identifies one person: the registry never holds two rows for it.
             models.UniqueConstraint(
-                fields=["household_number"],
-                condition=~Q(household_number=""),
-                name="person_household_number_once",
+                fields=["personal_id_number"],
+                condition=~Q(personal_id_number=""),
+                name="person_personal_id_once",
             ),
             models.UniqueConstraint(
                 fields=["residence_permit_number"],
@@ -90,7 +99,7 @@ class Person(models.Model):
                 name="person_residence_permit_once",
             ),
             models.UniqueConstraint(
-                fields=["nationality", "passport_number"],
+                fields=["passport_state", "passport_number"],
                 condition=~Q(passport_number=""),
                 name="person_passport_once",
             ),
@@ -105,6 +114,8 @@ class Person(models.Model):
             models.Index(
                 Lower(Replace(F("name_latin"), Value(" "), Value(""))), name="person_by_latin_key"
             ),
+            # Search by household registration number, and the household's members.
+            models.Index(fields=["household_number"], name="person_by_household"),
             # The duplicate warning's second test: same date of birth and a similar name.
             models.Index(fields=["date_of_birth"], name="person_by_birth_date"),
         ]

@@ -18,14 +18,16 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import ensure_version
-from tumen.cases.models import CaseMember, Status
-from tumen.org.access import get_for_update, get_for_user, require_role
-from tumen.org.models import Jurisdiction, Level, Official, Role
+from tumen.lib.errors import ensure_version
+from tumen.lib.identity import normal_prc_id
+from tumen.org.access import get_for_update, get_for_user, require
+from tumen.org.models import Jurisdiction, Level, Official
 from tumen.people.models import Person, Relation, RelationKind
+from tumen.people.rules import field_label, record_problems
 
-REGISTERING_ROLES: tuple[str, ...] = (Role.CLERK, Role.CLEARING_OFFICER)
-DOCUMENT_FIELDS = ("household_number", "residence_permit_number", "passport_number")
+# Numbers that identify one person; the household registration number is shared, so not here.
+DOCUMENT_FIELDS = ("personal_id_number", "residence_permit_number", "passport_number")
+NUMBER_FIELDS = ("household_number", *DOCUMENT_FIELDS, "passport_state")
 NAME_FIELDS = ("name_hangul", "name_hanzi", "name_latin")
 # The arguments that describe a person, to person_register and person_update alike; the residence
 # is given as a county's code.
@@ -36,14 +38,14 @@ PERSON_FIELDS = (
     "nationality",
     "ethnicity",
     "residence_code",
-    *DOCUMENT_FIELDS,
+    *NUMBER_FIELDS,
 )
 
 
 def _document_lookup(field: str, person: Person) -> Q:
-    # A passport number is unique only within its issuing nationality (the model's constraint).
+    # A passport number is unique only within its issuing state (the model's constraint).
     if field == "passport_number":
-        return Q(passport_number=person.passport_number, nationality=person.nationality)
+        return Q(passport_number=person.passport_number, passport_state=person.passport_state)
     return Q(**{field: getattr(person, field)})
 
 
@@ -58,7 +60,7 @@ def _duplicate_documents(person: Person) -> dict[str, list[str]]:
         if existing_pk is not None:
             problems[field] = [
                 _("%(field)s: already registered as person P%(pk)d; use that record.")
-                % {"field": field, "pk": existing_pk}
+                % {"field": field_label(field), "pk": existing_pk}
             ]
     return problems
 
@@ -96,16 +98,23 @@ def _field_problems(person: Person) -> dict[str, list[str]]:
         person.full_clean(exclude=["residence", "registered_by"], validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
-            problems.setdefault(field, []).extend(f"{field}: {m}" for m in messages)
+            label = field_label(field) if field != NON_FIELD_ERRORS else ""
+            problems.setdefault(field, []).extend(f"{label}: {m}" for m in messages)
+    for field, message in record_problems(person):
+        problems.setdefault(field, []).append(f"{field_label(field)}: {message}")
     return problems
 
 
 def _tidied(values: dict[str, Any]) -> dict[str, Any]:
     """Names and document numbers as the registry keeps them: trimmed, Latin words single-spaced."""
     tidy = dict(values)
-    for field in ("name_hangul", "name_hanzi", *DOCUMENT_FIELDS):
+    for field in ("name_hangul", "name_hanzi", *NUMBER_FIELDS):
         if field in tidy:
             tidy[field] = (tidy[field] or "").strip()
+    if tidy.get("personal_id_number"):
+        tidy["personal_id_number"] = normal_prc_id(tidy["personal_id_number"])
+    if tidy.get("passport_state"):
+        tidy["passport_state"] = tidy["passport_state"].upper()
     if "name_latin" in tidy:
         tidy["name_latin"] = " ".join((tidy["name_latin"] or "").split())
     return tidy
@@ -143,15 +152,17 @@ def person_register(
     ethnicity: str = "",
     residence_code: str | None,
     household_number: str = "",
+    personal_id_number: str = "",
     residence_permit_number: str = "",
     passport_number: str = "",
+    passport_state: str = "",
 ) -> Person:
     """Register one person, or refuse with every problem at once, keyed by field.
 
     `residence_code` is the county of residence (None for a person living abroad); it must lie
     within the official's jurisdiction.
     """
-    require_role(official, *REGISTERING_ROLES)
+    require(official, "person.register")
     values = _tidied(
         {
             "name_hangul": name_hangul,
@@ -162,8 +173,10 @@ def person_register(
             "nationality": nationality,
             "ethnicity": ethnicity,
             "household_number": household_number,
+            "personal_id_number": personal_id_number,
             "residence_permit_number": residence_permit_number,
             "passport_number": passport_number,
+            "passport_state": passport_state,
         }
     )
     person = Person(
@@ -215,7 +228,9 @@ def _apply(official: Official, person: Person, values: dict[str, Any]) -> list[s
 
 def _cases_past_draft(person: Person) -> list[int]:
     """Ids of the cases naming the person that have left the draft, whose record is now evidence."""
-    memberships = CaseMember.objects.filter(person=person).exclude(case__status=Status.DRAFT)
+    # Through the reverse relation, so that people need not import the cases app (which imports
+    # people): "draft" is the one status in which a case's members are still being gathered.
+    memberships = person.case_memberships.exclude(case__status="draft")
     return sorted(set(memberships.values_list("case_id", flat=True)))
 
 
@@ -228,7 +243,7 @@ def person_update(*, official: Official, person_id: int, version: int, **changes
     audit event lists those cases so that their timelines show it. The event names the fields
     changed, never their values: they are personal data.
     """
-    person = get_for_update(official, Person, roles=REGISTERING_ROLES, pk=person_id)
+    person = get_for_update(official, Person, action="person.update", pk=person_id)
     ensure_version(person, version, what="person")
     _unknown_fields(changes)
     changed = _apply(official, person, _tidied(changes))
@@ -302,7 +317,7 @@ def relation_add(
     relative_place: str = "",
 ) -> Relation:
     """Record that the relative is the person's <kind> (see people.Relation); once per relative."""
-    person = get_for_update(official, Person, roles=REGISTERING_ROLES, pk=person_id)
+    person = get_for_update(official, Person, action="person.update", pk=person_id)
     relative = _relative(official, person, relative_id)
     relative_name = relative_name.strip()
     _check_relation(kind, relative, relative_name)

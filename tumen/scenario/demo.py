@@ -35,6 +35,7 @@ from tumen.audit.services import audit_record
 from tumen.cases import services
 from tumen.cases.models import Case, CaseMember, Clearance, ClearanceStatus, ForeignRequest, Status
 from tumen.lib import clock
+from tumen.lib.identity import prc_id
 from tumen.org.models import Official, Role, RoleGrant, UnitKind, WorkUnit
 from tumen.people.models import Person
 from tumen.people.services import person_register, relation_add
@@ -256,22 +257,34 @@ class Demo:
         return self.today - datetime.timedelta(days=self.rng.randint(age_from * 365, age_to * 365))
 
     def person_fields(
-        self, county: str, nationality: str, *, age: tuple[int, int], sex: str, surname=None
+        self,
+        county: str,
+        nationality: str,
+        *,
+        age: tuple[int, int],
+        sex: str,
+        surname=None,
+        household: str = "",
     ) -> dict:
+        """A person's record; the members of one household share its registration number."""
         name = korean_name(self.rng, sex, surname)
+        born = self._birth_date(*age)
         fields = {
             "name_hangul": name.hangul,
             "name_hanzi": name.hanzi,
             "name_latin": name.latin,
             "sex": sex,
-            "date_of_birth": self._birth_date(*age),
+            "date_of_birth": born,
             "nationality": nationality,
             "ethnicity": "korean",
             "residence_code": county,
-            "household_number": self._document("HH", county),
+            "household_number": household or self._document("HH", county),
         }
         if nationality == "dprk":
             fields["residence_permit_number"] = self._document("RP", county)
+        else:
+            self._numbers["ID"] += 1
+            fields["personal_id_number"] = prc_id("222400", born, self._numbers["ID"])
         return fields
 
     def _persons(self, household: Household) -> list[Person]:
@@ -282,24 +295,37 @@ class Demo:
         principal = self.person_fields(
             household.county, nationality, age=(28, 70), sex=sex, surname=family
         )
+        shared = principal["household_number"]
         specs = [principal]
         for index in range(1, household.size):
             if index == 1 and self.rng.random() < 0.6:
                 # A married woman keeps her own surname.
                 spouse = "female" if sex == "male" else "male"
                 specs.append(
-                    self.person_fields(household.county, nationality, age=(25, 65), sex=spouse)
+                    self.person_fields(
+                        household.county, nationality, age=(25, 65), sex=spouse, household=shared
+                    )
                 )
             else:
                 child_sex = self.rng.choice(("male", "female"))
                 specs.append(
                     self.person_fields(
-                        household.county, nationality, age=(1, 20), sex=child_sex, surname=family
+                        household.county,
+                        nationality,
+                        age=(1, 20),
+                        sex=child_sex,
+                        surname=family,
+                        household=shared,
                     )
                 )
         if household.outcome == "retyped":
             # A child registered as a Chinese national: the repatriation will be re-typed.
-            specs[-1]["nationality"] = "prc"
+            child = specs[-1]
+            child["nationality"] = "prc"
+            self._numbers["ID"] += 1
+            child["personal_id_number"] = prc_id(
+                "222400", child["date_of_birth"], self._numbers["ID"]
+            )
         persons = [person_register(official=clerk, **spec) for spec in specs]
         if household.case_type == "relocation" and household.outcome != "refused":
             # The applicant's social relations in Korea, which relocation asks for (cc1963.3).

@@ -36,6 +36,7 @@ STATUS_TAGS = {
     ClearanceStatus.PENDING: "yellow",
     ClearanceStatus.CLEARED: "green",
     ClearanceStatus.FLAGGED: "red",
+    ClearanceStatus.CANCELLED: "grey",
     "partly_approved": "orange",
     "on_hold": "orange",
     "refused": "red",

@@ -23,6 +23,7 @@ from tumen.cases.models import (
     ForeignRequest,
     Transition,
 )
+from tumen.lib.identity import prc_id
 from tumen.people.models import Person, Relation
 from tumen.people.services import person_register, relation_add
 
@@ -69,6 +70,10 @@ def register(officer):
             "residence_code": county,
             "household_number": f"HH-{county}-{number}",
         }
+        if fields.get("nationality", "prc") == "prc":
+            values.setdefault(
+                "personal_id_number", prc_id("222401", values["date_of_birth"], number)
+            )
         values.update(fields)
         return person_register(official=officer(f"{county}-office", "clerk"), **values)
 

@@ -101,7 +101,9 @@ def test_a_second_pack_runs_a_case_end_to_end_without_code(
          (one flag for a travel document, then resolved) and decided
     THEN the case followed the pack's fields, clearances, grounds and clauses throughout
     """
-    person = register(nationality="other", passport_number="X1234567", household_number="")
+    person = register(
+        nationality="other", passport_number="X1234567", passport_state="GBR", household_number=""
+    )
     case = open_case(
         yanji_clerk,
         "assisted_return",

@@ -120,8 +120,10 @@ def test_a_person_who_may_already_be_registered_is_shown_before_anyone_is_regist
             "step": "register",
             "name_hanzi": "李英子",
             "sex": "female",
+            "date_of_birth": "1931-05-04",
             "nationality": "prc",
             "residence_code": "yanji",
+            "household_number": "YJ-1963-0001",
         },
     )
 
@@ -143,7 +145,14 @@ def test_the_clerk_can_use_the_existing_record_from_the_duplicate_warning(clerk_
     clerk_desk.post("/cases/new/", {"case_type": "relocation"})
     warned = clerk_desk.post(
         "/cases/new/principal/",
-        {"step": "register", "name_hanzi": "李英子", "sex": "female", "nationality": "prc"},
+        {
+            "step": "register",
+            "name_hanzi": "李英子",
+            "sex": "female",
+            "date_of_birth": "1931-05-04",
+            "nationality": "prc",
+            "household_number": "YJ-1963-0002",
+        },
     )
     use_it = next(f for f in forms(warned) if f.fields.get("step") == "pick")
 
@@ -172,7 +181,7 @@ def test_the_register_form_says_what_is_missing_beside_each_field(clerk_desk):
 
 
 def test_a_document_number_already_registered_is_refused_beside_its_field(clerk_desk, register):
-    existing = register(household_number="YJ-77")
+    existing = register(personal_id_number="222401193105040020")
     clerk_desk.post("/cases/new/", {"case_type": "relocation"})
 
     response = clerk_desk.post(
@@ -181,14 +190,16 @@ def test_a_document_number_already_registered_is_refused_beside_its_field(clerk_
             "step": "register",
             "name_latin": "Someone Else",
             "sex": "male",
+            "date_of_birth": "1931-05-04",
             "nationality": "prc",
             "residence_code": "yanji",
             "household_number": "YJ-77",
+            "personal_id_number": "222401193105040020",
         },
     )
 
     assert f"already registered as person P{existing.pk}; use that record." in text(response)
-    assert 'href="#id_household_number"' in text(response)
+    assert 'href="#id_personal_id_number"' in text(response)
     assert not Case.objects.exists()
 
 
@@ -306,7 +317,10 @@ def test_a_member_whose_record_lacks_a_field_is_corrected_from_the_review_and_su
     review = clerk_desk.get(review_url)
 
     body = text(review)
-    assert "a relocation case needs every member&#x27;s household_number (cc1963.3)" in body
+    assert (
+        "a Relocation case needs every member&#x27;s household registration number (cc1963.3)"
+        in body
+    )
     correct = f"/people/{child.pk}/edit/?next=%2Fcases%2F{case.number}%2Freview%2F"
     link = f'<a href="{correct}#id_household_number" data-testid="correct-person">'
     assert link + "Correct this person's record" in body

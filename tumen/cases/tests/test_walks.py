@@ -110,14 +110,14 @@ def test_a_repatriation_with_a_chinese_national_is_retyped_to_relocation(
     yanji_clerk, yanji_approver, officer, register, relate
 ):
     """
-    GIVEN a repatriation household whose second dependant is a Chinese national
+    GIVEN a repatriation household whose applicant turns out to be a Chinese national
     WHEN its clearances are granted
     THEN the policy proposes re-typing, deciding is refused, and case_retype opens a relocation
          draft with the same members that points back to the repatriation case
     """
-    principal = register(nationality="dprk", residence_permit_number="RP-1")
+    principal = register(nationality="prc", residence_permit_number="RP-1")
     spouse = register(nationality="dprk", residence_permit_number="RP-2")
-    child = register(nationality="prc", residence_permit_number="RP-3")
+    child = register(nationality="dprk", residence_permit_number="RP-3")
     case = open_case(
         yanji_clerk, "repatriation", [principal, spouse, child], {"destination": "Sinuiju"}
     )
@@ -131,6 +131,7 @@ def test_a_repatriation_with_a_chinese_national_is_retyped_to_relocation(
     assert proposal.ground == "not_korean_national"
     child_member = members(case)[2]
     assert proposal.for_member(child_member.pk).clause == "cc1963.5"
+    assert proposal.for_member(child_member.pk).outcome == "retype"
     with pytest.raises(ValidationError, match="case_retype"):
         services.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
 
@@ -206,3 +207,36 @@ def test_family_travel_from_a_foreign_request_is_expedited_and_approved(
     assert decision.outcome == "approved"
     assert decision.clause_id == "cc1963.7"
     assert verify_chain().ok
+
+
+def test_a_korean_national_and_her_chinese_national_husband_are_both_approved_under_cc1963_5(
+    yanji_clerk, yanji_approver, officer, register
+):
+    """
+    GIVEN a Korean national with a residence permit, and her husband, a Chinese national who
+          has his own resident identity number and no residence permit
+    WHEN the repatriation is submitted, cleared and decided as proposed
+    THEN both travel: approved under cc1963.5
+    """
+    principal = register(nationality="dprk", residence_permit_number="RP-9")
+    husband = register(nationality="prc")
+    assert husband.personal_id_number
+    assert not husband.residence_permit_number
+    case = open_case(yanji_clerk, "repatriation", [principal, husband], {"destination": "Sinuiju"})
+    case = submit(yanji_clerk, case)
+    grant_all(case, officer)
+    case = fresh(case)
+
+    decision = services.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
+
+    assert decision.outcome == "approved"
+    assert [m["outcome"] for m in decision.member_outcomes] == ["approved", "approved"]
+    assert {m["clause"] for m in decision.member_outcomes} == {"cc1963.5"}
+
+
+def test_a_korean_national_without_a_residence_permit_cannot_be_submitted(yanji_clerk, register):
+    principal = register(nationality="dprk")
+    case = open_case(yanji_clerk, "repatriation", [principal], {"destination": "Sinuiju"})
+    with pytest.raises(ValidationError) as caught:
+        submit(yanji_clerk, case)
+    assert set(caught.value.message_dict) == {"members[0].residence_permit_number"}

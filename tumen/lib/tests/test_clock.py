@@ -22,8 +22,8 @@ def test_a_frozen_clock_gives_the_same_instant_and_is_restored_after():
 
 
 def test_a_naive_datetime_is_refused():
-    with pytest.raises(ValueError):
-        clock.set(datetime.datetime(1963, 9, 1))
+    with pytest.raises(ValueError, match="aware"):
+        clock.set(datetime.datetime(1963, 9, 1))  # noqa: DTZ001 - naive on purpose
 
 
 def test_the_fixture_resets_the_clock(clock):

@@ -10,16 +10,18 @@ from django.http import Http404
 
 from tumen.audit.models import AuditEvent
 from tumen.cases import services as case_services
-from tumen.cases.errors import StaleVersion
-from tumen.cases.intake import case_type_for
-from tumen.cases.page_selectors import case_page
 from tumen.cases.pages import timeline_rows
-from tumen.cases.selectors import timeline
+from tumen.cases.selectors.cases import case_page, timeline
+from tumen.lib.errors import StaleVersion
 from tumen.people.models import Person
 from tumen.people.services import person_register, person_update, relation_add
+from tumen.policy.selectors import case_type_for
 
 BORN = datetime.date(1931, 5, 4)
 RELOCATION_DETAILS = {"destination": "Pyongyang", "application_date": "1963-09-02"}
+
+
+ID = "222401193105040020"
 
 
 @pytest.fixture
@@ -78,6 +80,7 @@ def test_the_audit_event_names_the_fields_and_never_their_values(yanji_clerk, ri
         name_latin="Li Yong Ja",
         household_number="YJ-0009",
         passport_number="G-1234",
+        passport_state="CHN",
         date_of_birth=datetime.date(1932, 7, 8),
     )
 
@@ -133,14 +136,14 @@ def test_a_stale_version_is_refused_and_changes_nothing(yanji_clerk, jilin_secur
 def test_a_document_number_of_another_person_names_the_field_and_that_person(
     yanji_clerk, register, ri
 ):
-    other = register(name_hanzi="李哲", name_hangul="", name_latin="", household_number="YJ-7")
+    other = register(name_hanzi="李哲", name_hangul="", name_latin="", personal_id_number=ID)
 
     with pytest.raises(ValidationError) as caught:
-        update(yanji_clerk, ri, household_number="YJ-7")
+        update(yanji_clerk, ri, personal_id_number=ID)
 
     assert caught.value.message_dict == {
-        "household_number": [
-            f"household_number: already registered as person P{other.pk}; use that record."
+        "personal_id_number": [
+            f"resident identity number: already registered as person P{other.pk}; use that record."
         ]
     }
     assert Person.objects.get(pk=ri.pk).version == 1

@@ -15,6 +15,9 @@ from tumen.people.services import person_register, relation_add
 BORN = datetime.date(1931, 5, 4)
 
 
+ID = "222401193105040020"
+
+
 def register(official, **fields):
     values = {
         "name_hanzi": "李英子",
@@ -40,21 +43,38 @@ def test_a_clerk_registers_a_person_of_their_county(yanji_clerk):
     assert "Ri" not in str(event.payload)
 
 
-def test_a_document_number_already_registered_names_the_existing_person(yanji_clerk):
-    first = register(yanji_clerk)
+def test_a_personal_number_already_registered_names_the_existing_person(yanji_clerk):
+    first = register(yanji_clerk, personal_id_number=ID)
     with pytest.raises(ValidationError) as caught:
-        register(yanji_clerk, name_hanzi="李英", household_number="YJ-0001")
-    assert caught.value.message_dict["household_number"] == [
-        f"household_number: already registered as person P{first.pk}; use that record."
+        register(yanji_clerk, name_hanzi="李英", personal_id_number=" " + ID)
+    assert caught.value.message_dict["personal_id_number"] == [
+        f"resident identity number: already registered as person P{first.pk}; use that record."
     ]
     assert Person.objects.count() == 1
 
 
-def test_a_passport_number_is_unique_within_its_nationality(yanji_clerk):
-    register(yanji_clerk, household_number="", passport_number="P-1", nationality="dprk")
-    register(yanji_clerk, household_number="", passport_number="P-1", nationality="other")
-    with pytest.raises(ValidationError, match="passport_number: already registered"):
-        register(yanji_clerk, household_number="", passport_number="P-1", nationality="dprk")
+def test_a_household_registration_number_is_shared_by_the_households_members(yanji_clerk):
+    register(yanji_clerk, household_number="YJ-0001")
+    register(yanji_clerk, name_hanzi="金哲洙", household_number="YJ-0001")
+    assert Person.objects.filter(household_number="YJ-0001").count() == 2
+
+
+def test_a_resident_identity_number_must_carry_its_check_character(yanji_clerk):
+    with pytest.raises(ValidationError) as caught:
+        register(yanji_clerk, personal_id_number=ID[:17] + "1")
+    assert "does not match" in caught.value.message_dict["personal_id_number"][0]
+    with pytest.raises(ValidationError) as caught:
+        register(yanji_clerk, personal_id_number="HH-YANJI-1")
+    assert "18 characters" in caught.value.message_dict["personal_id_number"][0]
+
+
+def test_a_passport_number_is_unique_within_its_issuing_state(yanji_clerk):
+    register(yanji_clerk, passport_number="P-1", passport_state="PRK", nationality="dprk")
+    register(yanji_clerk, passport_number="P-1", passport_state="CHN", nationality="prc")
+    with pytest.raises(ValidationError, match="passport number: already registered"):
+        register(yanji_clerk, passport_number="P-1", passport_state="prk", nationality="dprk")
+    with pytest.raises(ValidationError, match="issued the passport"):
+        register(yanji_clerk, passport_number="P-2", nationality="dprk")
 
 
 def test_every_problem_is_reported_at_once(yanji_clerk):

@@ -68,7 +68,7 @@ def test_the_clerk_saves_the_correction_and_returns_where_they_came_from(desk, r
 
 
 def test_problems_are_listed_in_the_error_summary_and_beside_each_field(desk, ri, register_other):
-    other = register_other(household_number="YJ-7")
+    other = register_other(personal_id_number="222401193105040020")
     page = desk.get(edit_url(ri))
 
     refused = desk.submit(
@@ -87,12 +87,12 @@ def test_problems_are_listed_in_the_error_summary_and_beside_each_field(desk, ri
         "person-edit",
         name_hanzi="李英子",
         date_of_birth="1931-05-04",
-        household_number="YJ-7",
+        personal_id_number="222401193105040020",
     )
     body = text(duplicate)
     message = f"already registered as person P{other.pk}; use that record."
-    assert f'<a href="#id_household_number">{message}</a>' in body
-    assert 'id="id_household_number-error"' in body
+    assert f'<a href="#id_personal_id_number">{message}</a>' in body
+    assert 'id="id_personal_id_number-error"' in body
     assert Person.objects.get(pk=ri.pk).version == 1
 
 
@@ -101,7 +101,7 @@ def test_a_stale_form_is_refused_with_the_record_as_it_now_reads(desk, ri, jilin
     # Meanwhile the province's public security records the household number.
     person_update(official=jilin_security, person_id=ri.pk, version=1, household_number="YJ-1")
 
-    refused = desk.submit(page, "person-edit", passport_number="G-1")
+    refused = desk.submit(page, "person-edit", passport_number="G-1", passport_state="CHN")
 
     assert refused.status_code == 409
     body = text(refused)
