@@ -4,7 +4,10 @@ Persons follow the identity issue's CSV contract:
 
     record_id,name_hangul,name_hanzi,name_latin,sex,birth_date,nationality,id_number
 
-plus `ethnicity` and `residence` (a county's code). An application (cases import) is one row: the
+plus `ethnicity`, `residence` (a county's code), `household_number` (shared by a household) and
+`passport_state` (for a passport's number). `id_number` is the personal number the nationality
+carries (ID_NUMBER_FIELD): a PRC resident identity number (its check character is checked), a
+Korean national's residence permit, or a passport. An application (cases import) is one row: the
 principal's person columns, `case_type`, `county` (the county of intake) and the detail fields the
 policy pack lists for the case type (`destination`, `application_date`, `officer_name`, …).
 
@@ -23,6 +26,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from tumen.lib.dates import EARLIEST as EARLIEST_BIRTH
+from tumen.lib.dates import past_date_problem
+from tumen.lib.identity import normal_prc_id, prc_id_problem
 from tumen.lib.policy import CaseType
 from tumen.org.models import Jurisdiction, Level, UnitKind, WorkUnit
 from tumen.people.models import Ethnicity, Nationality, Person, Sex
@@ -39,12 +45,13 @@ PERSON_COLUMNS = (
     "id_number",
     "ethnicity",
     "residence",
+    "household_number",
+    "passport_state",
 )
 CASE_COLUMNS = ("case_type", "county")
 # Columns an error report adds; a corrected report is re-imported as it is.
 REPORT_COLUMNS = ("import_line", "import_errors")
 RECORD_ID_MAX = 100
-EARLIEST_BIRTH = datetime.date(1880, 1, 1)
 FORMULA_START = ("=", "+", "-", "@")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE = re.compile(r"[\udc80-\udcff]")
@@ -69,19 +76,28 @@ NATIONALITY_WORDS = {
 # Which registry field a row's `id_number` fills, by nationality: the personal document a person
 # of that nationality carries in China. One table, so the identity model's next shape is one edit.
 ID_NUMBER_FIELD = {
-    Nationality.PRC: "household_number",
+    Nationality.PRC: "personal_id_number",
     Nationality.DPRK: "residence_permit_number",
     Nationality.OTHER: "passport_number",
     Nationality.STATELESS: "passport_number",
 }
 PERSON_MAX = {
     name: Person._meta.get_field(name).max_length
-    for name in ("name_hangul", "name_hanzi", "name_latin", "passport_number")
+    for name in ("name_hangul", "name_hanzi", "name_latin", "passport_number", "household_number")
 }
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+STATE_CODE = re.compile(r"^[A-Z]{3}$")
 
 ETHNICITIES = frozenset(Ethnicity.values)
 # Anything cell_problem might object to: a row without any of these has no cell problem.
 SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1e\x7f\udc80-\udcff\ufffd]|(?:^|\x1f)[=+\-@']")
+
+MEMBER_FIELD_COLUMNS = {
+    "date_of_birth": "birth_date",
+    "household_number": "household_number",
+    "residence": "residence",
+    "passport_state": "passport_state",
+}
 
 Problem = tuple[str, str, str]  # (column, value, reason)
 
@@ -234,6 +250,14 @@ class RowChecker:
                     (name, text, _("longer than %(max)d characters") % {"max": PERSON_MAX[name]})
                 )
             person[name] = text
+        if HANGUL.search(person["name_hanzi"]):
+            problems.append(
+                (
+                    "name_hanzi",
+                    person["name_hanzi"],
+                    _("this is written in Hangul; put it in the Hangul name field."),
+                )
+            )
         if not any(person[name] for name in names):
             problems.append(
                 (
@@ -261,7 +285,7 @@ class RowChecker:
         person["ethnicity"] = ethnicity
         person["date_of_birth"] = self._birth_date(values["birth_date"], problems)
         person["residence_id"] = self._county(values, "residence", problems, required=False)
-        self._id_number(values["id_number"], person, problems)
+        self._id_number(values, person, problems)
         return person
 
     def _choice(self, values, column, words, problems, *, required: bool = False):
@@ -282,20 +306,49 @@ class RowChecker:
         date = parse_date(value)
         if date is None:
             problems.append(("birth_date", value, _("not a date; write it as YYYY-MM-DD")))
-        elif date > self.today:
-            problems.append(("birth_date", value, _("lies in the future")))
-        elif date < EARLIEST_BIRTH:
-            problems.append(("birth_date", value, _("before 1880; check the year")))
+        elif date > self.today or date < EARLIEST_BIRTH:
+            problems.append(("birth_date", value, past_date_problem(date)))
         return date
 
-    def _id_number(self, value: str, person: dict[str, object], problems: list[Problem]) -> None:
+    def _id_number(self, values, person: dict[str, object], problems: list[Problem]) -> None:
         for name in set(ID_NUMBER_FIELD.values()):
             person[name] = ""
+        value = values["id_number"]
+        household = values["household_number"]
+        if len(household) > PERSON_MAX["household_number"]:
+            limit = {"max": PERSON_MAX["household_number"]}
+            problems.append(
+                ("household_number", household, _("longer than %(max)d characters") % limit)
+            )
+        person["household_number"] = household
+        state = values["passport_state"].upper()
+        person["passport_state"] = ""
         if not value:
             return
-        if len(value) > 40:
-            problems.append(("id_number", value, _("longer than %(max)d characters") % {"max": 40}))
         target = ID_NUMBER_FIELD.get(person["nationality"])
+        if target == "personal_id_number":
+            value = normal_prc_id(value)
+            problem = prc_id_problem(value)
+            if problem == "shape":
+                problems.append(
+                    ("id_number", value, _("write the 18 characters: 17 digits and a digit or X."))
+                )
+            elif problem == "check":
+                problems.append(
+                    (
+                        "id_number",
+                        value,
+                        _("the last character does not match the others; check the number."),
+                    )
+                )
+        elif len(value) > 40:
+            problems.append(("id_number", value, _("longer than %(max)d characters") % {"max": 40}))
+        if target == "passport_number":
+            if not STATE_CODE.match(state):
+                problems.append(
+                    ("passport_state", state, _("write the state's three-letter code, like CHN."))
+                )
+            person["passport_state"] = state
         if target:
             person[target] = value
 
@@ -346,17 +399,16 @@ class RowChecker:
                 ("county", values["county"], _("this county has no county office to take the case"))
             )
         details = self._details(case_type, values, problems)
-        for name in case_type.member_fields:
-            if person.get(name) in (None, ""):
-                column = "birth_date" if name == "date_of_birth" else "id_number"
-                problems.append(
-                    (
-                        column,
-                        "",
-                        _("required for a %(type)s case (%(clause)s)")
-                        % {"type": code, "clause": case_type.clause},
-                    )
-                )
+        for rule in case_type.member_fields:
+            # The pack names registry fields; the file has them in these columns.
+            field = "residence_id" if rule.name == "residence" else rule.name
+            if rule.applies_to(person["nationality"]) and person.get(field) in (None, ""):
+                column = MEMBER_FIELD_COLUMNS.get(rule.name, "id_number")
+                reason = _("required for a %(type)s case (%(clause)s)") % {
+                    "type": code,
+                    "clause": case_type.clause,
+                }
+                problems.append((column, "", reason))
         return {"pack_id": pack_id, "case_type": case_type, "county_id": county, "details": details}
 
     def _details(self, case_type: CaseType, values, problems: list[Problem]) -> dict[str, str]:
@@ -379,8 +431,8 @@ class RowChecker:
                 if date is None:
                     problems.append((rule.name, value, _("not a date; write it as YYYY-MM-DD")))
                     continue
-                if date > self.today:
-                    problems.append((rule.name, value, _("lies in the future")))
+                if date > self.today or date < EARLIEST_BIRTH:
+                    problems.append((rule.name, value, past_date_problem(date)))
                     continue
                 value = date.isoformat()
             elif len(value) > 200:

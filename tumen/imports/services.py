@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.models import Case, CaseMember, CaseNumberCounter, MemberRole, Status, Transition
+from tumen.cases.workflow import authority_for
 from tumen.imports.bulk import TableWriter
 from tumen.imports.columns import CleanRow, Lookups, Problem, RowChecker, header_problems
 from tumen.imports.models import ImportedRow, ImportKind, ImportRun, RunStatus
@@ -28,15 +29,17 @@ from tumen.imports.reports import ErrorReport
 from tumen.imports.sources import Source, SourceError, SourceRow
 from tumen.imports.synthetic import GeneratedSource
 from tumen.lib import clock
-from tumen.org.access import require_role
-from tumen.org.models import Jurisdiction, Official, Role
+from tumen.org.access import require
+from tumen.org.models import Jurisdiction, Official
 from tumen.people.models import Person
 
 BATCH_SIZE = 5_000
 # Serialises imports on PostgreSQL, so two runs never check the same key or document at once.
 _IMPORT_LOCK_KEY = 0x7475_6D65_6E12
-ROLES = {ImportKind.PERSONS: (Role.CLERK, Role.CLEARING_OFFICER), ImportKind.CASES: (Role.CLERK,)}
-DOCUMENT_FIELDS = ("household_number", "residence_permit_number", "passport_number")
+# Importing persons is registering them; importing applications is opening cases.
+AUTHORITY = {ImportKind.PERSONS: "person.register", ImportKind.CASES: authority_for("open")}
+# The personal numbers that identify one person (people.models.Person's constraints).
+DOCUMENT_FIELDS = ("personal_id_number", "residence_permit_number", "passport_number")
 
 
 class ImportRefused(Exception):
@@ -56,7 +59,7 @@ def _scope_path(actor: Official | None, kind: str) -> str:
     """Everything for the system (the command line without --as); the official's subtree else."""
     if actor is None:
         return "/"
-    require_role(actor, *ROLES[kind])
+    require(actor, AUTHORITY[kind])
     if actor.unit is None:
         raise PermissionDenied(_("Your account belongs to no work unit."))
     return actor.unit.jurisdiction.path
@@ -269,7 +272,7 @@ class BatchWriter:
                     reason = _("already registered as person P%(pk)d") % {"pk": person_pk}
                 else:
                     reason = _("the same document number is on line %(line)d") % {"line": line}
-                outcome.rejected_rows.append((row, [(column, doc[-1], reason)]))
+                outcome.rejected_rows.append((row, [(column, row.values.get(column, ""), reason)]))
                 continue
             for doc in _document_keys(clean.person):
                 taken[doc] = clean.line
@@ -363,9 +366,12 @@ def _document_keys(person: dict) -> list[tuple[str, str]]:
     for name in DOCUMENT_FIELDS:
         value = person.get(name)
         if value:
-            # A passport number is unique within its issuing nationality only.
+            # A passport number is unique within its issuing state only.
             keys.append(
-                (name, f"{person['nationality']}:{value}" if name == "passport_number" else value)
+                (
+                    name,
+                    f"{person['passport_state']}:{value}" if name == "passport_number" else value,
+                )
             )
     return keys
 
@@ -379,9 +385,9 @@ def _registered_documents(rows: list[CleanRow]) -> dict[tuple[str, str], int]:
     found: dict[tuple[str, str], int] = {}
     for name, values in wanted.items():
         # Plain SQL: at thousands of values per batch the ORM's IN () costs more than the query.
-        sql = f"SELECT id, {name}, nationality FROM people_person WHERE {name} IN"  # noqa: S608
-        for pk, value, nationality in _select_in(sql, [], sorted(values)):
-            found[(name, f"{nationality}:{value}" if name == "passport_number" else value)] = pk
+        sql = f"SELECT id, {name}, passport_state FROM people_person WHERE {name} IN"  # noqa: S608
+        for pk, value, state in _select_in(sql, [], sorted(values)):
+            found[(name, f"{state}:{value}" if name == "passport_number" else value)] = pk
     return found
 
 

@@ -6,7 +6,8 @@ checks, keys and audit) or writes them to a CSV/XLSX file for a demo or a benchm
 
 Households share a surname, a county and a place in the file; names come in Hangul, Chinese
 characters and Latin (tumen.scenario.synthetic). PRC residents carry an 18-digit resident identity
-number with its ISO 7064 MOD 11-2 check digit, Korean nationals a residence permit. Every row has
+number with its ISO 7064 MOD 11-2 check digit and share a household register number with
+their household; Korean nationals carry a residence permit. Every row has
 a stable record_id (seed and position), so generating the same seed twice imports nothing new.
 Deterministic for a seed.
 """
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 
 from tumen.imports.columns import PERSON_COLUMNS
 from tumen.imports.sources import SourceRow
+from tumen.lib.identity import prc_id
 from tumen.scenario.synthetic import PLACES_IN_KOREA, SURNAMES, korean_name
 
 # Yanbian's counties and the others of the scenario with their administrative division codes.
@@ -34,17 +36,6 @@ BIRTH_DAYS = 22_000  # born 1900-1960
 WEIGHTS = (1, 2, 3, 4, 5)
 
 
-def mod11_2_check(first17: str) -> str:
-    """The check character of a PRC resident identity number (GB 11643, ISO 7064 MOD 11-2)."""
-    total = sum(int(digit) * (2 ** (17 - i) % 11) for i, digit in enumerate(first17))
-    return "10X98765432"[total % 11]
-
-
-def resident_id(region: str, birth: datetime.date, serial: int) -> str:
-    first17 = f"{region}{birth:%Y%m%d}{serial % 1000:03d}"
-    return first17 + mod11_2_check(first17)
-
-
 class Generator:
     def __init__(self, *, seed: int = 1963, counties: list[str] | None = None) -> None:
         self.seed = seed
@@ -54,7 +45,9 @@ class Generator:
         """One generator per row (or household): row n is the same whatever came before it."""
         return random.Random(f"{self.seed}/{prefix}/{n}")  # noqa: S311
 
-    def _person(self, prefix: str, n: int, surname, county: str, rng) -> dict[str, str]:
+    def _person(
+        self, prefix: str, n: int, surname, county: str, rng, household: str = ""
+    ) -> dict[str, str]:
         sex = rng.choice(("male", "female"))
         name = korean_name(rng, sex, surname)
         # Day and serial from n: unique identity numbers for up to 22 million rows per seed.
@@ -65,7 +58,7 @@ class Generator:
         number = (
             f"RP{self.seed:04d}{n:09d}"
             if korean_national
-            else resident_id(COUNTY_REGIONS[county], birth, n)
+            else prc_id(COUNTY_REGIONS[county], birth, n)
         )
         return {
             "record_id": f"{prefix}{self.seed}-{n}",
@@ -78,6 +71,8 @@ class Generator:
             "id_number": number,
             "ethnicity": "korean",
             "residence": county,
+            "household_number": household if not korean_national else "",
+            "passport_state": "",
         }
 
     def persons(self, count: int) -> Iterator[dict[str, str]]:
@@ -88,9 +83,11 @@ class Generator:
             size = rng.choices((1, 2, 3, 4, 5), WEIGHTS)[0]
             county = rng.choice(self.counties)
             family = rng.choice(SURNAMES)
+            # One household register (户口) number for the household: its first member's position.
+            household = f"{COUNTY_REGIONS[county]}{self.seed % 100:02d}{n + 1:09d}"
             for _member in range(min(size, count - n)):
                 n += 1
-                yield self._person("GP", n, family, county, rng)
+                yield self._person("GP", n, family, county, rng, household)
 
     def applications(self, count: int) -> Iterator[dict[str, str]]:
         """`count` applications, each with a new principal, across the counties and types."""
@@ -103,9 +100,13 @@ class Generator:
                 row["nationality"], row["id_number"] = "dprk", f"RA{self.seed:04d}{n:09d}"
             elif row["nationality"] != "prc":
                 row["nationality"] = "prc"
-                row["id_number"] = resident_id(
+                row["id_number"] = prc_id(
                     COUNTY_REGIONS[county], datetime.date.fromisoformat(row["birth_date"]), n
                 )
+            if row["nationality"] == "prc":
+                row["household_number"] = f"{COUNTY_REGIONS[county]}{self.seed % 100:02d}A{n:08d}"
+            else:
+                row["household_number"] = ""
             application = datetime.date(1963, 8, 8) + datetime.timedelta(days=n % 120)
             row.update(
                 case_type=case_type,

@@ -58,6 +58,8 @@ AUTHORITIES: dict[str, Authority] = {
         (Role.CLERK, Role.CLEARING_OFFICER, Role.APPROVER, Role.ADMINISTRATOR)
     ),
     "administer": Authority((Role.ADMINISTRATOR,)),
+    # Taking a register out of the system (tumen.imports.export): those who work with it.
+    "export": Authority((Role.CLERK, Role.CLEARING_OFFICER, Role.ANALYST)),
 }
 
 

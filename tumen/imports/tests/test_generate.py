@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from tumen.audit.verify import verify_chain
 from tumen.cases.models import Case, Status
-from tumen.imports.synthetic import Generator, mod11_2_check
+from tumen.imports.synthetic import Generator
+from tumen.lib.identity import prc_id_problem
 from tumen.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +20,6 @@ def generate(*args: str) -> str:
     out = io.StringIO()
     call_command("generate", *args, "--no-progress", stdout=out)
     return out.getvalue()
-
-
-def test_the_check_digit_is_that_of_a_real_resident_identity_number():
-    # The worked example of GB 11643-1999.
-    assert mod11_2_check("11010519491231002") == "X"
 
 
 def test_generate_imports_persons_and_draft_applications_once():
@@ -38,16 +34,18 @@ def test_generate_imports_persons_and_draft_applications_once():
     assert verify_chain().ok
 
 
-def test_households_share_a_surname_and_a_county():
+def test_households_share_a_register_number_a_surname_and_a_county():
     rows = list(Generator(seed=7).persons(200))
     households = {}
     for row in rows:
-        households.setdefault((row["name_hangul"][0], row["residence"]), []).append(row)
+        if row["household_number"]:
+            households.setdefault(row["household_number"], []).append(row)
     assert max(len(members) for members in households.values()) > 1
+    for members in households.values():
+        assert len({(m["name_hangul"][0], m["residence"]) for m in members}) == 1
     for row in rows:
-        number = row["id_number"]
         if row["nationality"] == "prc":
-            assert mod11_2_check(number[:17]) == number[17]
+            assert prc_id_problem(row["id_number"]) is None
 
 
 def test_generate_writes_a_file_to_import_later(tmp_path):

@@ -72,6 +72,8 @@ def test_a_file_with_every_kind_of_bad_row_imports_its_good_rows_and_reports_eac
         "RP-0000009",
     ]
     errors = {int(row["import_line"]): row["import_errors"] for row in report_rows(run.error_path)}
+    future = errors.pop(12)
+    assert future.startswith("birth_date: Jan. 1, 2999 is in the future; today is ")
     assert errors == {
         3: "birth_date: not a date; write it as YYYY-MM-DD ('1963-02-30')",
         4: "residence: no county or district has this code ('atlantis')",
@@ -81,7 +83,6 @@ def test_a_file_with_every_kind_of_bad_row_imports_its_good_rows_and_reports_eac
         8: f"name_latin: longer than 150 characters ('{'x' * 151}')",
         9: "name_hangul: begins with =, which a spreadsheet runs as a formula ('=HYPERLINK(1)')",
         10: "record_id: duplicate key: line 2 has the same record_id with other values ('R000001')",
-        12: "birth_date: lies in the future ('2999-01-01')",
     }
 
 
@@ -181,7 +182,7 @@ def test_an_application_opens_a_draft_case_under_the_pack_and_links_a_registered
          "destination": "Sinuiju"},
         {**person_row(2), "record_id": "APP-2", "case_type": "relocation", "county": "longjing",
          "destination": "Pyongyang", "application_date": "1963-09-02",
-         "nationality": "prc", "id_number": "H-2"},
+         "nationality": "prc", "id_number": "222405193101010022", "household_number": "H-2"},
         {**person_row(3), "record_id": "APP-3", "case_type": "relocation", "county": "yanji"},
         {**person_row(4), "record_id": "APP-4", "case_type": "emigration", "county": "yanji"},
     ]  # fmt: skip
@@ -237,3 +238,23 @@ def test_a_file_with_unknown_columns_is_refused_whole(tmp_path):
         run_import("persons", str(path))
 
     assert Person.objects.count() == 0
+
+
+def test_a_resident_identity_number_must_carry_its_check_character(tmp_path):
+    rows = [
+        person_row(1, nationality="prc", id_number="222405193101010022", household_number="H-7"),
+        person_row(2, nationality="prc", id_number="222405193101010020", household_number="H-7"),
+        person_row(3, nationality="other", id_number="E1234567", passport_state=""),
+    ]
+    path = write_csv(tmp_path / "ids.csv", rows)
+
+    run_import("persons", str(path))
+
+    person = Person.objects.get()
+    assert (person.personal_id_number, person.household_number) == ("222405193101010022", "H-7")
+    errors = [row["import_errors"] for row in report_rows(ImportRun.objects.get().error_path)]
+    assert errors == [
+        "id_number: the last character does not match the others; check the number. "
+        "('222405193101010020')",
+        "passport_state: write the state's three-letter code, like CHN.",
+    ]
