@@ -292,6 +292,7 @@ class BatchWriter:
             linked[id(clean)] = pk
             person_rows.append({**clean.person, "id": pk, "registered_by_id": unit_id})
         persons.write(person_rows)
+        _write_match_keys(person_rows, now)
         object_ids = [linked[id(clean)] for clean in rows]
         if self.kind == ImportKind.CASES:
             object_ids = self._insert_cases(rows, linked, now)
@@ -359,6 +360,38 @@ class BatchWriter:
             for pk, clean, object_id in zip(ledger.ids(len(rows)), rows, object_ids, strict=True)
         ]
         ledger.write(items)
+
+
+def _match_keys_of():
+    """The identity issue's blocking keys for a person, once its matching is part of Tumen.
+
+    The person services keep every person's keys (people.matching, issue #11); a bulk import must
+    write them too, or imported persons would never be found by the matcher at intake.
+    """
+    try:
+        from tumen.people.linkage.bulk import blocking_keys
+        from tumen.people.matching import person_features
+        from tumen.people.models import PersonMatchKey
+    except ImportError as exc:
+        if (exc.name and exc.name.startswith("tumen.people")) or "PersonMatchKey" in str(exc):
+            return None, None  # no matching in this Tumen yet: no keys to keep
+        raise
+    return (lambda person: blocking_keys(person_features(person))), PersonMatchKey
+
+
+def _write_match_keys(person_rows: list[dict], now) -> None:
+    keys_of, model = _match_keys_of()
+    if keys_of is None:
+        return
+    items = [
+        {"person_id": row["id"], "key": key}
+        for row in person_rows
+        for key in sorted(keys_of(Person(**row)))
+    ]
+    writer = TableWriter(model, now=now)
+    for item, pk in zip(items, writer.ids(len(items)), strict=True):
+        item["id"] = pk
+    writer.write(items)
 
 
 def _document_keys(person: dict) -> list[tuple[str, str]]:
