@@ -49,6 +49,15 @@ PERSON_COLUMNS = (
     "passport_state",
 )
 CASE_COLUMNS = ("case_type", "county")
+# A foreign request: the note's reference, date and sender, and each person's household in it.
+NOTE_COLUMNS = (
+    "reference",
+    "received_on",
+    "authority",
+    "household",
+    "is_principal",
+    "officer_name",
+)
 # Columns an error report adds; a corrected report is re-imported as it is.
 REPORT_COLUMNS = ("import_line", "import_errors")
 RECORD_ID_MAX = 100
@@ -135,6 +144,8 @@ class Lookups:
     def columns(self, kind: str) -> tuple[str, ...]:
         if kind == "cases":
             return (*PERSON_COLUMNS, *CASE_COLUMNS, *self.detail_fields)
+        if kind == "foreign-request":
+            return (*PERSON_COLUMNS, *NOTE_COLUMNS)
         return PERSON_COLUMNS
 
 

@@ -17,6 +17,7 @@ from tumen.org.models import WorkUnit
 class ImportKind(models.TextChoices):
     PERSONS = "persons", _("Persons")
     CASES = "cases", _("Applications (cases)")
+    FOREIGN_REQUESTS = "foreign-request", _("Foreign requests (notes)")
 
 
 class RunStatus(models.TextChoices):
@@ -27,7 +28,7 @@ class RunStatus(models.TextChoices):
 
 
 class ImportRun(models.Model):
-    kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     file_name = models.CharField(_("file name"), max_length=200)
     stored_path = models.CharField(_("stored file"), max_length=500)
     encoding = models.CharField(_("encoding"), max_length=40, blank=True)
@@ -75,7 +76,7 @@ class ImportRun(models.Model):
 class ImportedRow(models.Model):
     """One imported source row: its stable key, a digest of its content, and what it became."""
 
-    kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     key = models.CharField(_("import key"), max_length=100)
     digest = models.CharField(_("content digest"), max_length=32)
     object_id = models.BigIntegerField(_("object id"))

@@ -10,7 +10,6 @@ different content is reported, never overwritten.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -23,8 +22,10 @@ from tumen.audit.services import audit_record
 from tumen.cases.models import Case, CaseMember, CaseNumberCounter, MemberRole, Status, Transition
 from tumen.cases.workflow import authority_for
 from tumen.imports.bulk import TableWriter
-from tumen.imports.columns import CleanRow, Lookups, Problem, RowChecker, header_problems
+from tumen.imports.columns import CleanRow, Lookups, RowChecker, header_problems
 from tumen.imports.models import ImportedRow, ImportKind, ImportRun, RunStatus
+from tumen.imports.notes import NoteWriter
+from tumen.imports.outcome import Outcome
 from tumen.imports.reports import ErrorReport
 from tumen.imports.sources import Source, SourceError, SourceRow
 from tumen.imports.synthetic import GeneratedSource
@@ -37,7 +38,11 @@ BATCH_SIZE = 5_000
 # Serialises imports on PostgreSQL, so two runs never check the same key or document at once.
 _IMPORT_LOCK_KEY = 0x7475_6D65_6E12
 # Importing persons is registering them; importing applications is opening cases.
-AUTHORITY = {ImportKind.PERSONS: "person.register", ImportKind.CASES: authority_for("open")}
+AUTHORITY = {
+    ImportKind.PERSONS: "person.register",
+    ImportKind.CASES: authority_for("open"),
+    ImportKind.FOREIGN_REQUESTS: authority_for("register"),
+}
 # The personal numbers that identify one person (people.models.Person's constraints).
 DOCUMENT_FIELDS = ("personal_id_number", "residence_permit_number", "passport_number")
 
@@ -46,18 +51,16 @@ class ImportRefused(Exception):
     """The file as a whole cannot be imported; nothing was written."""
 
 
-@dataclass
-class Outcome:
-    imported: int = 0
-    skipped: int = 0
-    rejected: int = 0
-    rejected_rows: list[tuple[SourceRow, list[Problem]]] = field(default_factory=list)
-    written: list[CleanRow] = field(default_factory=list)
-
-
 def _scope_path(actor: Official | None, kind: str) -> str:
     """Everything for the system (the command line without --as); the official's subtree else."""
     if actor is None:
+        if kind == ImportKind.FOREIGN_REQUESTS:
+            raise ImportRefused(
+                _(
+                    "A foreign request is registered by an official of a foreign affairs office; "
+                    "give --as USERNAME."
+                )
+            )
         return "/"
     require(actor, AUTHORITY[kind])
     if actor.unit is None:
@@ -129,7 +132,7 @@ def _carry_out(run: ImportRun, source, batch_size: int, on_batch) -> ImportRun:
     run.status, run.encoding = RunStatus.RUNNING, source.encoding
     run.save(update_fields=["status", "encoding"])
     report = ErrorReport.for_run(run, source)
-    writer = BatchWriter(run, checker)
+    writer = (NoteWriter if run.kind == ImportKind.FOREIGN_REQUESTS else BatchWriter)(run, checker)
     try:
         all_rows = rows if first is None else _chain(first, rows)
         for batch in _batches(all_rows, batch_size):
@@ -138,6 +141,9 @@ def _carry_out(run: ImportRun, source, batch_size: int, on_batch) -> ImportRun:
             _count(run, outcome, source)
             if on_batch:
                 on_batch(run)
+        outcome = writer.last()
+        report.add(outcome.rejected_rows)
+        _count(run, outcome, source)
     finally:
         report.close()
     run.status, run.finished_at = RunStatus.DONE, clock.now()
@@ -187,8 +193,10 @@ class BatchWriter:
             outcome.written = fresh
             if self.run.dry_run:
                 transaction.set_rollback(True)
-        outcome.rejected = len(outcome.rejected_rows)
-        return outcome
+        return outcome.counted()
+
+    def last(self) -> Outcome:
+        return Outcome()
 
     def _checked(
         self, batch: list[SourceRow], outcome: Outcome

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='ImportRun',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('persons', 'Persons'), ('cases', 'Applications (cases)')], max_length=12, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('persons', 'Persons'), ('cases', 'Applications (cases)'), ('foreign-request', 'Foreign requests (notes)')], max_length=20, verbose_name='kind')),
                 ('file_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('stored_path', models.CharField(max_length=500, verbose_name='stored file')),
                 ('encoding', models.CharField(blank=True, max_length=40, verbose_name='encoding')),
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             name='ImportedRow',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('persons', 'Persons'), ('cases', 'Applications (cases)')], max_length=12, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('persons', 'Persons'), ('cases', 'Applications (cases)'), ('foreign-request', 'Foreign requests (notes)')], max_length=20, verbose_name='kind')),
                 ('key', models.CharField(max_length=100, verbose_name='import key')),
                 ('digest', models.CharField(max_length=32, verbose_name='content digest')),
                 ('object_id', models.BigIntegerField(verbose_name='object id')),

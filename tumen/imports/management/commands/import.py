@@ -1,4 +1,4 @@
-"""`tumen import persons|cases FILE`: bulk intake from CSV or XLSX, exactly once.
+"""`tumen import persons|cases|foreign-request FILE`: bulk intake from CSV or XLSX, exactly once.
 
 From the command line an import runs as the system (recorded so in the audit) unless `--as
 USERNAME` names the official whose role and jurisdiction it runs under.
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 actor=actor, kind=kind, path=file.resolve(), file_name=file.name,
                 encoding=encoding, dry_run=dry_run, language=language,
             )  # fmt: skip
-        except PermissionDenied as exc:
+        except (PermissionDenied, ImportRefused) as exc:
             raise CommandError(str(exc)) from None
         bar = tqdm(
             total=run.bytes_total, unit="B", unit_scale=True, disable=options["no_progress"],
