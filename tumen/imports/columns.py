@@ -188,6 +188,11 @@ def _unquoted(value: str) -> str:
 
 
 def parse_date(value: str) -> datetime.date | None:
+    if len(value) == 10 and value[4] == value[7] == "-" and value[:4].isdigit():
+        try:
+            return datetime.date.fromisoformat(value)  # the usual case, in C
+        except ValueError:
+            return None
     for pattern in DATE_FORMATS:
         match = pattern.match(value)
         if match:
