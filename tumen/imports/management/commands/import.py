@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
 from tumen.imports.models import ImportKind
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         actor = self._actor(username)
+        if language:
+            translation.activate(language)
         try:
             run = run_create(
                 actor=actor, kind=kind, path=file.resolve(), file_name=file.name,
