@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.clearances import cancel_pending_clearances, listed_ground
+from tumen.cases.clearances import cancel_pending_clearances, grounds_text, listed_ground
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
@@ -26,6 +26,7 @@ from tumen.cases.models import (
     MemberOutcome,
 )
 from tumen.cases.proposal import RETYPE, WITHDRAW, MemberProposal, combine, decision_proposal
+from tumen.cases.validation import label
 from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case, transition
 from tumen.lib import clock
 from tumen.lib.errors import Problems, ensure_version, invalid
@@ -64,7 +65,7 @@ def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> 
 
 
 def _refusal_grounds(case_type: CaseType) -> str:
-    return ", ".join(f"{g.code} ({g.clause})" for g in case_type.refusal_grounds.values())
+    return grounds_text(case_type.refusal_grounds.values())
 
 
 def _refused(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
@@ -72,21 +73,24 @@ def _refused(case: Case, case_type: CaseType, proposed: MemberProposal, ground, 
         raise invalid(
             field,
             _("%(field)s: a refusal needs a ground; refusal grounds for %(type)s: %(grounds)s.")
-            % {"field": field, "type": case_type.code, "grounds": _refusal_grounds(case_type)},
+            % {
+                "field": field,
+                "type": label(case_type.title),
+                "grounds": _refusal_grounds(case_type),
+            },
         )
     listed = listed_ground(case, case_type, ground, field=field)
     if listed.effect != "refuse":
         raise invalid(
             field,
             _(
-                "%(field)s: %(code)r is not a refusal ground for %(type)s: its effect is "
-                "%(effect)s (%(clause)s); refusal grounds: %(grounds)s."
+                "%(field)s: %(ground)s (%(clause)s) is not a refusal ground for %(type)s; "
+                "refusal grounds: %(grounds)s."
             )
             % {
                 "field": field,
-                "code": listed.code,
-                "type": case_type.code,
-                "effect": listed.effect,
+                "ground": label(listed.label),
+                "type": label(case_type.title),
                 "clause": listed.clause,
                 "grounds": _refusal_grounds(case_type),
             },
@@ -94,9 +98,19 @@ def _refused(case: Case, case_type: CaseType, proposed: MemberProposal, ground, 
     return MemberProposal(proposed.member, proposed.person, "refused", listed.code, listed.clause)
 
 
+def _hold_grounds(case_type: CaseType) -> str:
+    holding = [g for g in case_type.grounds.values() if g.effect == "hold"]
+    return ", ".join(f"{label(g.label)} ({g.clause})" for g in holding) or _("none")
+
+
 def _held(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
+    # A hold cites the ground it waits on; without one it would cite nothing the pack says.
     if ground is None:
-        return MemberProposal(proposed.member, proposed.person, "on_hold", None, case_type.clause)
+        raise invalid(
+            field,
+            _("%(field)s: a hold needs a ground; hold grounds for %(type)s: %(grounds)s.")
+            % {"field": field, "type": label(case_type.title), "grounds": _hold_grounds(case_type)},
+        )
     listed = listed_ground(case, case_type, ground, field=field)
     return MemberProposal(proposed.member, proposed.person, "on_hold", listed.code, listed.clause)
 
@@ -126,8 +140,14 @@ def _override(case, case_type, proposed: MemberProposal, choice) -> MemberPropos
     return OVERRIDES[outcome](case, case_type, proposed, ground, field)
 
 
-def _final(case, case_type, proposal, chosen: Mapping[int, tuple]) -> list[MemberProposal]:
-    """The proposal with the approver's changes; every invalid change is reported at once."""
+def _final(
+    case, case_type, proposal, chosen: Mapping[int, tuple], note: str
+) -> list[MemberProposal]:
+    """The proposal with the approver's changes; every invalid change is reported at once.
+
+    Departing from the proposal (approving over a flag, holding, refusing) needs a written
+    reason, which the decision keeps as its note.
+    """
     problems = Problems()
     for member_id in set(chosen) - {m.member for m in proposal.members}:
         problems.add(
@@ -144,8 +164,30 @@ def _final(case, case_type, proposal, chosen: Mapping[int, tuple]) -> list[Membe
             final.append(_override(case, case_type, proposed, chosen[proposed.member]))
         except ValidationError as exc:
             problems.merge(exc.message_dict)
+    departs = any(_departs(p, f) for p, f in zip(proposal.members, final, strict=False))
+    if departs and not note.strip():
+        problems.add(
+            "note",
+            _("note: you depart from the policy's proposal; say why, in a few words."),
+        )
     problems.raise_if_any()
     return final
+
+
+def _departs(proposed: MemberProposal, final: MemberProposal) -> bool:
+    return (final.outcome, final.ground) != (proposed.outcome, proposed.ground)
+
+
+def _departed(decision: Decision) -> bool:
+    return any("proposed" in member for member in decision.member_outcomes)
+
+
+def _member_record(proposed: MemberProposal, final: MemberProposal) -> dict:
+    """A member's outcome as the decision keeps it; a departure names what it departs from."""
+    record = final.as_json()
+    if _departs(proposed, final):
+        record["proposed"] = {"outcome": proposed.outcome, "ground": proposed.ground}
+    return record
 
 
 def _record_members(case: Case, final: list[MemberProposal], note: str, now) -> None:
@@ -187,6 +229,8 @@ def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
             pack_version=decision.policy_pack.version,
             clause=decision.clause_id,
             members=decision.member_outcomes,
+            # A departure from the proposal is recorded with its written reason.
+            reason=decision.note if _departed(decision) else "",
         ),
     )
 
@@ -208,7 +252,7 @@ def case_decide(
     case_type = case_type_for(case)
     proposal = decision_proposal(case)
     _leaving_decision(case, proposal.outcome, proposal.ground)
-    final = _final(case, case_type, proposal, member_outcomes or {})
+    final = _final(case, case_type, proposal, member_outcomes or {}, note)
     outcome, clause, _ground = combine(final, case_type)
     now = clock.now()
     decision = Decision.objects.create(
@@ -217,7 +261,9 @@ def case_decide(
         proposed_outcome=proposal.outcome,
         policy_pack=case.policy_pack,
         clause_id=clause,
-        member_outcomes=[m.as_json() for m in final],
+        member_outcomes=[
+            _member_record(p, f) for p, f in zip(proposal.members, final, strict=True)
+        ],
         note=note.strip(),
         decided_by=official,
         decided_at=now,
@@ -274,19 +320,18 @@ def case_withdraw(*, official: Official, case_id: int, version: int, reason: str
 def _retype_ground(case: Case, case_type: CaseType, code: str):
     listed = listed_ground(case, case_type, code)
     if listed.effect != "retype":
-        retyping = [f"{g.code} ({g.clause})" for g in case_type.grounds.values() if g.retype_to]
+        retyping = grounds_text(g for g in case_type.grounds.values() if g.retype_to)
         raise invalid(
             "ground",
             _(
-                "ground: %(code)r does not re-type a %(type)s case: its effect is %(effect)s "
-                "(%(clause)s); re-typing grounds: %(grounds)s."
+                "ground: %(ground)s (%(clause)s) does not re-type a %(type)s case; "
+                "re-typing grounds: %(grounds)s."
             )
             % {
-                "code": code,
-                "type": case_type.code,
-                "effect": listed.effect,
+                "ground": label(listed.label),
+                "type": label(case_type.title),
                 "clause": listed.clause,
-                "grounds": ", ".join(retyping) or "-",
+                "grounds": retyping,
             },
         )
     return listed

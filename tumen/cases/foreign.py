@@ -16,6 +16,7 @@ from tumen.cases.intake import MemberSpec, open_preauthorised, submit_preauthori
 from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
 from tumen.cases.workflow import authority_for
 from tumen.lib import clock
+from tumen.lib.dates import past_date_problem
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.org.access import can_see, get_for_update, get_for_user, require
 from tumen.org.models import Level, Official, UnitKind, WorkUnit
@@ -194,6 +195,12 @@ def foreign_request_register(
     reference = reference.strip()
     _refuse_known_reference(reference)
     problems = _entry_problems(persons)
+    # Callers that hand over the ISO text (tests, the CLI) get it read as the form reads it.
+    if isinstance(received_on, str):
+        received_on = datetime.date.fromisoformat(received_on)
+    late = past_date_problem(received_on)
+    if late:
+        problems.add("received_on", _("received_on: %(problem)s") % {"problem": late})
     resolved = _resolve_persons(official, persons, problems)
     problems.raise_if_any()
     request = ForeignRequest.objects.create(

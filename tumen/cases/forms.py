@@ -27,6 +27,8 @@ RELATIONSHIPS = {
     "other": _("Other relative"),
 }
 DECISION_OUTCOMES = (MemberOutcome.APPROVED, MemberOutcome.REFUSED, MemberOutcome.ON_HOLD)
+# The effect a ground must have for an approver to choose each outcome other than approval.
+OUTCOME_EFFECT = {MemberOutcome.REFUSED: "refuse", MemberOutcome.ON_HOLD: "hold"}
 
 
 def ground_label(ground: Ground) -> str:
@@ -201,7 +203,11 @@ class DecisionForm(VersionForm):
     """The proposal, member by member, which the approver confirms or changes."""
 
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Reason"),
+        help_text=_(
+            "Required when you change what the policy proposes: approving over a flag, holding "
+            "or refusing."
+        ),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -209,6 +215,13 @@ class DecisionForm(VersionForm):
 
     def __init__(self, *args, proposal, case_type: CaseType, members, **kwargs):
         super().__init__(*args, **kwargs)
+        effects = {g.effect for g in case_type.grounds.values()}
+        # Only the outcomes the pack has grounds for: no "refuse" where it lists no refusal.
+        offered = [
+            (o.value, o.label)
+            for o in DECISION_OUTCOMES
+            if o == MemberOutcome.APPROVED or OUTCOME_EFFECT[o] in effects
+        ]
         grounds = [("", _("No ground"))] + [
             (g.code, ground_label(g))
             for g in case_type.grounds.values()
@@ -221,7 +234,7 @@ class DecisionForm(VersionForm):
             outcome, ground = f"outcome_{member.pk}", f"ground_{member.pk}"
             self.fields[outcome] = forms.ChoiceField(
                 label=member.person.display_name,
-                choices=[(o.value, o.label) for o in DECISION_OUTCOMES],
+                choices=offered,
                 widget=forms.RadioSelect,
                 initial=proposed.outcome,
             )

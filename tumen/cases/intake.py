@@ -18,7 +18,7 @@ from tumen.cases.models import (
     MemberRole,
 )
 from tumen.cases.routing import route
-from tumen.cases.validation import details_problems, member_problems, shape_problems
+from tumen.cases.validation import details_problems, label, member_problems, shape_problems
 from tumen.cases.workflow import (
     authority_for,
     case_payload,
@@ -33,7 +33,7 @@ from tumen.lib import clock
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
 from tumen.org.access import get_for_user, require
-from tumen.org.models import Jurisdiction, Official, WorkUnit
+from tumen.org.models import Jurisdiction, Official, UnitKind, WorkUnit
 from tumen.people.models import Person
 from tumen.policy.models import PolicyPack
 from tumen.policy.selectors import (
@@ -262,13 +262,14 @@ def _routing(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, WorkU
             problems.add(
                 f"clearances.{rule.unit_kind}",
                 _(
-                    "clearances.%(kind)s: no %(kind)s unit at or above %(county)s to clear a "
+                    "clearances.%(code)s: no %(kind)s unit at or above %(county)s to clear a "
                     "%(type)s case (%(clause)s); the organisation needs one."
                 )
                 % {
-                    "kind": rule.unit_kind,
-                    "county": county.code,
-                    "type": case_type.code,
+                    "code": rule.unit_kind,
+                    "kind": UnitKind(rule.unit_kind).label,
+                    "county": county.name,
+                    "type": label(case_type.title),
                     "clause": rule.clause,
                 },
             )

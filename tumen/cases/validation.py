@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
+from tumen.lib.dates import past_date_problem
 from tumen.lib.errors import Problems
 from tumen.lib.localized import localized
 from tumen.lib.policy import CaseType, FieldRule
@@ -54,9 +55,9 @@ def shape_problems(case_type: CaseType, details: object) -> Problems:
                 )
                 % {
                     "name": name,
-                    "type": case_type.code,
+                    "type": label(case_type.title),
                     "clause": case_type.clause,
-                    "known": ", ".join(sorted(known)) or "-",
+                    "known": ", ".join(sorted(known)) or _("none"),
                 },
             )
         elif not isinstance(value, str):
@@ -68,7 +69,7 @@ def _field_problem(rule: FieldRule, value: str, case_type: CaseType) -> str | No
     values = {
         "name": rule.name,
         "label": label(rule.label),
-        "type": case_type.code,
+        "type": label(case_type.title),
         "clause": rule.clause,
         "value": value,
     }
@@ -86,6 +87,10 @@ def _field_problem(rule: FieldRule, value: str, case_type: CaseType) -> str | No
             )
             % values
         )
+    # A date the pack asks for is one that has happened (an application, a note received).
+    problem = past_date_problem(datetime.date.fromisoformat(value)) if rule.kind == "date" else None
+    if problem:
+        return _("details.%(name)s: %(label)s: %(problem)s") % {**values, "problem": problem}
     return None
 
 

@@ -327,6 +327,8 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
         "case_type": case_type,
         "proposal": proposal,
         "leaves_decision": proposal.outcome in (WITHDRAW, RETYPE),
+        # What each unit found, beside the proposal it led to.
+        "findings": case.clearances.select_related("unit", "member__person").order_by("unit_kind"),
         "form": form,
         "clauses": _proposal_clauses(case_type, proposal),
     }

@@ -28,6 +28,8 @@ class NewPerson:
     nationality: str = "prc"
     ethnicity: str = "korean"
     residence_code: str = "yanji"
+    personal_id_number: str = ""
+    residence_permit_number: str = ""
 
     def name_in(self, language: str) -> str:
         return self.name_hangul if language == "ko" else self.name_hanzi
@@ -121,9 +123,23 @@ def fill_registration(desk: Desk, person: NewPerson, *, shot: str = "") -> None:
     form.locator(f'input[name="ethnicity"][value="{person.ethnicity}"]').check()
     form.locator("#id_residence_code").select_option(person.residence_code)
     form.locator("#id_household_number").fill(person.household_number)
+    if person.personal_id_number:
+        form.locator("#id_personal_id_number").fill(person.personal_id_number)
+    if person.residence_permit_number:
+        form.locator("#id_residence_permit_number").fill(person.residence_permit_number)
     if shot:
         desk.shot(shot)
     click_and_wait(desk, tagged("person-register-submit"))
+
+
+def record_relation(desk: Desk, name: str, place: str, *, shot: str = "") -> None:
+    """On the eligibility step: record the (only) relation the policy asks for."""
+    form = desk.page.locator(tagged("relation-form"))
+    form.locator("input[id$='-relative_name']").fill(name)
+    form.locator("input[id$='-relative_place']").fill(place)
+    if shot:
+        desk.shot(shot)
+    click_and_wait(desk, tagged("relation-submit"))
 
 
 def fill_details(desk: Desk, values: dict[str, str], *, shot: str = "") -> None:

@@ -1,4 +1,5 @@
-"""An expedited family-travel request, from the Korean side's note to the decision, in Chinese."""
+"""An expedited family-travel request, from the Korean side's note to the decision, in Chinese
+and in Korean."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ from tumen.e2e.steps import NamedPerson, NewPerson, tagged, translated
 
 pytestmark = pytest.mark.e2e
 
-LANGUAGE = "zh-hans"
 REFERENCE = "朝外-1963-0182"
 OFFICER = "Ri Chol Ho"
 MOTHER = NewPerson("李顺姬", "리순희", "Ri Sun Hui", "female", "1912-02-08", "HH-YANJI-63-0201")
 SISTER = NewPerson("李玉花", "리옥화", "Ri Ok Hwa", "female", "1940-07-30", "HH-YANJI-63-0202")
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "ko"])
 def test_a_note_from_the_korean_side_becomes_an_expedited_case_that_is_approved_under_cc1963_7(
-    desks, make_official
+    desks, make_official, language
 ):
     """
     GIVEN the Jilin foreign affairs office, the four Yanji clearing units and the Yanji approver
@@ -31,7 +32,7 @@ def test_a_note_from_the_korean_side_becomes_an_expedited_case_that_is_approved_
     officers = steps.clearing_officers(make_official)
     approver = make_official("t.yanji.approver", "yanji-office", "approver")
 
-    desk = desks(LANGUAGE)
+    desk = desks(language)
     desk.sign_in(foreign.username)
     steps.click_and_wait(desk, tagged("nav-requests"))
     steps.click_and_wait(desk, tagged("new-foreign-request"))
@@ -42,10 +43,10 @@ def test_a_note_from_the_korean_side_becomes_an_expedited_case_that_is_approved_
     steps.add_named_person(
         desk,
         NamedPerson(MOTHER, "A", is_principal=True, officer_name=OFFICER),
-        LANGUAGE,
+        language,
         shot="20-foreign-request-person",
     )
-    steps.add_named_person(desk, NamedPerson(SISTER, "A"), LANGUAGE)
+    steps.add_named_person(desk, NamedPerson(SISTER, "A"), language)
     assert desk.page.locator(tagged("foreign-request-persons")).locator("tbody tr").count() == 2
     assert desk.page.locator("#id_reference").input_value() == REFERENCE
     desk.shot("21-foreign-request-new")
@@ -57,28 +58,28 @@ def test_a_note_from_the_korean_side_becomes_an_expedited_case_that_is_approved_
     assert cases.count() == 1
     number = cases.first.get_by_role("link").inner_text()
     assert number.startswith("YANJI-")
-    assert translated(LANGUAGE, Status.IN_CLEARANCE.label) in cases.first.inner_text()
+    assert translated(language, Status.IN_CLEARANCE.label) in cases.first.inner_text()
     desk.shot("22-foreign-request-split")
 
     for kind, officer in officers.items():
-        unit = desks(LANGUAGE)
+        unit = desks(language)
         unit.sign_in(officer.username)
         steps.open_case_from_worklist(unit, number, queue="clearances")
         if kind == "public_security":
             expedited = unit.page.locator(tagged("case-summary")).inner_text()
-            assert translated(LANGUAGE, Priority.EXPEDITED.label) in expedited
+            assert translated(language, Priority.EXPEDITED.label) in expedited
             assert REFERENCE in expedited
             assert OFFICER in expedited
         steps.clear(unit, kind)
 
-    decider = desks(LANGUAGE)
+    decider = desks(language)
     decider.sign_in(approver.username)
     steps.open_case_from_worklist(decider, number, queue="decisions")
     steps.decide_as_proposed(decider)
 
-    assert steps.case_status(decider) == translated(LANGUAGE, Status.APPROVED.label)
+    assert steps.case_status(decider) == translated(language, Status.APPROVED.label)
     decision = decider.page.locator(tagged("decision"))
     outcome = decision.locator(tagged("decision-outcome")).inner_text().strip()
-    assert outcome == translated(LANGUAGE, Decision.Outcome.APPROVED.label)
+    assert outcome == translated(language, Decision.Outcome.APPROVED.label)
     assert "cc1963.7" in decision.inner_text()
     decider.shot("23-family-travel-decided")

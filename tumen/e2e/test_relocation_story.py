@@ -2,59 +2,35 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from tumen.cases.models import ClearanceStatus, Decision, Status
 from tumen.e2e import steps
 from tumen.e2e.steps import NewPerson, tagged, translated
-from tumen.people.services import person_register, relation_add
 
 pytestmark = pytest.mark.e2e
 
-SPOUSE = NewPerson("金哲洙", "김철수", "Kim Chol Su", "male", "1931-06-02", "HH-YANJI-63-0102")
-CHILD = NewPerson("金英玉", "김영옥", "Kim Yong Ok", "female", "1956-11-20", "HH-YANJI-63-0103")
-
-
-@pytest.fixture
-def principal(yanji_clerk):
-    """An applicant already in the register, with the social relation in Korea (cc1963.3) that
-    relocation's eligibility asks of the household's principal."""
-    person = person_register(
-        official=yanji_clerk,
-        name_hanzi="朴明淑",
-        name_hangul="박명숙",
-        name_latin="Pak Myong Suk",
-        sex="female",
-        date_of_birth=datetime.date(1933, 3, 14),
-        nationality="prc",
-        ethnicity="korean",
-        residence_code="yanji",
-        household_number="HH-YANJI-63-0101",
-    )
-    relation_add(
-        official=yanji_clerk,
-        person_id=person.pk,
-        kind="social_relation_korea",
-        relative_name="Pak Song Chol",
-        relative_place="Hamhung",
-    )
-    return person
+# One household: the three share the household registration (户口) number.
+HOUSEHOLD = "HH-YANJI-63-0101"
+PRINCIPAL = NewPerson("朴明淑", "박명숙", "Pak Myong Suk", "female", "1933-03-14", HOUSEHOLD)
+SPOUSE = NewPerson("金哲洙", "김철수", "Kim Chol Su", "male", "1931-06-02", HOUSEHOLD)
+CHILD = NewPerson("金英玉", "김영옥", "Kim Yong Ok", "female", "1956-11-20", HOUSEHOLD)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "ko"])
 def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc1963_3(
-    desks, make_official, yanji_clerk, principal, language
+    desks, make_official, yanji_clerk, language
 ):
     """
-    GIVEN the Yanji clerk, the four Yanji clearing units' officers and the Yanji approver, and an
-          applicant already in the register
-    WHEN the clerk registers a relocation for her household through the intake pages (finding
-         her, registering her husband and daughter), each unit clears it (border defence first
-         flags incomplete documents, a listed ground, then resolves the flag), and the approver
-         decides as the policy proposes
-    THEN the case page shows the household approved, citing clause cc1963.3
+    GIVEN the Yanji clerk, the four Yanji clearing units' officers and the Yanji approver, and
+          nobody in the register
+    WHEN the clerk registers a relocation for a household of three through the intake pages
+         (registering the applicant, her husband and daughter, and the applicant's social
+         relation in Korea, which relocation's eligibility reads), each unit clears it (border
+         defence first flags incomplete documents, a listed ground, then resolves the flag), and
+         the approver decides as the policy proposes
+    THEN the review predicted approval for all three, and the case page shows the household
+         approved, citing clause cc1963.3
     """
     officers = steps.clearing_officers(make_official)
     approver = make_official("t.yanji.approver", "yanji-office", "approver")
@@ -66,10 +42,7 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
     clerk.shot("03-worklist-clerk")
     steps.click_and_wait(clerk, tagged("nav-new-case"))
     steps.choose_case_type(clerk, "relocation", shot="04-intake-type")
-    steps.search_register(
-        clerk, principal.name_hangul if language == "ko" else principal.name_hanzi
-    )
-    steps.choose_found_person(clerk, principal.pk, shot="05-intake-principal-found")
+    steps.register_new_person(clerk, PRINCIPAL, language, shot="05-intake-principal-register")
     number = clerk.path().split("/")[2]
     assert clerk.path() == f"/cases/{number}/members/"
     steps.register_new_person(
@@ -80,12 +53,18 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
     assert members.count() == 3
     clerk.shot("07-intake-household")
     steps.click_and_wait(clerk, tagged("members-done"))
+    assert clerk.page.locator(tagged("qualifying-gaps")).count() == 1
+    steps.record_relation(clerk, "Pak Song Chol", "Hamhung", shot="08-intake-eligibility")
+    assert clerk.page.locator(tagged("qualifies")).count() == 1
+    steps.click_and_wait(clerk, tagged("eligibility-done"))
     steps.fill_details(
         clerk,
         {"destination": "Hamhung", "application_date": "1963-09-02"},
         shot="08-intake-details",
     )
     assert clerk.page.locator(tagged("missing")).count() == 0, clerk.main_text()
+    predicted = clerk.page.locator(tagged("predicted-outcome")).all_inner_texts()
+    assert predicted == [translated(language, Decision.Outcome.APPROVED.label)] * 3
     clerk.shot("09-intake-review")
     steps.click_and_wait(clerk, tagged("submit-case"))
     assert clerk.path() == f"/cases/{number}/"

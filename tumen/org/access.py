@@ -230,14 +230,20 @@ def require(official: Official, action: str | Authority) -> None:
 
 
 def get_for_update(
-    official: Official, source: type[M] | QuerySet[M], *, action: str | Authority, **lookup
+    official: Official,
+    source: type[M] | QuerySet[M],
+    *,
+    action: str | Authority,
+    of: tuple[str, ...] = ("self",),
+    **lookup,
 ) -> M:
     """Lock the object for this transaction after checking jurisdiction and authority.
 
     Must be called inside transaction.atomic(); the row lock (PostgreSQL) or the write lock taken
     at BEGIN IMMEDIATE (SQLite) makes a second officer acting at once wait, then see the new state.
     One statement reads and locks the object within the official's scope; a second runs only to
-    tell "missing" from "not yours" for the audit, when the first finds nothing.
+    tell "missing" from "not yours" for the audit, when the first finds nothing. `of` names the
+    rows locked (PostgreSQL's FOR UPDATE OF): the object's own, and those `source` selects with it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("get_for_update must run inside transaction.atomic().")
@@ -247,7 +253,7 @@ def get_for_update(
         visible = scope(queryset, official).filter(**lookup).values_list("pk", flat=True).first()
         obj = None if visible is None else queryset.select_for_update().get(pk=visible)
     else:
-        locked = scope(queryset, official).select_for_update(of=("self",))
+        locked = scope(queryset, official).select_for_update(of=of)
         obj = locked.filter(**lookup).order_by().first()
     if obj is None:
         _deny(official, queryset, lookup)

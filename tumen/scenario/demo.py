@@ -33,7 +33,7 @@ from tqdm import tqdm
 
 from tumen.audit.services import audit_record
 from tumen.cases import services
-from tumen.cases.models import Case, CaseMember, Clearance, ClearanceStatus, ForeignRequest, Status
+from tumen.cases.models import Case, CaseMember, Clearance, ClearanceStatus, ForeignRequest
 from tumen.lib import clock
 from tumen.lib.identity import prc_id
 from tumen.org.models import Official, Role, RoleGrant, UnitKind, WorkUnit
@@ -95,7 +95,17 @@ HOLD = {
     "repatriation": ("identity_unverified", "Residence permit sent to the province to check."),
     "family_travel": ("identity_unverified", "Waiting for the note's list to be confirmed."),
 }
-SWEEP_AHEAD = datetime.timedelta(days=11)
+# How long ago a household of each outcome came in (days): the demo sets the one clock
+# (tumen.lib.clock) back to then, so that deadlines, escalations and timelines agree. Escalated
+# households are older than the longest clearance deadline (10 days), so the sweep, run at the
+# real time, finds them overdue; cases in clearance include some past their deadline.
+AGE_DAYS = {
+    "escalated": (14, 40),
+    "draft": (0, 45),
+    "in_clearance": (1, 14),
+    "flagged": (2, 12),
+}
+DEFAULT_AGE_DAYS = (5, 90)
 
 
 @dataclass
@@ -161,7 +171,28 @@ class Demo:
     # The run ----------------------------------------------------------------------------------
 
     def run(self) -> Counter[str]:
-        """Every household, the sweep after the first ones, then the notes; cases by status."""
+        """Every household, the sweep after the first ones, then the notes; cases by status.
+
+        Each household's story happens in the past, on the one clock; the clock is real again
+        afterwards.
+        """
+        try:
+            return self._run()
+        finally:
+            clock.reset()
+
+    def _came_in(self, outcome: str) -> None:
+        """Set the clock to when a household of `outcome` came in."""
+        low, high = AGE_DAYS.get(outcome, DEFAULT_AGE_DAYS)
+        hours = self.rng.randint(low * 24, high * 24)
+        clock.set(self.now - datetime.timedelta(hours=hours))
+
+    def _later(self) -> None:
+        """Move the clock on by some hours, the time an office takes, never past the real now."""
+        step = datetime.timedelta(hours=self.rng.randint(3, 60))
+        clock.set(min(clock.now() + step, self.now))
+
+    def _run(self) -> Counter[str]:
         started = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         family = sum(count for *_rest, count in self.notes)
         with tqdm(
@@ -196,6 +227,7 @@ class Demo:
         return households
 
     def _household(self, household: Household, bar) -> Case:
+        self._came_in(household.outcome)
         persons = self._persons(household)
         case = self._open(household, persons)
         OUTCOMES[household.outcome](self, case)
@@ -346,7 +378,7 @@ class Demo:
         place_ko, place_en = self.rng.choice(PLACES_IN_KOREA)
         details = {"destination": f"{place_ko} ({place_en})"}
         if case_type == "relocation" and complete:
-            applied = self.today - datetime.timedelta(days=self.rng.randint(3, 60))
+            applied = clock.today() - datetime.timedelta(days=self.rng.randint(1, 30))
             details["application_date"] = applied.isoformat()
         return details
 
@@ -375,6 +407,7 @@ class Demo:
         return list(items.select_related("unit", "escalated_to").order_by("unit_kind"))
 
     def grant(self, item: Clearance) -> None:
+        self._later()
         services.clearance_grant(
             official=self.officer(item),
             clearance_id=item.pk,
@@ -392,6 +425,7 @@ class Demo:
     def flag(self, case: Case, ground: str, note: str, *, kind: str = "", member=None) -> None:
         items = self.pending(case)
         item = next((i for i in items if i.unit_kind == kind), None) or self.rng.choice(items)
+        self._later()
         services.clearance_flag(
             official=self.officer(item),
             clearance_id=item.pk,
@@ -402,6 +436,7 @@ class Demo:
         )
 
     def decide(self, case: Case) -> None:
+        self._later()
         services.case_decide(
             official=self.approver(case), case_id=case.pk, version=self.version(case)
         )
@@ -504,14 +539,10 @@ class Demo:
     # Overdue clearances -----------------------------------------------------------------------
 
     def _sweep(self, cases: list[Case]) -> None:
-        """Escalate the first cases' clearances, then have some units above act on them."""
-        others = Case.objects.filter(status=Status.IN_CLEARANCE).exclude(
-            pk__in=[c.pk for c in cases]
-        )
-        if others.exists():
-            # Never run a clock ahead over cases that are not the demo's own.
-            return
-        services.deadlines_sweep(now=self.now + SWEEP_AHEAD)
+        """Escalate the overdue clearances as the deadline task would, now; then have some
+        units above act on them."""
+        clock.set(self.now)
+        services.deadlines_sweep()
         for case in cases[::3]:
             escalated = [item for item in self.pending(case) if item.escalated_to_id]
             if escalated:
@@ -522,10 +553,13 @@ class Demo:
     def _note(self, reference: str, unit_code: str, counties: tuple[str, ...], count: int, bar):
         unit = WorkUnit.objects.get(code=unit_code)
         foreign = self.staff(unit, Role.CLEARING_OFFICER)
+        received = self.today - datetime.timedelta(days=self.rng.randint(2, 9))
+        # Registered the morning after the note came, and split at once (expedited).
+        clock.set(self.now - datetime.timedelta(days=(self.today - received).days - 1))
         request = services.foreign_request_register(
             official=foreign,
             reference=reference,
-            received_on=self.today - datetime.timedelta(days=self.rng.randint(2, 9)),
+            received_on=received,
             authority="조선민주주의인민공화국 외무성 (DPRK Ministry of Foreign Affairs)",
             persons=self._note_persons(counties, count),
         )

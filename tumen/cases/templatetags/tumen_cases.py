@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from tumen.cases.forms import RELATIONSHIPS
-from tumen.cases.models import Case, ClearanceStatus, Decision, Status
+from tumen.cases.models import OPEN_STATUSES, Case, ClearanceStatus, Decision, Status
 from tumen.cases.validation import label
 from tumen.lib import clock
 from tumen.policy.selectors import case_type_of
@@ -60,6 +60,23 @@ def deadline_text(due: datetime.datetime | None, now: datetime.datetime | None =
 @register.filter
 def deadline(due: datetime.datetime | None) -> str:
     return deadline_text(due)
+
+
+@register.filter
+def detail_value(value: str, rule) -> str:
+    """A case detail as the page's language writes it: a date field's ISO text as a date."""
+    if value and getattr(rule, "kind", "") == "date":
+        try:
+            return formats.date_format(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value or "–"
+
+
+@register.filter
+def counts_down(case: Case) -> bool:
+    """Whether a deadline runs for the case: not for a draft, nor once it is closed."""
+    return case.status in OPEN_STATUSES and case.status != Status.DRAFT
 
 
 @register.filter

@@ -25,10 +25,10 @@ def test_an_unlisted_ground_is_refused_naming_the_allowed_ones(officer, submitte
         )
     message = caught.value.message_dict["ground"][0]
     assert message.startswith(
-        "ground: 'too_old' is not a ground the policy lists for relocation (cc1963 v1, cc1963.4)"
+        "ground: 'too_old' is not a ground the policy lists for Relocation (cc1963 v1, cc1963.4)"
     )
-    assert "identity_unverified (cc1963.3)" in message
-    assert "documents_incomplete (cc1963.4)" in message
+    assert "Identity could not be verified (cc1963.3)" in message
+    assert "Documents incomplete (awaiting) (cc1963.4)" in message
     assert db_state() == before
 
 

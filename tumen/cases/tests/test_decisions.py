@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
+from tumen.audit.models import AuditEvent
 from tumen.cases import services
 from tumen.cases.models import Decision, ExistingIssue, Status
 from tumen.cases.proposal import decision_proposal
@@ -89,9 +90,13 @@ def test_the_approver_may_refuse_only_on_a_refusal_ground(
             member_outcomes={son.pk: ("refused", "documents_incomplete")},
         )
     message = caught.value.message_dict[f"member_outcomes[{son.pk}]"][0]
-    assert "'documents_incomplete' is not a refusal ground for relocation" in message
-    assert "its effect is hold (cc1963.4)" in message
-    assert "identity_unverified (cc1963.3), outside_scope (cc1963.3)" in message
+    assert "Documents incomplete (awaiting) (cc1963.4) is not a refusal ground for Relocation" in (
+        message
+    )
+    assert (
+        "Identity could not be verified (cc1963.3), "
+        "Not an ethnic Korean applicant with social relations in Korea (cc1963.3)"
+    ) in message
     assert db_state() == before
 
 
@@ -107,9 +112,70 @@ def test_the_approver_changes_outcomes_within_the_pack(
         case_id=case.pk,
         version=case.version,
         member_outcomes={son.pk: ("refused", "outside_scope")},
+        note="The son has no relation of his own and is of age.",
     )
     assert (decision.proposed_outcome, decision.outcome) == ("approved", "partly_approved")
     assert decision.clause_id == "cc1963.3"
+    refused = next(m for m in decision.member_outcomes if m["member"] == son.pk)
+    assert refused["proposed"] == {"outcome": "approved", "ground": None}
+    event = AuditEvent.objects.get(action="case.decided")
+    assert event.payload["reason"] == "The son has no relation of his own and is of age."
+
+
+def test_departing_from_the_proposal_needs_a_written_reason(
+    officer, yanji_approver, submitted_relocation
+):
+    case = submitted_relocation
+    grant_all(case, officer)
+    case = fresh(case)
+    son = members(case)[1]
+    before = db_state()
+    with pytest.raises(ValidationError) as caught:
+        services.case_decide(
+            official=yanji_approver,
+            case_id=case.pk,
+            version=case.version,
+            member_outcomes={son.pk: ("refused", "outside_scope")},
+        )
+    assert "say why" in caught.value.message_dict["note"][0]
+    assert db_state() == before
+
+
+def test_a_hold_needs_a_ground_from_the_pack(officer, yanji_approver, submitted_relocation):
+    case = submitted_relocation
+    grant_all(case, officer)
+    case = fresh(case)
+    son = members(case)[1]
+    with pytest.raises(ValidationError) as caught:
+        services.case_decide(
+            official=yanji_approver,
+            case_id=case.pk,
+            version=case.version,
+            member_outcomes={son.pk: ("on_hold", None)},
+            note="Waiting.",
+        )
+    message = caught.value.message_dict[f"member_outcomes[{son.pk}]"][0]
+    assert "a hold needs a ground" in message
+    assert "Documents incomplete (awaiting) (cc1963.4)" in message
+
+
+def test_approving_over_a_flag_records_the_flag_it_departs_from(
+    officer, yanji_approver, submitted_relocation
+):
+    case = submitted_relocation
+    flag(officer, case, "public_security", "identity_unverified")
+    grant_all(case, officer)
+    case = fresh(case)
+    everyone = {m.pk: ("approved", None) for m in members(case)}
+    decision = services.case_decide(
+        official=yanji_approver,
+        case_id=case.pk,
+        version=case.version,
+        member_outcomes=everyone,
+        note="The register entry was found after the flag.",
+    )
+    assert decision.outcome == "approved"
+    assert {m["proposed"]["ground"] for m in decision.member_outcomes} == {"identity_unverified"}
 
 
 def test_every_invalid_change_is_reported_at_once(officer, yanji_approver, submitted_relocation):
@@ -227,5 +293,5 @@ def test_retyping_needs_a_ground_that_retypes(
             official=yanji_approver, case_id=case.pk, version=case.version, ground="outside_scope"
         )
     message = caught.value.message_dict["ground"][0]
-    assert "'outside_scope' does not re-type a relocation case: its effect is refuse" in message
+    assert "(cc1963.3) does not re-type a Relocation case; re-typing grounds: none." in message
     assert db_state() == before

@@ -42,13 +42,24 @@ def test_an_ineligible_principal_takes_the_household_with_them(yanji_clerk, regi
     assert (proposal.outcome, proposal.clause) == ("refused", "cc1963.3")
 
 
-def test_repatriation_checks_every_member_in_their_own_right(yanji_clerk, register):
+def test_repatriation_qualifies_through_its_korean_national_applicant(yanji_clerk, register):
     korean = register(nationality="dprk", residence_permit_number="RP-1")
     chinese = register(nationality="prc")
     case = open_case(yanji_clerk, "repatriation", [korean, chinese], {"destination": "Pyongyang"})
     proposal = decision_proposal(case)
     assert [(m.outcome, m.ground) for m in proposal.members] == [
         ("approved", None),
+        ("approved", None),
+    ]
+
+
+def test_a_repatriation_whose_applicant_is_not_a_korean_national_is_re_typed(yanji_clerk, register):
+    chinese = register(nationality="prc")
+    korean = register(nationality="dprk", residence_permit_number="RP-2")
+    case = open_case(yanji_clerk, "repatriation", [chinese, korean], {"destination": "Pyongyang"})
+    proposal = decision_proposal(case)
+    assert [(m.outcome, m.ground) for m in proposal.members] == [
+        ("retype", "not_korean_national"),
         ("retype", "not_korean_national"),
     ]
     assert proposal.outcome == "retype"

@@ -62,6 +62,7 @@ def test_the_approver_refuses_one_member_on_a_listed_ground(client, yanji_approv
         shown,
         "decision-form",
         **{f"outcome_{dependant.pk}": "refused", f"ground_{dependant.pk}": "identity_unverified"},
+        note="The son's household register entry was not found.",
     )
 
     assert done.status_code == 302
@@ -210,3 +211,24 @@ def test_the_clerk_withdraws_a_draft_from_its_page(client, yanji_clerk, househol
 
     assert done.status_code == 302
     assert fresh(case).status == Status.WITHDRAWN
+
+
+def test_the_form_offers_only_the_outcomes_the_pack_has_grounds_for(
+    client, officer, yanji_approver, register
+):
+    """Repatriation lists no refusal ground (cc1963.5: approve each request): no 'Refused'."""
+    person = register(nationality="dprk", residence_permit_number="RP-51")
+    clerk = officer("yanji-office", "clerk")
+    case = submit(clerk, open_case(clerk, "repatriation", [person], {"destination": "Hamhung"}))
+    grant_all(case, officer)
+    page = text(Desk(client, yanji_approver).get(f"/cases/{case.number}/decide/"))
+    member = case.members.get()
+    assert f'name="outcome_{member.pk}" value="approved"' in page
+    assert f'name="outcome_{member.pk}" value="on_hold"' in page
+    assert f'name="outcome_{member.pk}" value="refused"' not in page
+
+
+def test_the_units_findings_are_shown_beside_the_proposal(client, yanji_approver, awaiting):
+    page = text(Desk(client, yanji_approver).get(f"/cases/{awaiting.number}/decide/"))
+    assert 'data-testid="finding-public_security"' in page
+    assert 'data-testid="findings"' in page

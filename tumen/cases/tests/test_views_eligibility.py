@@ -46,6 +46,9 @@ def test_the_relation_relocation_reads_is_asked_of_the_principal_and_changes_the
         },
     )
     assert done.status_code == 302
+    after = text(clerk_desk.get(done.url))
+    assert 'data-testid="qualifies"' in after
+    assert "Pak Song Chol (Hamhung)" in after
     relation = Relation.objects.get(person=principal)
     assert (relation.kind, relation.relative_place) == ("social_relation_korea", "Hamhung")
 

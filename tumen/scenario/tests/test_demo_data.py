@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
 
 from tumen.audit.models import AuditEvent
 from tumen.audit.verify import verify_chain, verify_seal
@@ -71,6 +74,16 @@ def test_the_demo_adds_cases_in_every_state_across_the_counties_once(db, demo_se
     in_clearance = Clearance.objects.filter(case__status=Status.IN_CLEARANCE)
     assert in_clearance.filter(status="flagged").exists()
     assert in_clearance.filter(escalated_to__isnull=False).exists()
+    # Backdated on the one clock: escalations happened after their deadlines and before now,
+    # submissions lie in the past, and some pending checks are overdue today.
+    now = timezone.now()
+    escalated = Clearance.objects.filter(escalated_at__isnull=False)
+    assert escalated.exists()
+    assert not escalated.filter(escalated_at__lt=F("due_at")).exists()
+    assert not escalated.filter(escalated_at__gt=now).exists()
+    assert cases.filter(submitted_at__lt=now - datetime.timedelta(days=10)).exists()
+    assert in_clearance.filter(status="pending", due_at__lt=now).exists()
+    assert not AuditEvent.objects.filter(occurred_at__gt=now).exists()
     family = cases.filter(case_type="family_travel", foreign_request__isnull=False)
     assert family.values("foreign_request").distinct().count() == 2
     assert set(family.values_list("status", flat=True)) >= {Status.IN_CLEARANCE, Status.APPROVED}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_clock_defaults'),
+        ('cases', '0005_clock_defaults'),
     ]
 
     operations = [
