@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tumen.cases",
     "tumen.scenario",
     "tumen.reports",
+    "tumen.imports",
     "tumen.web",
 ]
 
@@ -270,3 +271,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Bulk import (tumen/imports): uploaded files and their error reports, kept outside the database.
+TUMEN_IMPORT_DIR = Path(env_str("TUMEN_IMPORT_DIR", str(VAR_DIR / "imports")))

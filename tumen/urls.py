@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("tumen.cases.urls")),
     path("", include("tumen.people.urls")),
     path("", include("tumen.reports.urls")),
+    path("", include("tumen.imports.urls")),
     path("", include("tumen.web.urls")),
 ]

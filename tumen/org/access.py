@@ -60,6 +60,8 @@ AUTHORITIES: dict[str, Authority] = {
         (Role.CLERK, Role.CLEARING_OFFICER, Role.APPROVER, Role.ADMINISTRATOR)
     ),
     "administer": Authority((Role.ADMINISTRATOR,)),
+    # Taking a register out of the system (tumen.imports.export): those who work with it.
+    "export": Authority((Role.CLERK, Role.CLEARING_OFFICER, Role.ANALYST)),
 }
 
 
@@ -129,6 +131,8 @@ RULES: dict[str, Rule] = {
             & (Q(jurisdiction_id=official.unit.jurisdiction_id) | ~Q(status="draft"))
         )
     ),
+    # An import run is seen where its unit is; a run from the command line (no unit) by no page.
+    "imports.importrun": in_subtree("unit__jurisdiction__path"),
     # A person is seen where they live; a person living abroad only through the cases that
     # name them (people.Person's rule is the one place this is decided).
     "people.person": Rule(

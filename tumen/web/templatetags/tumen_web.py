@@ -101,6 +101,8 @@ SECTIONS = {
     "person_search": "people",
     "person_detail": "people",
     "duplicate_queue": "duplicates",
+    "import_list": "imports",
+    "import_detail": "imports",
 }
 
 
