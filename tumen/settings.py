@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tumen.cases",
     "tumen.scenario",
     "tumen.web",
+    "tumen.tokens",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,8 @@ TUMEN_AUDIT_KEY_FILE = Path(
     env_str("TUMEN_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-seal-ed25519.pem"))
 )
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
+# REST API (tumen/api.py): calls per minute allowed to one token (or one browser session).
+TUMEN_API_RATE_PER_MINUTE = env_int("TUMEN_API_RATE_PER_MINUTE", 600, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("TUMEN_SESSION_SECONDS", 8 * 3600, minimum=300)

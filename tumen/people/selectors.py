@@ -93,3 +93,16 @@ def possible_duplicates(
 def person_record(official: Official, person_id: int) -> Person:
     """One person with their residence, if the official may see them; else the shared 404."""
     return get_for_user(official, Person.objects.select_related("residence"), pk=person_id)
+
+
+def persons_search(
+    *, official: Official, name: str, after: int = 0, limit: int = 50
+) -> list[Person]:
+    """Persons the official can see whose name in any script starts with `name` (Latin without
+    case or spaces), in registration order after the person id `after`."""
+    name = name.strip()
+    condition = Q(name_hanzi__startswith=name) | Q(name_hangul__startswith=name)
+    if latin_key(name):
+        condition |= Q(latin_key__startswith=latin_key(name))
+    found = _visible(official).filter(condition, pk__gt=after).select_related("residence")
+    return list(found.order_by("pk")[:limit])
