@@ -50,15 +50,54 @@ def _declare_headers(code: str, answer: dict) -> None:
         }
 
 
+SCALAR_EXAMPLES = {
+    "integer": 1,
+    "number": 1,
+    "boolean": True,
+    "date": "1963-06-01",
+    "date-time": "1963-06-01T08:00:00Z",
+    "string": "",
+}
+
+
+def example_of(schema: dict, components: dict, depth: int = 0):
+    """An example value for `schema`: the schema's own example where it gives one, else one
+    built from its parts, so that every response of the document shows one."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if depth > 8:
+        return None
+    if "anyOf" in schema:
+        first = next((s for s in schema["anyOf"] if s.get("type") != "null"), {})
+        return example_of(first, components, depth + 1)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "array":
+        return [example_of(schema.get("items", {}), components, depth + 1)]
+    if kind == "object" or "properties" in schema:
+        return {
+            name: example_of(part, components, depth + 1)
+            for name, part in schema.get("properties", {}).items()
+        }
+    return SCALAR_EXAMPLES.get(schema.get("format", kind), SCALAR_EXAMPLES.get(kind))
+
+
 class TumenAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        """Declare errors as application/problem+json, which is how they are served."""
+        """Declare errors as application/problem+json (how they are served), the headers each
+        answer carries, and an example for every response."""
         schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.get("components", {}).get("schemas", {})
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for code, answer in operation.get("responses", {}).items():
                     _declare_headers(str(code), answer)
                     content = answer.get("content", {})
+                    for media in content.values():
+                        media.setdefault("example", example_of(media["schema"], components))
                     if str(code).startswith(("4", "5")) and "application/json" in content:
                         answer["content"] = {PROBLEM_TYPE: content["application/json"]}
         return schema

@@ -781,7 +781,7 @@ def foreign_request_create(
     request,
     response: HttpResponse,
     payload: ForeignRequestIn,
-    headers: Header[Preconditions],
+    headers: Header[Retries],
 ):
     """Register a note and the persons it names, by household."""
 
