@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tumen.web.context_processors.navigation",
+                "tumen.cases.context_processors.navigation",
             ],
         },
     },

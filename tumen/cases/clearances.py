@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import ensure_version, invalid
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -25,18 +23,25 @@ from tumen.cases.models import (
     ExistingIssue,
     IssueKind,
 )
-from tumen.cases.workflow import ClearanceMove, ensure_clearance_can, save_case, transition
+from tumen.cases.workflow import (
+    ClearanceMove,
+    assigned,
+    authority_for,
+    ensure_clearance_can,
+    save_case,
+    transition,
+)
+from tumen.lib.errors import ensure_version, invalid
 from tumen.lib.policy import CaseType, Ground
 from tumen.org.access import get_for_update
-from tumen.org.models import Official, Role
+from tumen.org.models import Official
+from tumen.policy.selectors import case_type_for
 
-CLEARING_ROLES: tuple[str, ...] = (Role.CLEARING_OFFICER,)
 
-
-def _lock(official: Official, clearance_id: int) -> tuple[Case, Clearance]:
-    case = get_for_update(official, Case, roles=CLEARING_ROLES, clearances__pk=clearance_id)
+def _lock(official: Official, clearance_id: int, action: str) -> tuple[Case, Clearance]:
+    case = get_for_update(official, Case, action=authority_for(action), clearances__pk=clearance_id)
     clearance = Clearance.objects.select_for_update().get(pk=clearance_id)
-    if official.unit_id not in (clearance.unit_id, clearance.escalated_to_id):
+    if not assigned(official, clearance):
         raise PermissionDenied(
             _(
                 "This clearance is assigned to another unit; only its officers, or those of "
@@ -49,7 +54,7 @@ def _lock(official: Official, clearance_id: int) -> tuple[Case, Clearance]:
 def _acting(
     official: Official, clearance_id: int, version: int, action: str
 ) -> tuple[Case, Clearance, ClearanceMove]:
-    case, clearance = _lock(official, clearance_id)
+    case, clearance = _lock(official, clearance_id, action)
     ensure_version(clearance, version, what="clearance")
     move = ensure_clearance_can(clearance, case, action)
     return case, clearance, move

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from tumen.audit.services import audit_record
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import (
     Case,
     Clearance,
@@ -25,6 +24,7 @@ from tumen.cases.models import (
 )
 from tumen.cases.routing import unit_above
 from tumen.cases.workflow import save_case
+from tumen.policy.selectors import case_type_for
 
 BATCH_SIZE = 200
 

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.clearances import listed_ground
-from tumen.cases.errors import Problems, ensure_version, invalid
-from tumen.cases.intake import active_pack, case_type_for, open_case
+from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -29,9 +28,10 @@ from tumen.cases.models import (
 )
 from tumen.cases.proposal import RETYPE, WITHDRAW, MemberProposal, combine, decision_proposal
 from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case, transition
+from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
-from tumen.org.models import Official, Role
-from tumen.policy.selectors import case_type_of
+from tumen.org.models import Official
+from tumen.policy.selectors import case_type_for, case_type_of
 
 # The household outcome, as the status change that records it.
 OUTCOME_ACTION = {
@@ -202,7 +202,7 @@ def case_decide(
 ) -> Decision:
     """Decide the household. `member_outcomes` maps a CaseMember id to (outcome, ground) for
     members whose proposed outcome the approver changes; None accepts the proposal as it is."""
-    case = lock_case(official, case_id, Role.APPROVER)
+    case = lock_case(official, case_id, "approve")
     ensure_version(case, version)
     ensure_can(case, "approve")
     case_type = case_type_for(case)
@@ -254,7 +254,7 @@ def _withdrawal_ground(case: Case, case_type: CaseType) -> tuple[str | None, str
 @transaction.atomic
 def case_withdraw(*, official: Official, case_id: int, version: int, reason: str) -> Case:
     """The applicant withdrew (or the county abandons the draft) before a decision."""
-    case = lock_case(official, case_id, Role.CLERK, Role.APPROVER)
+    case = lock_case(official, case_id, "withdraw")
     ensure_version(case, version)
     ensure_can(case, "withdraw")
     reason = _required_reason(reason)
@@ -304,7 +304,7 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
     The new draft keeps the members, the county, the intake unit and the details its type asks
     for, under the active pack for the new type, and points back to this case.
     """
-    case = lock_case(official, case_id, Role.APPROVER)
+    case = lock_case(official, case_id, "retype")
     ensure_version(case, version)
     ensure_can(case, "retype")
     case_type = case_type_for(case)
@@ -322,7 +322,7 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
         clause_id=listed.clause,
         raised_at=timezone.now(),
     )
-    new = open_case(
+    new = open_preauthorised(
         actor=official,
         stored=stored,
         case_type=new_type,

@@ -7,22 +7,22 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import Problems, ensure_version, invalid
-from tumen.cases.intake import MemberSpec, open_case, submit_case
+from tumen.cases.intake import MemberSpec, open_preauthorised, submit_preauthorised
 from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
-from tumen.org.access import can_see, get_for_update, get_for_user, require_role
-from tumen.org.models import Level, Official, Role, UnitKind, WorkUnit
+from tumen.cases.workflow import authority_for
+from tumen.lib.errors import Problems, ensure_version, invalid
+from tumen.org.access import can_see, get_for_update, get_for_user, require
+from tumen.org.models import Level, Official, UnitKind, WorkUnit
 from tumen.people.models import Person, Relation, RelationKind, Sex
 from tumen.people.services import person_register, relation_add
 from tumen.policy.selectors import foreign_request_case_type
 
-FOREIGN_ROLES: tuple[str, ...] = (Role.CLEARING_OFFICER, Role.CLERK)
 # What person_register accepts from a person entry that is not yet registered.
 PERSON_FIELDS = (
     "name_hangul",
@@ -34,13 +34,6 @@ PERSON_FIELDS = (
     "residence_permit_number",
     "passport_number",
 )
-
-
-def _foreign_affairs_office(official: Official) -> None:
-    if official.unit.kind != UnitKind.FOREIGN_AFFAIRS:
-        raise PermissionDenied(
-            _("Foreign requests are handled by a foreign affairs office; your unit is not one.")
-        )
 
 
 def _registered(official: Official, spec: dict) -> Person:
@@ -197,8 +190,7 @@ def foreign_request_register(
     people.services.person_register for a new one; `household` (a label), `is_principal`,
     `officer_name` (the officer the household is family of).
     """
-    require_role(official, *FOREIGN_ROLES)
-    _foreign_affairs_office(official)
+    require(official, authority_for("register"))
     reference = reference.strip()
     _refuse_known_reference(reference)
     problems = _entry_problems(persons)
@@ -292,7 +284,7 @@ def _open_household(official, request, stored, case_type, office, entries) -> Ca
         (e.person, MemberRole.PRINCIPAL if e.is_principal else MemberRole.DEPENDANT, "")
         for e in entries
     ]
-    return open_case(
+    return open_preauthorised(
         actor=official,
         stored=stored,
         case_type=case_type,
@@ -307,7 +299,7 @@ def _submit_if_complete(case: Case, official: Official) -> bool:
     """Submit at once (the type is expedited); a draft with problems waits for the county."""
     try:
         with transaction.atomic():
-            submit_case(case, actor=official)
+            submit_preauthorised(case, actor=official)
     except ValidationError:
         return False
     return True
@@ -320,8 +312,7 @@ def foreign_request_split(*, official: Official, request_id: int, version: int) 
     A case that cannot be submitted yet stays a draft at its county office; its problems are
     what tumen.cases.intake.submission_problems(case) lists. A request is split once.
     """
-    request = get_for_update(official, ForeignRequest, roles=FOREIGN_ROLES, pk=request_id)
-    _foreign_affairs_office(official)
+    request = get_for_update(official, ForeignRequest, action=authority_for("split"), pk=request_id)
     ensure_version(request, version, what="foreign_request")
     if request.split_at is not None:
         raise _already_split(request)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import Problems, ensure_version, invalid
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -23,6 +21,7 @@ from tumen.cases.models import (
 from tumen.cases.routing import route
 from tumen.cases.validation import details_problems, member_problems, shape_problems
 from tumen.cases.workflow import (
+    authority_for,
     case_payload,
     ensure_can,
     ensure_editable,
@@ -31,12 +30,18 @@ from tumen.cases.workflow import (
     save_case,
     transition,
 )
+from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
-from tumen.org.access import get_for_user, require_role
-from tumen.org.models import Jurisdiction, Official, Role, UnitKind, WorkUnit
+from tumen.org.access import get_for_user, require
+from tumen.org.models import Jurisdiction, Official, WorkUnit
 from tumen.people.models import Person
 from tumen.policy.models import PolicyPack
-from tumen.policy.selectors import case_type_of, intake_case_types, pack_for_case_type
+from tumen.policy.selectors import (
+    case_type_for,
+    case_type_of,
+    intake_case_types,
+    pack_for_case_type,
+)
 
 # (person, role, relationship to the principal)
 MemberSpec = tuple[Person, str, str]
@@ -65,15 +70,6 @@ def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
         ) from None
 
 
-def _intake_unit(official: Official) -> WorkUnit:
-    unit = official.unit
-    if unit is None or unit.kind != UnitKind.COUNTY_OFFICE:
-        raise PermissionDenied(
-            _("Cases are opened by a county or district office; your unit is not one.")
-        )
-    return unit
-
-
 def _visible_person(official: Official, person_id: int) -> Person:
     return get_for_user(official, Person, pk=person_id)
 
@@ -95,7 +91,7 @@ def _member_specs(
     return specs
 
 
-def open_case(
+def open_preauthorised(
     *,
     actor: Official,
     stored: PolicyPack,
@@ -108,7 +104,8 @@ def open_case(
 ) -> Case:
     """Create a draft with its members, its first transition and its audit event.
 
-    The callers (case_open, case_retype, foreign_request_split) have authorised the actor.
+    Checks no authority: the name says the caller has done so (case_open, case_retype,
+    foreign_request_split and its bulk form). Anything else opens cases through case_open.
     """
     county = intake_unit.jurisdiction
     case = Case.objects.create(
@@ -159,14 +156,14 @@ def case_open(
     `dependants` are (person id, relationship to the principal); every member must be a person
     the official can see (register new ones first with people.services.person_register).
     """
-    require_role(official, Role.CLERK)
-    unit = _intake_unit(official)
+    require(official, authority_for("open"))
+    unit = official.unit
     stored = active_pack(case_type)
     kind = case_type_of(stored, case_type)
     details = dict(details or {})
     shape_problems(kind, details).raise_if_any()
     members = _member_specs(official, principal_id, dependants)
-    return open_case(
+    return open_preauthorised(
         actor=official,
         stored=stored,
         case_type=kind,
@@ -177,22 +174,10 @@ def case_open(
 
 
 def _editable_case(official: Official, case_id: int, version: int, label: str) -> Case:
-    case = lock_case(official, case_id, Role.CLERK)
+    case = lock_case(official, case_id, "edit")
     ensure_version(case, version)
     ensure_editable(case, label)
     return case
-
-
-def case_type_for(case: Case) -> CaseType:
-    """The case type as the pack version the case is bound to defines it.
-
-    Called on every step, so the pack's (large) document is not loaded again when the parsed pack
-    is already cached: its id and content hash are enough to find it.
-    """
-    if Case.policy_pack.is_cached(case):
-        return case_type_of(case.policy_pack, case.case_type)
-    stored = PolicyPack.objects.only("pk", "sha256").get(pk=case.policy_pack_id)
-    return case_type_of(stored, case.case_type)
 
 
 @transaction.atomic
@@ -319,8 +304,11 @@ def _create_clearances(
     )
 
 
-def submit_case(case: Case, *, actor: Official) -> list[Clearance]:
-    """Check the locked draft against its pack, then send it to every clearing unit at once."""
+def submit_preauthorised(case: Case, *, actor: Official) -> list[Clearance]:
+    """Check the locked draft against its pack, then send it to every clearing unit at once.
+
+    Checks no authority: the caller has locked the case as an official who may submit it
+    (case_submit) or has opened it itself (foreign_request_split)."""
     ensure_can(case, "submit")
     case_type = case_type_for(case)
     routes, problems = _problems(case, case_type)
@@ -345,7 +333,7 @@ def submit_case(case: Case, *, actor: Official) -> list[Clearance]:
 @transaction.atomic
 def case_submit(*, official: Official, case_id: int, version: int) -> Case:
     """Submit the draft: every problem is reported at once, per field, or clearances start."""
-    case = lock_case(official, case_id, Role.CLERK)
+    case = lock_case(official, case_id, "submit")
     ensure_version(case, version)
-    submit_case(case, actor=official)
+    submit_preauthorised(case, actor=official)
     return case

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -20,6 +19,7 @@ from tumen.cases.models import (
 )
 from tumen.lib.policy import CaseType, Eligibility, Ground
 from tumen.people.models import Person
+from tumen.policy.selectors import case_type_for
 
 WITHDRAW = "withdraw"
 RETYPE = "retype"

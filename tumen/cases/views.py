@@ -35,21 +35,14 @@ from tumen.cases.forms import (
     WithdrawForm,
     WorklistForm,
 )
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import Case, Status
-from tumen.cases.page_selectors import (
-    Filters,
-    case_page,
-    clauses,
-    clearance_of_case,
-    queue_cases,
-    queue_clearances,
-    queue_named,
-)
-from tumen.cases.pages import case_context, may_move, refusal_of_clearance, stale_context
+from tumen.cases.pages import case_context, refusal_of_clearance, stale_context
 from tumen.cases.proposal import RETYPE, WITHDRAW, decision_proposal
-from tumen.org.models import Role
-from tumen.policy.selectors import intake_case_types
+from tumen.cases.selectors.cases import case_page, clauses
+from tumen.cases.selectors.clearances import clearance_of_case
+from tumen.cases.selectors.worklists import Filters, queue_cases, queue_clearances, queue_named
+from tumen.cases.workflow import may, refusal
+from tumen.policy.selectors import case_type_for, intake_case_types
 from tumen.web.forms import add_service_errors, rebound
 from tumen.web.selectors import visible_counties
 
@@ -278,9 +271,9 @@ def _proposal_clauses(case_type, proposal) -> dict:
 def case_decide(request: HttpRequest, number: str) -> HttpResponse:
     official = request.user
     case = case_page(official, number)
-    if not official.has_role(Role.APPROVER):
+    if refusal(official, case, "approve") == "role":
         raise PermissionDenied(_("Only an approver decides cases."))
-    if request.method == "GET" and not may_move(official, case, "approve", Role.APPROVER):
+    if request.method == "GET" and not may(official, case, "approve"):
         messages.info(request, _("This case is not awaiting a decision."))
         return _to_case(case)
     proposal = decision_proposal(case)
@@ -298,7 +291,7 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
             case = case_page(official, number)
             proposal = decision_proposal(case)
             extra = stale_context(case, form.cleaned_data["version"])
-            extra["may_retry"] = may_move(official, case, "approve", Role.APPROVER)
+            extra["may_retry"] = may(official, case, "approve")
             form, status = _decision_form(case, proposal, request=request), 409
         except ValidationError as exc:
             add_service_errors(form, exc, form.field_for)
@@ -325,11 +318,9 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
 def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     official = request.user
     case = case_page(official, number)
-    if not official.has_role(Role.CLERK, Role.APPROVER):
+    if refusal(official, case, "withdraw") == "role":
         raise PermissionDenied(_("Only the county's clerk or an approver withdraws a case."))
-    if request.method == "GET" and not may_move(
-        official, case, "withdraw", Role.CLERK, Role.APPROVER
-    ):
+    if request.method == "GET" and not may(official, case, "withdraw"):
         messages.info(request, _("This case can no longer be withdrawn."))
         return _to_case(case)
     form = WithdrawForm(request.POST or None, initial={"version": case.version})
@@ -345,7 +336,7 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
         except services.StaleVersion:
             case = case_page(official, number)
             extra = stale_context(case, form.cleaned_data["version"])
-            extra["may_retry"] = may_move(official, case, "withdraw", Role.CLERK, Role.APPROVER)
+            extra["may_retry"] = may(official, case, "withdraw")
             form, status = rebound(WithdrawForm, request, values={"version": case.version}), 409
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -361,9 +352,9 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
 def case_retype(request: HttpRequest, number: str) -> HttpResponse:
     official = request.user
     case = case_page(official, number)
-    if not official.has_role(Role.APPROVER):
+    if refusal(official, case, "retype") == "role":
         raise PermissionDenied(_("Only an approver re-types a case."))
-    if request.method == "GET" and not may_move(official, case, "retype", Role.APPROVER):
+    if request.method == "GET" and not may(official, case, "retype"):
         messages.info(request, _("This case cannot be re-typed now."))
         return _to_case(case)
     case_type = case_type_for(case)
@@ -382,7 +373,7 @@ def case_retype(request: HttpRequest, number: str) -> HttpResponse:
         except services.StaleVersion:
             case = case_page(official, number)
             extra = stale_context(case, form.cleaned_data["version"])
-            extra["may_retry"] = may_move(official, case, "retype", Role.APPROVER)
+            extra["may_retry"] = may(official, case, "retype")
             form = rebound(
                 RetypeForm, request, values={"version": case.version}, case_type=case_type
             )

@@ -35,8 +35,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tumen.cases.errors import StaleVersion
-from tumen.org.access import get_for_user, require_role
+from tumen.lib.errors import StaleVersion
+from tumen.org.access import get_for_user, require
 from tumen.org.models import Jurisdiction, Official
 from tumen.people.forms import (
     NEW,
@@ -50,7 +50,6 @@ from tumen.people.forms import (
 from tumen.people.models import Person, Relation
 from tumen.people.selectors import person_record, possible_duplicates
 from tumen.people.services import (
-    REGISTERING_ROLES,
     person_register,
     person_update,
     relation_add,
@@ -265,7 +264,7 @@ def _residence_choices(official: Official, person: Person) -> list[Jurisdiction]
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     official = request.user
     person = person_record(official, person_id)
-    require_role(official, *REGISTERING_ROLES)
+    require(official, "person.update")
     back = _safe_next(request)
     counties = _residence_choices(official, person)
     initial = PersonEditForm.initial_for(person)
@@ -328,7 +327,7 @@ def person_relation_add(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record a relation of the person, then return to their page (and its `next`)."""
     official = request.user
     person = person_record(official, person_id)
-    require_role(official, *REGISTERING_ROLES)
+    require(official, "person.update")
     back = _safe_next(request)
     relation_form = RelationAddForm(request.POST)
     if relation_form.is_valid():
