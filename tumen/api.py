@@ -19,7 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
-from tumen.cases.errors import StaleVersion
+from tumen.lib.errors import StaleVersion
 from tumen.org.access import NotVisible, record_lost_denial
 from tumen.tokens.auth import OfficialSession, PerClientThrottle, TokenAuth
 from tumen.tokens.protocol import (

@@ -21,8 +21,9 @@ from pydantic import ConfigDict, Field
 
 from tumen.cases import services
 from tumen.cases.models import Case, Clearance, ForeignRequest, Status
-from tumen.cases.page_selectors import case_page, foreign_request_page, foreign_requests_for
-from tumen.cases.selectors import cases_for, clearances_for_unit, timeline
+from tumen.cases.selectors.cases import case_page, cases_for, timeline
+from tumen.cases.selectors.clearances import clearances_for_unit
+from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
 from tumen.org.access import get_for_user
 from tumen.tokens.protocol import (
     ACTION,
