@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own static files, so the API's browsable docs need no CDN.
+    "ninja",
     "tumen.org",
     "tumen.audit",
     "tumen.directives",

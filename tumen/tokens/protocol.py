@@ -65,7 +65,8 @@ class Problem(Schema):
 
 
 def _problems(*codes: int) -> dict[int, type[Problem]]:
-    return dict.fromkeys(codes, Problem)
+    # 400: a body that is not JSON at all. 401: no valid token. 429: over the rate limit.
+    return dict.fromkeys((400, *codes), Problem)
 
 
 # Every endpoint may answer these; each operation adds its own (404, 409, 412, 428 …).
