@@ -273,6 +273,7 @@ def report(results, cases, pool, args, seconds, prepared, started) -> None:
             "prepared": {k: v for k, v in prepared.items() if not k.startswith("by_")},
             "elapsed_s": round(time.perf_counter() - started, 1),
             "machine": machine(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "meets_targets": meets,
         }
     )
