@@ -397,7 +397,7 @@ HOTSPOTS = (
     ),
     ("access: get_for_update (scope check + lock)", "tumen/org/access.py", "get_for_update"),
     ("access: get_for_user (person at intake)", "tumen/org/access.py", "get_for_user"),
-    ("case_type_for (loads case.policy_pack)", "tumen/cases/intake.py", "case_type_for"),
+    ("case_type_for (parsed pack by id)", "tumen/policy/selectors.py", "case_type_for"),
     ("active_pack (active packs at intake)", "tumen/cases/intake.py", "active_pack"),
     ("next_number (counter row)", "tumen/cases/intake.py", "next_number"),
     ("submission checks + routing", "tumen/cases/intake.py", "_problems"),

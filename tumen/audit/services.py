@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,73 @@ def chain_head() -> tuple[int, str]:
     return last if last else (0, GENESIS_HASH)
 
 
+# The head this process last appended, per database alias: (seq, row_hash). It may have been
+# rolled back, or another process may have appended since; the append below checks both in the
+# same statement, so a wrong guess costs one chain_head() read and never a broken chain.
+_HEADS: dict[str, tuple[int, str]] = {}
+
+_COLUMNS = (
+    "seq, occurred_at, actor_id, actor_username, unit_id, action, object_type, object_id, "
+    "payload, prev_hash, row_hash"
+)
+# AUDIT_APPEND: insert the event only if the row it chains onto is the head: that row exists,
+# and no row holds the event's seq yet (seq is the primary key). Zero rows inserted means the
+# guess was wrong. PostgreSQL types the selected literals; SQLite needs no casts.
+_VALUES = {
+    "sqlite": "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s",
+    "postgresql": (
+        "%s::bigint, %s::timestamptz, %s::integer, %s, %s::integer, %s, %s, %s, %s::jsonb, %s, %s"
+    ),
+}
+_ONTO_ROW = "EXISTS (SELECT 1 FROM audit_auditevent WHERE seq = %s AND row_hash = %s)"
+_ONTO_GENESIS = "NOT EXISTS (SELECT 1 FROM audit_auditevent)"
+
+
+def _append_sql(vendor: str, *, genesis: bool) -> str:
+    return (
+        f"INSERT INTO audit_auditevent ({_COLUMNS}) SELECT {_VALUES[vendor]} "
+        f"WHERE {_ONTO_GENESIS if genesis else _ONTO_ROW} ON CONFLICT (seq) DO NOTHING"
+    )
+
+
+def _try_append(event: AuditEvent, head: tuple[int, str]) -> bool:
+    """AUDIT_APPEND onto `head`; False if `head` is not the chain's head."""
+    seq, prev_hash = head
+    event.seq, event.prev_hash = seq + 1, prev_hash
+    event.row_hash = compute_row_hash(event)
+    ops = connection.ops
+    params = [
+        event.seq,
+        ops.adapt_datetimefield_value(event.occurred_at),
+        event.actor_id,
+        event.actor_username,
+        event.unit_id,
+        event.action,
+        event.object_type,
+        event.object_id,
+        json.dumps(event.payload),
+        event.prev_hash,
+        event.row_hash,
+    ]
+    if seq:
+        params += [seq, prev_hash]
+    with connection.cursor() as cursor:
+        cursor.execute(_append_sql(connection.vendor, genesis=not seq), params)
+        return cursor.rowcount == 1
+
+
+def append(event: AuditEvent) -> AuditEvent:
+    """Chain `event` onto the head and insert it: one statement when this process wrote last."""
+    alias = connection.alias
+    head = _HEADS.get(alias)
+    guessed = head is not None and _try_append(event, head)
+    if not guessed and not _try_append(event, chain_head()):
+        raise RuntimeError("The audit chain's head moved while this transaction held its lock.")
+    _HEADS[alias] = (event.seq, event.row_hash)
+    event._state.adding, event._state.db = False, alias
+    return event
+
+
 def audit_record(
     *,
     actor: Any | None,
@@ -53,27 +121,21 @@ def audit_record(
     # the change it records must not be committed either.
     with transaction.atomic(savepoint=False):
         _lock_chain()
-        seq, prev_hash = chain_head()
-        actor_pk = getattr(actor, "pk", None)
         if unit is None and actor is not None:
             unit_id = getattr(actor, "unit_id", None)
         else:
             unit_id = getattr(unit, "pk", None)
         event = AuditEvent(
-            seq=seq + 1,
             occurred_at=timezone.now(),
-            actor_id=actor_pk,
+            actor_id=getattr(actor, "pk", None),
             actor_username=getattr(actor, "username", "") or "",
             unit_id=unit_id,
             action=action,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
             payload=canonical_value(dict(payload or {})),
-            prev_hash=prev_hash,
         )
-        event.row_hash = compute_row_hash(event)
-        event.save(force_insert=True)
-        return event
+        return append(event)
 
 
 def audit_access_denied(*, official: Any, model: type[models.Model], object_id: Any) -> AuditEvent:
