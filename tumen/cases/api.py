@@ -37,6 +37,7 @@ from tumen.tokens.protocol import (
     expected_version,
     once,
     parameter_problem,
+    parse_id,
     text,
 )
 
@@ -356,10 +357,11 @@ def _cursor_after(cursor: str | None) -> int:
         return 0
     try:
         value = base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("ascii")
-        if value.startswith("c") and value[1:].isdigit() and len(value) < 12:
-            return int(value[1:])
     except (binascii.Error, UnicodeError, ValueError):
-        pass
+        value = ""
+    after = parse_id(value[1:]) if value.startswith("c") else None
+    if after is not None:
+        return after
     raise parameter_problem("cursor", _("cursor: pass back a next_cursor this API gave you."))
 
 
@@ -491,11 +493,12 @@ def case_decide(
     """Decide the household: the proposal, with the approver's changes per member."""
     chosen = {}
     for key, choice in payload.member_outcomes.items():
-        if not key.isdigit():
+        member_id = parse_id(key)
+        if member_id is None:
             raise ValidationError(
                 {f"member_outcomes[{key}]": [_("member_outcomes: keys are case member ids.")]}
             )
-        chosen[int(key)] = (choice.outcome, choice.ground)
+        chosen[member_id] = (choice.outcome, choice.ground)
     return _case_action(
         request,
         response,

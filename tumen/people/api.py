@@ -17,6 +17,7 @@ from tumen.tokens.protocol import (
     COMMON,
     CREATE,
     IF_MATCH_DESCRIPTION,
+    MAX_ID,
     READ_ONE,
     Id,
     Retries,
@@ -140,7 +141,7 @@ class PersonPage(Schema):
 
 class PersonSearch(Schema):
     name: text(150, min_length=1) = Field(description="The start of a name in any script.")
-    after: int = Field(0, ge=0, le=2_147_483_647)
+    after: int = Field(0, ge=0, le=MAX_ID)
     limit: int = Field(50, ge=1, le=200)
 
 

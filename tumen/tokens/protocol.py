@@ -215,10 +215,22 @@ def _plain(body: Any) -> Any:
     return body.model_dump(mode="json") if isinstance(body, Schema) else body
 
 
-# Bounded input types: a database must never see a NUL, an integer past 32 bits or an unbounded
+# Bounded input types: a database must never see a NUL, an integer past 64 bits or an unbounded
 # string, whatever a client sends (PostgreSQL refuses NUL in text; SQLite overflows on 2**63).
-MAX_ID = 2_147_483_647
+# The same rules as tumen.lib.parse applies to the pages, declared here in the OpenAPI document.
+MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def parse_id(value: str) -> int | None:
+    """A record id from text a client sent: ASCII digits, 1 … MAX_ID; else None.
+
+    ("²".isdigit() is true but int("²") fails; twenty nines overflow SQLite.)
+    """
+    if not value or len(value) > len(str(MAX_ID)) or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
 
 
 def text(max_length: int, *, min_length: int = 0) -> Any:

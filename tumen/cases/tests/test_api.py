@@ -3,6 +3,8 @@ to decision over HTTP, with ETags, idempotency keys and problem details on the w
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from tumen.cases.models import Case, Decision
@@ -226,3 +228,27 @@ def test_unauthenticated_calls_get_401_problem_details(yanji_clerk):
     assert response["WWW-Authenticate"].startswith("Bearer")
     wrong = anonymous.get("cases", HTTP_AUTHORIZATION="Bearer tmn_nope")
     assert wrong.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        base64.urlsafe_b64encode(b"c99999999999999999999").decode(),
+        base64.urlsafe_b64encode("c²".encode()).decode(),
+        "%%%",
+    ],
+)
+def test_a_hostile_cursor_is_a_422_not_a_500(yanji_clerk, cursor):
+    answer = Api(yanji_clerk).get("cases", {"cursor": cursor})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "cursor"
+
+
+def test_a_decision_keyed_by_something_other_than_a_member_id_is_a_422(yanji_approver):
+    answer = Api(yanji_approver).post(
+        "cases/YANJI-1963-000001/decide",
+        {"member_outcomes": {"²": {"outcome": "approved"}}},
+        If_Match='"1"',
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "/member_outcomes/²"
