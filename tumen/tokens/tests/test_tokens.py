@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -90,7 +91,7 @@ def test_a_signed_in_browser_uses_the_session_and_must_send_csrf(yanji_clerk):
     assert without["Content-Type"] == "application/problem+json"
     # With the CSRF cookie and header a page's script sends, the call reaches the endpoint.
     assert browser.get("/api/v1/docs").status_code == 200
-    token = browser.cookies["csrftoken"].value
+    token = browser.cookies[settings.CSRF_COOKIE_NAME].value
     with_csrf = browser.post(
         "/api/v1/persons", data="{}", content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
