@@ -10,7 +10,7 @@ from ninja import Header, Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from tumen.people.models import Person
-from tumen.people.selectors import person_record, persons_search
+from tumen.people.selectors import person_events, person_record, persons_search
 from tumen.people.services import person_register, person_update
 from tumen.tokens.protocol import (
     ACTION,
@@ -132,6 +132,14 @@ class PersonChanges(Schema):
     passport_number: text(40) | None = None
 
 
+class EventOut(Schema):
+    at: datetime.datetime
+    action: str
+    actor: str
+    unit_id: int | None
+    payload: dict
+
+
 class PersonPage(Schema):
     items: list[PersonOut]
     next_cursor: int | None = Field(
@@ -182,6 +190,21 @@ def person_read(request, response: HttpResponse, person_id: Id):
     person = person_record(request.auth, person_id)
     response["ETag"] = etag(person.version)
     return PersonOut.of(person)
+
+
+@router.get("/persons/{person_id}/timeline", response={200: list[EventOut], **READ_ONE})
+def person_timeline(request, person_id: Id):
+    """The audit events of the person's record, oldest first (field names, never values)."""
+    return [
+        EventOut(
+            at=e.occurred_at,
+            action=e.action,
+            actor=e.actor_username,
+            unit_id=e.unit_id,
+            payload=e.payload,
+        )
+        for e in person_events(request.auth, person_id)
+    ]
 
 
 @router.patch("/persons/{person_id}", response={200: PersonOut, **ACTION})

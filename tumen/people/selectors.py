@@ -106,3 +106,13 @@ def persons_search(
         condition |= Q(latin_key__startswith=latin_key(name))
     found = _visible(official).filter(condition, pk__gt=after).select_related("residence")
     return list(found.order_by("pk")[:limit])
+
+
+def person_events(official: Official, person_id: int) -> list:
+    """The audit events about one person the official may see (registered, corrected, related),
+    oldest first; else the shared 404. They carry field names and ids, never the values."""
+    from tumen.audit.models import AuditEvent
+
+    person = get_for_user(official, Person, pk=person_id)
+    events = AuditEvent.objects.filter(object_type="people.person", object_id=str(person.pk))
+    return list(events.order_by("seq"))

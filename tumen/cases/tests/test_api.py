@@ -175,6 +175,10 @@ def test_a_person_is_registered_found_in_any_script_and_corrected(yanji_clerk):
     assert corrected["ETag"] == '"2"'
     stale = clerk.patch(f"persons/{person['id']}", {"name_latin": "X"}, If_Match=created["ETag"])
     assert stale.status_code == 412
+    events = clerk.get(f"persons/{person['id']}/timeline").json()
+    assert [e["action"] for e in events] == ["person.registered", "person.updated"]
+    assert events[1]["payload"]["fields"] == ["name_latin"]
+    assert "Ri Chol" not in str(events)
 
 
 def test_the_case_list_pages_with_a_cursor_and_filters(yanji_clerk, household, register):

@@ -60,6 +60,7 @@ ENDPOINTS = [
     Endpoint("case timeline", "get", "cases/{case}/timeline"),
     Endpoint("clearance read", "get", "clearances/{clearance}"),
     Endpoint("person read", "get", "persons/{person}"),
+    Endpoint("person timeline", "get", "persons/{person}/timeline"),
     Endpoint("foreign request read", "get", "foreign-requests/{request}", provincial=True),
     Endpoint("case list", "get", "cases", is_list=True),
     Endpoint("person search", "get", "persons?name=Kim", is_list=True),
