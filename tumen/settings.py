@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     # django-ninja's own static files, so the API's browsable docs need no CDN.
@@ -69,12 +72,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tumen.web.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tumen.web.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tumen.web.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tumen.web.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tumen.org.middleware.DenialAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -132,9 +140,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): lock a username from one address after repeated failures.
-AXES_FAILURE_LIMIT = env_int("TUMEN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Per address across usernames (spraying); per username see tumen/web/throttle.py.
+AXES_FAILURE_LIMIT = env_int("TUMEN_LOGIN_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = env_int("TUMEN_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "tumen.web.throttle.client_address"
+TUMEN_BEHIND_TLS_PROXY = env_bool("TUMEN_BEHIND_TLS_PROXY", default=False)
+# A username may fail this often freely; then each attempt waits 1, 2, 4 … seconds, up to the max.
+TUMEN_LOGIN_FREE_FAILURES = env_int("TUMEN_LOGIN_FREE_FAILURES", 5, minimum=1)
+TUMEN_LOGIN_MAX_DELAY_SECONDS = env_int("TUMEN_LOGIN_MAX_DELAY_SECONDS", 300, minimum=1)
+# Failed sign-ins of a username are audited once per burst; a burst ends after this much quiet.
+TUMEN_LOGIN_BURST_GAP_SECONDS = env_int("TUMEN_LOGIN_BURST_GAP_SECONDS", 900, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
@@ -177,27 +193,73 @@ TASKS = {
 # Audit: the signed head lives outside the database so that a truncated tail is detected.
 TUMEN_AUDIT_SEAL_FILE = Path(env_str("TUMEN_AUDIT_SEAL_FILE", str(VAR_DIR / "audit-seal.json")))
 TUMEN_AUDIT_KEY_FILE = Path(
-    env_str("TUMEN_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-seal-ed25519.pem"))
-)
+    env_str(
+        "TUMEN_AUDIT_KEY_FILE",
+        None if PRODUCTION else str(VAR_DIR / "keys" / "audit-seal-ed25519.pem"),
+    )
+).resolve()
+if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _database_directory = Path(DATABASES["default"]["NAME"]).resolve().parent
+    if TUMEN_AUDIT_KEY_FILE.is_relative_to(_database_directory):
+        raise ImproperlyConfigured(
+            "TUMEN_AUDIT_KEY_FILE must not lie under the database's directory "
+            f"({_database_directory}): whoever copies or cuts the database must not get the key."
+        )
+# A second place every seal is written to (a path on another disk or mount) and checked from.
+TUMEN_AUDIT_SEAL_COPY = env_str("TUMEN_AUDIT_SEAL_COPY", "") or None
+# A command each seal (JSON) is piped to, e.g. one that ships it to another host.
+TUMEN_AUDIT_SEAL_COMMAND = env_str("TUMEN_AUDIT_SEAL_COMMAND", "")
+# `tumen worker` seals this often; `tumen audit verify` fails on a seal older than the window.
+TUMEN_AUDIT_SEAL_SECONDS = env_int("TUMEN_AUDIT_SEAL_SECONDS", 60, minimum=1)
+TUMEN_AUDIT_SEAL_WINDOW_SECONDS = env_int("TUMEN_AUDIT_SEAL_WINDOW_SECONDS", 300, minimum=1)
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
 # REST API (tumen/api.py): calls per minute allowed to one token (or one browser session).
 TUMEN_API_RATE_PER_MINUTE = env_int("TUMEN_API_RATE_PER_MINUTE", 600, minimum=1)
 
+# A second factor (TOTP) after the password for these roles (others may opt in). Off by default
+# outside production, so that the demo's printed logins work; see tumen/web/second_factor.py.
+TUMEN_SECOND_FACTOR = env_bool("TUMEN_SECOND_FACTOR", default=PRODUCTION)
+TUMEN_SECOND_FACTOR_ROLES = env_list("TUMEN_SECOND_FACTOR_ROLES", ["administrator", "approver"])
+OTP_TOTP_ISSUER = "Tumen"
 SESSION_COOKIE_HTTPONLY = True
+# Signed out after this long without a request, besides SESSION_COOKIE_AGE's absolute lifetime.
+TUMEN_IDLE_SECONDS = env_int("TUMEN_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_COOKIE_AGE = env_int("TUMEN_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Browsers may use what they need and nothing else: no camera, microphone, location, payment …
+TUMEN_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "interest-cohort=()"
+)
+# No inline script or style anywhere (htmx is told not to inject its indicator style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser sends the cookie only to this exact host, over HTTPS, for every path.
+    SESSION_COOKIE_NAME = "__Host-tumen-session"
+    CSRF_COOKIE_NAME = "__Host-tumen-csrf"
     SECURE_SSL_REDIRECT = env_bool("TUMEN_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("TUMEN_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("TUMEN_BEHIND_TLS_PROXY", default=False):
+    if TUMEN_BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

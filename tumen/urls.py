@@ -1,7 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from tumen.api import api
+from tumen.lib.parse import IdConverter, TextConverter
+
+# Registered before the apps' URL modules are included, which use them.
+register_converter(IdConverter, "id")
+register_converter(TextConverter, "text")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

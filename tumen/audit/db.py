@@ -66,3 +66,32 @@ def triggers_suspended(using: str = "default"):
         yield
     finally:
         install_triggers(using)
+
+
+def application_role_sql(*, role: str, database: str) -> str:
+    """SQL (PostgreSQL) that creates `role` for the application: it reads and writes every table
+    but may only SELECT and INSERT audit events, and owns nothing, so it cannot UPDATE, DELETE or
+    TRUNCATE them nor disable (or drop) the triggers, which only the table's owner may do.
+
+    Run it as the owner that ran the migrations; the application then connects as `role`.
+    """
+    if not role.replace("_", "").isalnum() or not role.isascii() or role[0].isdigit():
+        raise ValueError(f"{role!r} is not a plain role name (letters, digits, underscores).")
+    quoted_db = '"' + database.replace('"', '""') + '"'
+    return "\n".join(
+        [
+            f"-- The application role for Tumen; run as the owner of database {quoted_db}.",
+            "-- Give it a password with \\password, or let it sign in by certificate or peer.",
+            f"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;",
+            f"GRANT CONNECT ON DATABASE {quoted_db} TO {role};",
+            f"GRANT USAGE ON SCHEMA public TO {role};",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};",
+            f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {TABLE} FROM {role};",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+            f"GRANT USAGE, SELECT ON SEQUENCES TO {role};",
+            "",
+        ]
+    )

@@ -138,11 +138,18 @@ def audit_record(
         return append(event)
 
 
-def audit_access_denied(*, official: Any, model: type[models.Model], object_id: Any) -> AuditEvent:
-    """An official asked for an object outside their jurisdiction: record it, then carry on."""
+def audit_access_denied(
+    *, official: Any, model: type[models.Model], object_id: Any, reason: str = ""
+) -> AuditEvent:
+    """An official asked for an object that is missing or outside their jurisdiction (object_id
+    "" when nothing matched), or entered a unique value held outside it (reason
+    "unique_clash"): record it, then carry on."""
+    payload = {"object_type": model._meta.label_lower, "object_id": str(object_id)}
+    if reason:
+        payload["reason"] = reason
     with transaction.atomic():
         return audit_record(
             actor=official if getattr(official, "is_authenticated", False) else None,
             action="access.denied",
-            payload={"object_type": model._meta.label_lower, "object_id": str(object_id)},
+            payload=payload,
         )

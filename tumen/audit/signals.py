@@ -1,8 +1,8 @@
-"""Logins, logouts and failed logins are audited like any other change."""
+"""Logins and logouts are audited like any other change (failed logins: tumen.web.signals)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from tumen.audit.services import audit_record
@@ -19,9 +19,4 @@ def _logged_out(sender, request, user, **kwargs) -> None:
         audit_record(actor=user, action="auth.logout")
 
 
-@receiver(user_login_failed, dispatch_uid="tumen_audit_login_failed")
-def _login_failed(sender, credentials, request=None, **kwargs) -> None:
-    # The attempted username identifies an account, not a person's file; the password never
-    # reaches this handler (Django cleanses it).
-    username = str(credentials.get("username", ""))[:150]
-    audit_record(actor=None, action="auth.login_failed", payload={"username": username})
+# Failed logins are audited once per burst by tumen.web.signals with the sign-in throttle.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import json
-import os
+import shlex
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from django.utils import timezone
 from tumen.audit.models import GENESIS_HASH, AuditEvent
 from tumen.audit.services import chain_head, compute_row_hash
 from tumen.lib.canonical import canonical_bytes
+from tumen.lib.files import private_directory, write_private
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,9 @@ def verify_chain(*, chunk_size: int = 5000) -> Finding:
     return Finding(True, checked, f"{checked} events, chain intact.")
 
 
-def _seal_message(seq: int, row_hash: str) -> bytes:
-    return canonical_bytes({"seq": seq, "row_hash": row_hash})
+def _seal_message(seq: int, row_hash: str, sealed_at: str) -> bytes:
+    # The time is signed too, so an old seal cannot be passed off as a fresh one.
+    return canonical_bytes({"seq": seq, "row_hash": row_hash, "sealed_at": sealed_at})
 
 
 def _load_key(path: Path) -> Ed25519PrivateKey:
@@ -72,65 +76,100 @@ def _load_key(path: Path) -> Ed25519PrivateKey:
 def _load_or_create_key(path: Path) -> Ed25519PrivateKey:
     if path.exists():
         return _load_key(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+    write_private(path, pem)
     return key
 
 
+def seal_locations() -> list[Path]:
+    """Where seals are kept: the seal file, and the copy (TUMEN_AUDIT_SEAL_COPY) when set.
+
+    Each is written at every seal and each is checked by verify, so deleting or rolling back one
+    file is caught by the other.
+    """
+    copy = getattr(settings, "TUMEN_AUDIT_SEAL_COPY", None)
+    return [Path(settings.TUMEN_AUDIT_SEAL_FILE), *([Path(copy)] if copy else [])]
+
+
 def seal_head() -> dict:
-    """Sign the current head (sequence and hash) and write it to the seal file."""
+    """Sign the current head (sequence and hash) and write it to every seal location.
+
+    With TUMEN_AUDIT_SEAL_COMMAND set, the seal (JSON) is also piped to that command, e.g. one
+    that ships it to another host; a failing command makes the seal fail loudly.
+    """
     seq, row_hash = chain_head()
     key = _load_or_create_key(Path(settings.TUMEN_AUDIT_KEY_FILE))
     public = key.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
+    sealed_at = timezone.now().isoformat(timespec="seconds")
     seal = {
         "seq": seq,
         "row_hash": row_hash,
-        "sealed_at": timezone.now().isoformat(timespec="seconds"),
+        "sealed_at": sealed_at,
         "public_key": base64.b64encode(public).decode("ascii"),
-        "signature": base64.b64encode(key.sign(_seal_message(seq, row_hash))).decode("ascii"),
+        "signature": base64.b64encode(key.sign(_seal_message(seq, row_hash, sealed_at))).decode(
+            "ascii"
+        ),
     }
-    path = Path(settings.TUMEN_AUDIT_SEAL_FILE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(seal, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    text = json.dumps(seal, indent=2) + "\n"
+    for path in seal_locations():
+        private_directory(path.parent)
+        temporary = path.with_suffix(".tmp")
+        write_private(temporary, text.encode("utf-8"))
+        temporary.replace(path)
+    command = getattr(settings, "TUMEN_AUDIT_SEAL_COMMAND", "")
+    if command:
+        subprocess.run(shlex.split(command), input=text, text=True, check=True, timeout=60)  # noqa: S603
     return seal
 
 
-def verify_seal() -> Finding:
-    """Check the signed head against the database: a cut tail leaves the seal pointing past it."""
-    path = Path(settings.TUMEN_AUDIT_SEAL_FILE)
+def _read_seal(path: Path) -> dict | Finding:
     if not path.exists():
-        return Finding(True, 0, f"no seal at {path}; run `tumen audit seal` to protect the tail.")
+        return Finding(
+            False,
+            0,
+            f"the seal {path} is missing: it was deleted, or the log was never sealed "
+            f"(run `tumen worker`, which seals every minute, or `tumen audit seal`).",
+        )
     try:
         seal = json.loads(path.read_text(encoding="utf-8"))
-        seq, row_hash = int(seal["seq"]), str(seal["row_hash"])
-        signature = base64.b64decode(seal["signature"])
+        seal["seq"], seal["row_hash"] = int(seal["seq"]), str(seal["row_hash"])
+        seal["signature"] = base64.b64decode(seal["signature"])
+        seal["sealed_at"] = datetime.datetime.fromisoformat(str(seal["sealed_at"]))
     except (ValueError, KeyError, TypeError) as exc:
         return Finding(False, 0, f"the seal file {path} is unreadable ({exc}).")
-    key_path = Path(settings.TUMEN_AUDIT_KEY_FILE)
-    if not key_path.exists():
-        return Finding(
-            False, 0, f"the seal's key {key_path} is missing, so the seal cannot be checked."
-        )
-    key = _load_key(key_path)
+    return seal
+
+
+def _check_one(path: Path, key: Ed25519PrivateKey, now: datetime.datetime) -> Finding:
+    seal = _read_seal(path)
+    if isinstance(seal, Finding):
+        return seal
+    seq, row_hash = seal["seq"], seal["row_hash"]
+    message = _seal_message(seq, row_hash, seal["sealed_at"].isoformat(timespec="seconds"))
     try:
-        key.public_key().verify(signature, _seal_message(seq, row_hash))
+        key.public_key().verify(seal["signature"], message)
     except InvalidSignature:
-        return Finding(False, 0, "the seal's signature is not valid: the seal file was altered.")
+        return Finding(False, 0, f"the signature of {path} is not valid: the seal was altered.")
+    age = (now - seal["sealed_at"]).total_seconds()
+    window = settings.TUMEN_AUDIT_SEAL_WINDOW_SECONDS
+    if age > window:
+        return Finding(
+            False,
+            0,
+            f"the seal {path} is {int(age)} s old, more than the {window} s window: sealing has "
+            f"stopped, or an old seal was put back; events after event {seq} are unprotected.",
+        )
     if seq == 0:
         return Finding(True, 0, "the seal was made on an empty log.")
     sealed = AuditEvent.objects.filter(seq=seq).values_list("row_hash", flat=True).first()
-    last_seq, _hash = chain_head()
     if sealed is None:
+        last_seq, _hash = chain_head()
         return Finding(
             False,
             0,
@@ -140,3 +179,17 @@ def verify_seal() -> Finding:
     if sealed != row_hash:
         return Finding(False, 0, f"event {seq} differs from the sealed head.", seq)
     return Finding(True, 0, f"the sealed head (event {seq}) is present and matches.")
+
+
+def verify_seal(*, now: datetime.datetime | None = None) -> Finding:
+    """Check every seal against the database: present, signed, fresh, and naming a real event."""
+    key_path = Path(settings.TUMEN_AUDIT_KEY_FILE)
+    if not key_path.exists():
+        return Finding(
+            False, 0, f"the seal's key {key_path} is missing, so the seal cannot be checked."
+        )
+    key = _load_key(key_path)
+    now = now or timezone.now()
+    findings = [_check_one(path, key, now) for path in seal_locations()]
+    failed = [finding for finding in findings if not finding.ok]
+    return failed[0] if failed else findings[0]

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tumen.audit.services import audit_record
+from tumen.cases.clearances import lock_clearance
 from tumen.cases.models import (
     Case,
     Clearance,
@@ -54,14 +55,14 @@ def _overdue_batch(now: datetime.datetime, after_pk: int, size: int) -> list[int
 
 
 def _locked(clearance_id: int) -> tuple[Case, Clearance]:
-    # The case first, as in every clearing service, so the sweep and an officer take turns.
-    case = Case.objects.select_for_update(of=("self",)).get(clearances__pk=clearance_id)
-    clearance = (
-        Clearance.objects.select_for_update(of=("self",))
-        .select_related("unit__jurisdiction")
-        .get(pk=clearance_id)
+    # Both rows in one statement, as every clearing service locks them, so that the sweep and
+    # an officer take turns.
+    clearance = lock_clearance(
+        clearance_id,
+        Clearance.objects.select_related("unit__jurisdiction"),
+        lock_case=lambda: Case.objects.select_for_update().get(clearances__pk=clearance_id),
     )
-    return case, clearance
+    return clearance.case, clearance
 
 
 def _due_for_escalation(case: Case, clearance: Clearance, now: datetime.datetime) -> bool:

@@ -17,7 +17,13 @@ from tumen.cases.intake import MemberSpec, open_preauthorised, submit_preauthori
 from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
 from tumen.cases.workflow import authority_for
 from tumen.lib.errors import Problems, ensure_version, invalid
-from tumen.org.access import can_see, get_for_update, get_for_user, require
+from tumen.org.access import (
+    can_see,
+    clash_outside_jurisdiction,
+    get_for_update,
+    get_for_user,
+    require,
+)
 from tumen.org.models import Level, Official, UnitKind, WorkUnit
 from tumen.people.models import Person, Relation, RelationKind, Sex
 from tumen.people.services import person_register, relation_add
@@ -166,13 +172,30 @@ def _name_persons(official, request, persons: Sequence[dict], resolved: Sequence
         _record_officer_relation(official, person, _officer_of(spec, persons))
 
 
-def _refuse_known_reference(reference: str) -> None:
-    if ForeignRequest.objects.filter(reference=reference).exists():
+def _refuse_known_reference(official: Official, reference: str) -> None:
+    """A note is registered once. Held by another jurisdiction, it is not named (no id), the
+    official is told which office holds it, and the attempt is audited."""
+    known = ForeignRequest.objects.filter(reference=reference).select_related("jurisdiction")
+    existing = known.first()
+    if existing is None:
+        return
+    if can_see(official, existing):
         raise invalid(
             "reference",
             _("reference: the note %(ref)s is already registered; a request is registered once.")
             % {"ref": reference},
         )
+    denial = clash_outside_jurisdiction(official, existing)
+    error = invalid(
+        "reference",
+        _(
+            "reference: a note with this reference is registered by another jurisdiction "
+            "(%(place)s), whose request you may not open. Refer the matter to that office."
+        )
+        % {"place": existing.jurisdiction.name},
+    )
+    error.denials = [denial]
+    raise error
 
 
 @transaction.atomic
@@ -192,7 +215,7 @@ def foreign_request_register(
     """
     require(official, authority_for("register"))
     reference = reference.strip()
-    _refuse_known_reference(reference)
+    _refuse_known_reference(official, reference)
     problems = _entry_problems(persons)
     resolved = _resolve_persons(official, persons, problems)
     problems.raise_if_any()

@@ -25,7 +25,8 @@ from tumen.cases.forms import ForeignPersonForm, ForeignRequestNoteForm, SplitFo
 from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
 from tumen.cases.selectors.worklists import handles_foreign_requests
 from tumen.cases.workflow import authority_for
-from tumen.org.access import require, scope
+from tumen.lib.parse import clean_text, parse_int
+from tumen.org.access import record_lost_denials, require, scope
 from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder
@@ -73,9 +74,8 @@ def _register_problems(entries: list[dict], error: ValidationError) -> list[tupl
     items = []
     for key, texts in error.message_dict.items():
         match = _ENTRY.match(key)
-        entry = (
-            entries[int(match.group(1))] if match and int(match.group(1)) < len(entries) else None
-        )
+        index = parse_int(match.group(1)) if match else None
+        entry = entries[index] if index is not None and index < len(entries) else None
         for text in texts:
             if entry is not None and entry["person"] is not None:
                 who = entry["person"].display_name
@@ -99,6 +99,7 @@ def _register(request: HttpRequest, form: ForeignRequestNoteForm, entries: list[
             persons=persons,
         )
     except ValidationError as exc:
+        record_lost_denials(exc)
         note_fields = {k: v for k, v in exc.message_dict.items() if k in form.fields}
         if note_fields:
             add_service_errors(form, ValidationError(note_fields))
@@ -126,9 +127,9 @@ def foreign_request_new(request: HttpRequest) -> HttpResponse:
     else:
         form = ForeignRequestNoteForm(request.POST)
         draft["note"] = {name: request.POST.get(name, "") for name in form.fields}
-        action = request.POST.get("action", "")
-        if action.startswith("remove-") and action[7:].isdigit():
-            index = int(action[7:])
+        action = clean_text(request.POST.get("action"), max_length=40)
+        index = parse_int(action.removeprefix("remove-")) if action.startswith("remove-") else None
+        if index is not None:
             if index < len(draft["persons"]):
                 draft["persons"].pop(index)
             _keep(request, draft)

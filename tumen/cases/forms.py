@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tumen.cases.models import MemberOutcome, Status
 from tumen.cases.validation import label
+from tumen.lib.parse import IdField, parse_id
 from tumen.lib.policy import CaseType, Ground
 from tumen.people.forms import DateInput, date_field
 
@@ -33,9 +34,8 @@ def ground_label(ground: Ground) -> str:
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(
+    version = IdField(
         widget=forms.HiddenInput,
-        min_value=1,
         error_messages={
             "required": _("The form is incomplete. Reload the page and try again."),
             "invalid": _("The form is incomplete. Reload the page and try again."),
@@ -47,7 +47,7 @@ class VersionForm(forms.Form):
 class SeenCaseForm(VersionForm):
     """A clearance form: the clearance's version, and the case's as the official saw it."""
 
-    case_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    case_version = IdField(widget=forms.HiddenInput)
 
 
 # Worklist -----------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ class MemberExtraForm(VersionForm):
 
 
 class RemoveMemberForm(VersionForm):
-    person_id = forms.IntegerField(widget=forms.HiddenInput)
+    person_id = IdField(widget=forms.HiddenInput)
 
 
 class DetailsForm(VersionForm):
@@ -180,8 +180,7 @@ class FlagForm(SeenCaseForm):
         ]
 
     def member_id(self) -> int | None:
-        value = self.cleaned_data.get("member")
-        return int(value) if value else None
+        return parse_id(self.cleaned_data.get("member"))
 
 
 class ResolveForm(SeenCaseForm):

@@ -37,6 +37,7 @@ from tumen.cases.pages import stale_context
 from tumen.cases.selectors.cases import case_page
 from tumen.cases.validation import details_problems, label
 from tumen.cases.workflow import authority_for
+from tumen.lib.parse import parse_int
 from tumen.org.access import require
 from tumen.org.models import Official
 from tumen.people.models import Person
@@ -248,8 +249,8 @@ class Problem:
 
 def _member_problem(members: list, key: str) -> Person | None:
     """The member a key like `members[1].household_number` is about."""
-    index = key.removeprefix("members[").partition("]")[0]
-    return members[int(index)].person if index.isdigit() and int(index) < len(members) else None
+    index = parse_int(key.removeprefix("members[").partition("]")[0])
+    return members[index].person if index is not None and index < len(members) else None
 
 
 def _correction_url(case: Case, person: Person, key: str) -> str:

@@ -25,6 +25,7 @@ from tumen.cases.models import (
     Status,
     Transition,
 )
+from tumen.lib.writes import insert_rows, update_columns
 from tumen.org.access import Authority, get_for_update
 from tumen.org.models import Official, Role, UnitKind
 
@@ -205,35 +206,39 @@ def ensure_editable(case: Case, label: str) -> None:
         raise state_refusal(case, label, EDITABLE)
 
 
-def _record(case: Case, from_status: str, to_status: str, *, actor, reason, clause_id, unit):
-    row = Transition.objects.create(
-        case=case,
+def _row(case: Case, from_status: str, to_status: str, *, actor, reason, clause_id, unit):
+    return Transition(
+        case_id=case.pk,
         from_status=from_status,
         to_status=to_status,
-        actor=actor,
-        unit=unit if unit is not None else getattr(actor, "unit", None),
+        actor_id=getattr(actor, "pk", None),
+        unit_id=unit.pk if unit is not None else getattr(actor, "unit_id", None),
         reason=reason[:200],
         clause_id=clause_id,
         at=timezone.now(),
     )
-    case.status = to_status
-    return row
 
 
 def transition(
     case: Case, action: str, *, actor, reason: str = "", clause_id: str = "", unit=None
 ) -> Transition:
-    """Move the case by `action` and record the row; the caller saves the case."""
+    """Move the case by `action`; its row is written with the case by save_case."""
     move = ensure_can(case, action)
-    return _record(
+    row = _row(
         case, case.status, move.target, actor=actor, reason=reason, clause_id=clause_id, unit=unit
     )
+    case.status = move.target
+    # The rows of one service call go in with one statement when the case is saved.
+    case.__dict__.setdefault("_unsaved_transitions", []).append(row)
+    return row
 
 
 def record_opening(case: Case, *, actor, clause_id: str = "", unit=None) -> Transition:
     """The first row of every timeline: the case came into being as a draft."""
     target = TRANSITIONS["open"].target
-    return _record(case, "", target, actor=actor, reason="", clause_id=clause_id, unit=unit)
+    row = _row(case, "", target, actor=actor, reason="", clause_id=clause_id, unit=unit)
+    insert_rows(Transition, [row])
+    return row
 
 
 def ensure_clearance_can(clearance, case: Case, action: str) -> ClearanceMove:
@@ -262,17 +267,23 @@ def ensure_clearance_can(clearance, case: Case, action: str) -> ClearanceMove:
 
 
 def save_case(case: Case, *fields: str) -> None:
-    """Every change to a case, its members or its clearances moves the case to a new version."""
+    """Every change to a case, its members or its clearances moves the case to a new version.
+
+    Only the named columns are written (UPDATE_COLUMNS), then the status changes made since the
+    last save (INSERT_ROWS): two statements, whatever the step.
+    """
     case.version += 1
-    case.save(update_fields=["version", *fields])
+    update_columns(case, ("version", *fields))
+    insert_rows(Transition, case.__dict__.pop("_unsaved_transitions", ()))
 
 
-def lock_case(official, case_id: int, action: str) -> Case:
+def lock_case(official, case_id: int, action: str, source=Case) -> Case:
     """The case, locked for this transaction, if the official may take `action` on such a case.
 
     The state is checked after the version (ensure_can), so that a stale form hears it is stale.
+    `source` may be a queryset of cases that reads more in the same statement.
     """
-    return get_for_update(official, Case, action=authority_for(action), pk=case_id)
+    return get_for_update(official, source, action=authority_for(action), pk=case_id)
 
 
 def case_payload(case: Case, **extra) -> dict:

@@ -8,6 +8,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tumen.lib.files import private_sqlite_files
+
 SUPPORTED_ENGINES = {
     "django.db.backends.sqlite3": "sqlite",
     "django.db.backends.postgresql": "postgresql",
@@ -36,7 +38,7 @@ def database_from_url(url: str, *, var_dir: Path) -> dict[str, Any]:
                 "DATABASE_URL must name a SQLite file (sqlite:///var/tumen.sqlite3); an "
                 "in-memory database would lose everything at exit."
             )
-        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_files(name)
         config["OPTIONS"] = {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
             # instead of failing with "database is locked" when a read turns into a write.

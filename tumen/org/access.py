@@ -172,31 +172,51 @@ class NotVisible(Http404):
         self.denial = denial
 
 
-def _deny(official: Official, queryset: QuerySet, lookup: dict) -> None:
-    existing = queryset.filter(**lookup).values_list("pk", flat=True).first()
-    if existing is None:
-        raise NotVisible()
+def _audited_denial(official: Official, model: type[models.Model], object_id, **why) -> dict:
     from tumen.audit.services import audit_access_denied
 
-    denial = {"official": official, "model": queryset.model, "object_id": existing}
-    event = audit_access_denied(**denial)
-    raise NotVisible({**denial, "row_hash": event.row_hash})
+    denial = {"official": official, "model": model, "object_id": object_id, **why}
+    return {**denial, "row_hash": audit_access_denied(**denial).row_hash}
+
+
+def _deny(official: Official, queryset: QuerySet, lookup: dict) -> None:
+    """Refuse with the shared 404, by one path whether the object exists or not.
+
+    Missing and not-yours run the same query and write the same audit event (object_id "" when
+    nothing matched), so neither the answer nor its timing tells a probe which it was.
+    """
+    existing = queryset.filter(**lookup).values_list("pk", flat=True).first()
+    object_id = "" if existing is None else existing
+    raise NotVisible(_audited_denial(official, queryset.model, object_id))
+
+
+def clash_outside_jurisdiction(official: Official, obj: models.Model) -> dict:
+    """Audit that a unique value the official entered belongs to a record they may not see.
+
+    The caller's message names no record; the returned denial rides on its ValidationError
+    (`error.denials`) so that record_lost_denials can write it again after a rollback.
+    """
+    return _audited_denial(official, type(obj), obj.pk, reason="unique_clash")
 
 
 def record_lost_denial(error: NotVisible) -> None:
     """Re-record a refusal whose audit event was rolled back with the caller's transaction."""
-    if not error.denial:
-        return
-    from tumen.audit.models import AuditEvent
-    from tumen.audit.services import audit_access_denied
+    if error.denial:
+        _record_again(error.denial)
 
-    if not AuditEvent.objects.filter(row_hash=error.denial["row_hash"]).exists():
-        event = audit_access_denied(
-            official=error.denial["official"],
-            model=error.denial["model"],
-            object_id=error.denial["object_id"],
-        )
-        error.denial["row_hash"] = event.row_hash
+
+def record_lost_denials(error: Exception) -> None:
+    """The same for the denials a ValidationError carries (uniqueness clashes)."""
+    for denial in getattr(error, "denials", ()):
+        _record_again(denial)
+
+
+def _record_again(denial: dict) -> None:
+    from tumen.audit.models import AuditEvent
+
+    if not AuditEvent.objects.filter(row_hash=denial["row_hash"]).exists():
+        fields = {key: value for key, value in denial.items() if key != "row_hash"}
+        denial["row_hash"] = _audited_denial(**fields)["row_hash"]
 
 
 def _as_queryset(source: type[M] | QuerySet[M]) -> QuerySet[M]:
@@ -226,14 +246,20 @@ def require(official: Official, action: str | Authority) -> None:
 
 
 def get_for_update(
-    official: Official, source: type[M] | QuerySet[M], *, action: str | Authority, **lookup
+    official: Official,
+    source: type[M] | QuerySet[M],
+    *,
+    action: str | Authority,
+    of: tuple[str, ...] = ("self",),
+    **lookup,
 ) -> M:
     """Lock the object for this transaction after checking jurisdiction and authority.
 
     Must be called inside transaction.atomic(); the row lock (PostgreSQL) or the write lock taken
     at BEGIN IMMEDIATE (SQLite) makes a second officer acting at once wait, then see the new state.
     One statement reads and locks the object within the official's scope; a second runs only to
-    tell "missing" from "not yours" for the audit, when the first finds nothing.
+    tell "missing" from "not yours" for the audit, when the first finds nothing. `of` names the
+    rows locked (PostgreSQL's FOR UPDATE OF): the object's own, and those `source` selects with it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("get_for_update must run inside transaction.atomic().")
@@ -243,7 +269,7 @@ def get_for_update(
         visible = scope(queryset, official).filter(**lookup).values_list("pk", flat=True).first()
         obj = None if visible is None else queryset.select_for_update().get(pk=visible)
     else:
-        locked = scope(queryset, official).select_for_update(of=("self",))
+        locked = scope(queryset, official).select_for_update(of=of)
         obj = locked.filter(**lookup).order_by().first()
     if obj is None:
         _deny(official, queryset, lookup)

@@ -12,6 +12,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tumen.lib.parse import IdField, parse_id
 from tumen.people.models import Ethnicity, Nationality, Person, RelationKind, Sex
 from tumen.people.services import PERSON_FIELDS
 
@@ -80,11 +81,12 @@ class PersonPickForm(forms.Form):
         value = self.cleaned_data["person"]
         if value == NEW:
             return NEW
-        if not value.isdigit():
+        person_id = parse_id(value)
+        if person_id is None:
             raise forms.ValidationError(
                 _("Choose a person, or choose to register a new one"), code="invalid"
             )
-        return int(value)
+        return person_id
 
 
 class PersonForm(forms.Form):
@@ -158,7 +160,7 @@ class PersonRegisterForm(PersonForm):
 class PersonEditForm(PersonForm):
     """A correction of a registered person's record; it carries the version it was read at."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IdField(widget=forms.HiddenInput)
 
     @classmethod
     def initial_for(cls, person: Person) -> dict:

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.lib.errors import ensure_version
-from tumen.org.access import get_for_update, get_for_user, require
+from tumen.org.access import (
+    can_see,
+    clash_outside_jurisdiction,
+    get_for_update,
+    get_for_user,
+    require,
+)
 from tumen.org.models import Jurisdiction, Level, Official
 from tumen.people.models import Person, Relation, RelationKind
 
@@ -45,20 +51,45 @@ def _document_lookup(field: str, person: Person) -> Q:
     return Q(**{field: getattr(person, field)})
 
 
-def _duplicate_documents(person: Person) -> dict[str, list[str]]:
-    """Document numbers of `person` that already belong to a registered person."""
+def _duplicate_documents(
+    person: Person, official: Official, denials: list[dict]
+) -> dict[str, list[str]]:
+    """Document numbers of `person` that already belong to a registered person.
+
+    A record the official may see is named so that intake can use it; one outside their
+    jurisdiction is not (no id, no name): the message says where to refer the person, and the
+    attempt is audited (appended to `denials`).
+    """
     problems: dict[str, list[str]] = {}
     for field in DOCUMENT_FIELDS:
         if not getattr(person, field):
             continue
         existing = Person.objects.filter(_document_lookup(field, person)).exclude(pk=person.pk)
-        existing_pk = existing.values_list("pk", flat=True).first()
-        if existing_pk is not None:
-            problems[field] = [
-                _("%(field)s: already registered as person P%(pk)d; use that record.")
-                % {"field": field, "pk": existing_pk}
-            ]
+        holder = existing.select_related("residence").first()
+        if holder is None:
+            continue
+        if can_see(official, holder):
+            message = _("%(field)s: already registered as person P%(pk)d; use that record.") % {
+                "field": field,
+                "pk": holder.pk,
+            }
+        else:
+            denials.append(clash_outside_jurisdiction(official, holder))
+            message = _(
+                "%(field)s: this number is registered to a person held by another "
+                "jurisdiction (%(place)s), whose record you may not open. Refer the person to "
+                "that office."
+            ) % {"field": field, "place": _holder_place(holder)}
+        problems[field] = [message]
     return problems
+
+
+def _holder_place(person: Person) -> str:
+    """Where to refer a person: their county of residence, else the county of one of their cases."""
+    if person.residence_id:
+        return person.residence.name
+    member = person.case_memberships.select_related("case__jurisdiction").first()
+    return member.case.jurisdiction.name if member else _("unknown")
 
 
 def _residence(official: Official, residence_code: str | None) -> Jurisdiction | None:
@@ -109,23 +140,32 @@ def _tidied(values: dict[str, Any]) -> dict[str, Any]:
     return tidy
 
 
-def _check(person: Person) -> None:
+def _refusal(problems: dict[str, list[str]], denials: list[dict]) -> ValidationError:
+    error = ValidationError(problems)
+    # Audited clashes, for tumen.org.access.record_lost_denials once this transaction is undone.
+    error.denials = denials
+    return error
+
+
+def _check(person: Person, official: Official) -> None:
     """The registry's rules, for a new record and a corrected one alike; every problem at once."""
-    problems = _field_problems(person) | _duplicate_documents(person)
+    denials: list[dict] = []
+    problems = _field_problems(person) | _duplicate_documents(person, official, denials)
     if problems:
-        raise ValidationError(problems)
+        raise _refusal(problems, denials)
 
 
-def _save(person: Person, **how: Any) -> None:
+def _save(person: Person, official: Official, **how: Any) -> None:
     """Save, turning a lost race on a document number into the same clear refusal."""
     try:
         with transaction.atomic():
             person.save(**how)
     except IntegrityError:
-        problems = _duplicate_documents(person)
+        denials: list[dict] = []
+        problems = _duplicate_documents(person, official, denials)
         if not problems:
             raise
-        raise ValidationError(problems) from None
+        raise _refusal(problems, denials) from None
 
 
 @transaction.atomic
@@ -167,8 +207,8 @@ def person_register(
     person = Person(
         **values, residence=_residence(official, residence_code), registered_by=official.unit
     )
-    _check(person)
-    _save(person, force_insert=True)
+    _check(person, official)
+    _save(person, official, force_insert=True)
     audit_record(
         actor=official,
         action="person.registered",
@@ -234,9 +274,9 @@ def person_update(*, official: Official, person_id: int, version: int, **changes
     changed = _apply(official, person, _tidied(changes))
     if not changed:
         return person
-    _check(person)
+    _check(person, official)
     person.version += 1
-    _save(person, update_fields=[*changed, "version"])
+    _save(person, official, update_fields=[*changed, "version"])
     audit_record(
         actor=official,
         action="person.updated",

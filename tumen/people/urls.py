@@ -5,9 +5,9 @@ from django.urls import path
 from tumen.people import views
 
 urlpatterns = [
-    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("people/<id:person_id>/edit/", views.person_edit, name="person_edit"),
     path(
-        "people/<int:person_id>/relations/add/",
+        "people/<id:person_id>/relations/add/",
         views.person_relation_add,
         name="person_relation_add",
     ),

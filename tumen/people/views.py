@@ -31,11 +31,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tumen.org.access import get_for_user, require
+from tumen.lib.parse import clean_text, parse_next
+from tumen.org.access import get_for_user, record_lost_denials, require
 from tumen.org.models import Jurisdiction, Official
 from tumen.people.forms import (
     NEW,
@@ -136,7 +136,7 @@ class PersonFinder:
         form = PersonPickForm(self.request.POST)
         extra = self._extra(data=self.request.POST)
         valid = form.is_valid() & (extra is None or extra.is_valid())
-        name = form.cleaned_data.get("name") or form.data.get("name", "")
+        name = form.cleaned_data.get("name") or clean_text(form.data.get("name"), max_length=150)
         born = form.cleaned_data.get("date_of_birth")
         if not valid:
             return FinderState("pick", form, extra, matches=self._matches(name, born))
@@ -171,6 +171,7 @@ class PersonFinder:
         try:
             person = person_register(official=self.official, **form.service_arguments())
         except ValidationError as exc:
+            record_lost_denials(exc)
             add_service_errors(form, exc)
             return FinderState("register", form, extra, duplicates=duplicates)
         return self._found(person, extra)
@@ -243,11 +244,7 @@ def person_edit_url(person_id: int, *, next_url: str = "", field: str = "") -> s
 
 def _safe_next(request: HttpRequest) -> str:
     """Where to return after saving: a `next` on this site only, else nowhere in particular."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return candidate if safe else ""
+    return parse_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
 def _residence_choices(official: Official, person: Person) -> list[Jurisdiction]:

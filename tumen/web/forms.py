@@ -14,6 +14,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tumen.lib.errors import StaleVersion
+from tumen.lib.parse import parse_text
+from tumen.org.access import record_lost_denials
+from tumen.web.throttle import wait_seconds
 
 
 class LoginForm(AuthenticationForm):
@@ -23,12 +26,31 @@ class LoginForm(AuthenticationForm):
             "case-sensitive."
         ),
         "inactive": _("This account has been switched off. Ask your administrator."),
+        "throttled": _(
+            "There have been too many failed sign-ins with this username. Wait %(seconds)s "
+            "seconds, then try again."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = _("Enter your username")
         self.fields["password"].error_messages["required"] = _("Enter your password")
+
+    def clean(self):
+        # Django sets the username's max_length after the field is built, so its validator never
+        # runs; an over-long or NUL-bearing name must not reach authenticate() (nor django-axes'
+        # 255-character column) at all.
+        username = self.cleaned_data.get("username")
+        if username is not None and parse_text(username, max_length=150) is None:
+            raise self.get_invalid_login_error()
+        if username:
+            wait = wait_seconds(username)
+            if wait:
+                raise forms.ValidationError(
+                    self.error_messages["throttled"], code="throttled", params={"seconds": wait}
+                )
+        return super().clean()
 
 
 class LanguageForm(forms.Form):
@@ -116,6 +138,9 @@ def attempt(
         fresh = reread()
         return Attempt(form=retry(fresh), fresh=fresh, status=409)
     except ValidationError as exc:
+        # A refusal that was audited (a unique value held elsewhere) is re-recorded, since the
+        # service's transaction rolled its event back.
+        record_lost_denials(exc)
         add_service_errors(form, exc, field_for)
         return Attempt(form=form)
     return Attempt(form=form, done=True, result=result)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tumen.directives import selectors as directive_selectors
 from tumen.directives import services as directive_services
+from tumen.lib.parse import parse_next
 from tumen.org.access import authorised
 from tumen.org.models import Role
 from tumen.org.services import official_set_language
@@ -80,12 +80,10 @@ def directive_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, candidate: str) -> str:
-    """The page to return to: `candidate` if it is a local URL, else the start page."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("home" if request.user.is_authenticated else "login")
+    """The page to return to: `candidate` if it is a local path, else the start page."""
+    return parse_next(request, candidate) or reverse(
+        "home" if request.user.is_authenticated else "login"
+    )
 
 
 @require_POST
@@ -99,4 +97,4 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         official_set_language(official=request.user, language=language)
     request.session[SESSION_LANGUAGE_KEY] = language
-    return redirect(_safe_next(request, form.cleaned_data["next"]))
+    return HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))

@@ -25,7 +25,7 @@ def test_failed_login_is_audited_without_the_password(yanji_clerk):
     request = RequestFactory().post("/login/")
     assert authenticate(request, username="t.yanji.clerk", password="wrong-password") is None
     event = AuditEvent.objects.filter(action="auth.login_failed").last()
-    assert event.payload == {"username": "t.yanji.clerk"}
+    assert event.payload == {"username": "t.yanji.clerk", "count": 1}
     assert "wrong-password" not in str(event.payload)
 
 
@@ -38,14 +38,18 @@ def test_denied_access_is_audited(liaoning_security):
     assert event.payload == {"object_type": "org.jurisdiction", "object_id": str(yanji.pk)}
 
 
-def test_missing_object_gives_the_same_404_and_no_denial_event(liaoning_security):
+def test_missing_and_not_yours_give_the_same_404_and_the_same_denial_event(liaoning_security):
     before = AuditEvent.objects.filter(action="access.denied").count()
     with pytest.raises(Http404) as missing:
         get_for_user(liaoning_security, Jurisdiction, code="no-such-place")
     with pytest.raises(Http404) as not_yours:
         get_for_user(liaoning_security, Jurisdiction, code="yanji")
     assert str(missing.value) == str(not_yours.value)
-    assert AuditEvent.objects.filter(action="access.denied").count() == before + 1
+    events = AuditEvent.objects.filter(action="access.denied").order_by("seq")
+    assert events.count() == before + 2
+    missing_event, not_yours_event = events[before], events[before + 1]
+    assert missing_event.payload == {"object_type": "org.jurisdiction", "object_id": ""}
+    assert not_yours_event.payload["object_type"] == "org.jurisdiction"
 
 
 def test_a_refused_write_is_audited_even_though_its_transaction_rolls_back(liaoning_security):

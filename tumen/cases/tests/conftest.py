@@ -23,6 +23,7 @@ from tumen.cases.models import (
     ForeignRequest,
     Transition,
 )
+from tumen.directives.models import Directive
 from tumen.people.models import Person, Relation
 from tumen.people.services import person_register, relation_add
 
@@ -167,4 +168,29 @@ def db_state() -> dict:
             .order_by("seq")
             .values_list("seq", flat=True)
         ),
+    }
+
+
+@pytest.fixture
+def world(officer, household, register):
+    """A draft, a submitted case, a foreign request, a person and a directive to aim at."""
+    clerk = officer("yanji-office", "clerk")
+    draft = open_case(clerk, "relocation", household[:2], RELOCATION_DETAILS)
+    submitted = submit(clerk, open_case(clerk, "relocation", [register()], RELOCATION_DETAILS))
+    foreign = services.foreign_request_register(
+        official=officer("yanji-foreign"),
+        reference="DPRK-FUZZ-1",
+        received_on=datetime.date(1963, 9, 1),
+        authority="DPRK Ministry of Foreign Affairs",
+        persons=[
+            {"person_id": register().pk, "household": "A", "is_principal": True},
+        ],
+    )
+    kind = Clearance.objects.filter(case=submitted).values_list("unit_kind", flat=True).first()
+    return {
+        "number": [draft.number, submitted.number],
+        "kind": [kind],
+        "request_id": [foreign.pk],
+        "person_id": [household[0].pk],
+        "code": [Directive.objects.values_list("code", flat=True).first()],
     }

@@ -78,7 +78,8 @@ def test_a_liaoning_official_gets_the_same_404_as_for_a_case_that_does_not_exist
     assert not_yours.status_code == missing.status_code == 404
     assert not_yours.content == missing.content
     assert submitted_relocation.number not in text(not_yours)
-    assert AuditEvent.objects.filter(action="access.denied").count() == 1
+    # Both are audited alike, so neither the log's growth nor the time taken tells them apart.
+    assert AuditEvent.objects.filter(action="access.denied").count() == 2
 
 
 def test_no_address_on_the_case_page_carries_a_name(client, yanji_clerk, submitted_relocation):

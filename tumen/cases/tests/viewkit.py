@@ -17,6 +17,8 @@ class Form:
     fields: dict[str, str] = field(default_factory=dict)
     # Every radio button and checkbox value offered, by name.
     options: dict[str, list[str]] = field(default_factory=dict)
+    # Every named submit button's (name, value): which one is pressed is part of what is posted.
+    buttons: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def testid(self) -> str:
@@ -43,6 +45,8 @@ class _FormReader(HTMLParser):
             return
         elif tag == "input":
             self._input(attrs)
+        elif tag == "button" and attrs.get("name"):
+            self._form.buttons.append((attrs["name"], attrs.get("value", "")))
         elif tag == "textarea":
             self._textarea = attrs.get("name")
             self._form.fields[self._textarea] = ""
@@ -56,6 +60,8 @@ class _FormReader(HTMLParser):
 
     def _input(self, attrs):
         name, kind = attrs.get("name"), attrs.get("type", "text")
+        if name and kind == "submit":
+            self._form.buttons.append((name, attrs.get("value", "")))
         if not name or kind in ("submit", "button"):
             return
         if kind in ("radio", "checkbox"):

@@ -47,7 +47,8 @@ def test_an_official_off_the_line_gets_the_same_404_as_for_a_code_that_does_not_
 
     assert not_yours.status_code == missing.status_code == 404
     assert not_yours.content == missing.content
-    assert AuditEvent.objects.filter(action="access.denied").count() == 1
+    # Both are audited alike, so neither the log's growth nor the time taken tells them apart.
+    assert AuditEvent.objects.filter(action="access.denied").count() == 2
 
 
 def test_acknowledging_works_once_per_unit_and_is_audited(client, yanji_clerk, make_official):

@@ -12,8 +12,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="Walk the chain and check the sealed head.")
-        sub.add_parser("seal", help="Write a signed head (sequence, hash) to the seal file.")
+        sub.add_parser("verify", help="Walk the chain and check the sealed head(s).")
+        sub.add_parser("seal", help="Write a signed head (sequence, hash) to the seal file(s).")
 
     def handle(self, *args, action: str, **options):
         if action == "seal":

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from tumen.audit import verify
+from tumen.audit.sealing import Sealer
 from tumen.org.models import Official
 from tumen.scenario import demo
 from tumen.scenario.loader import ScenarioError, load_scenario
@@ -55,7 +56,13 @@ class Command(BaseCommand):
         verify.seal_head()
         self._print_logins(report.demo_usernames, addrport, cases)
         if not no_serve:
-            call_command("runserver", addrport, use_reloader=False)
+            # The demo has no separate worker, so it seals on the worker's schedule itself.
+            sealer = Sealer(every=settings.TUMEN_AUDIT_SEAL_SECONDS)
+            sealer.start()
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                sealer.stop()
 
     def _load(self):
         try:
@@ -76,6 +83,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Password for every demo login: {settings.TUMEN_DEMO_PASSWORD}")
         self.stdout.write(f"Synthetic cases added: {cases}")
+        if not settings.TUMEN_SECOND_FACTOR:
+            self.stdout.write(
+                "Second factor: off for the demo. With TUMEN_SECOND_FACTOR=1, administrators and "
+                "approvers set up an authenticator app (TOTP) after the password."
+            )
         self.stdout.write(self.style.SUCCESS(f"Open http://{_url_host(addrport)}/"))
 
 

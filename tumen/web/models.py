@@ -1,0 +1,27 @@
+"""State of the sign-in pages: the progressive delay on a username that keeps failing."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one username from any address, in the current burst.
+
+    The username is kept only as a hash: this table needs to recognise it, not to read it.
+    """
+
+    key = models.CharField(_("username hash"), max_length=64, unique=True)
+    failures = models.PositiveIntegerField(_("failures in this burst"), default=0)
+    first_failure_at = models.DateTimeField(_("first failure"))
+    last_failure_at = models.DateTimeField(_("last failure"))
+    # No attempt for this username is checked before then (the progressive delay).
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… ({self.failures})"
