@@ -24,6 +24,7 @@ from tumen.cases.models import Case, Clearance, ForeignRequest, Status
 from tumen.cases.selectors.cases import case_page, cases_for, timeline
 from tumen.cases.selectors.clearances import clearances_for_unit
 from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
+from tumen.lib.parse import parse_id
 from tumen.org.access import get_for_user
 from tumen.tokens.protocol import (
     ACTION,
@@ -37,7 +38,6 @@ from tumen.tokens.protocol import (
     expected_version,
     once,
     parameter_problem,
-    parse_id,
     text,
 )
 

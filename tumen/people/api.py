@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from ninja import Header, Query, Router, Schema
 from pydantic import ConfigDict, Field
 
+from tumen.lib.parse import MAX_ID
 from tumen.people.models import Person
 from tumen.people.selectors import person_events, person_record, persons_search
 from tumen.people.services import person_register, person_update
@@ -17,7 +18,6 @@ from tumen.tokens.protocol import (
     COMMON,
     CREATE,
     IF_MATCH_DESCRIPTION,
-    MAX_ID,
     READ_ONE,
     Id,
     Retries,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from pydantic import ConfigDict, Field, StringConstraints
 
+from tumen.lib.parse import MAX_ID
 from tumen.tokens.models import IdempotentRequest
 
 
@@ -218,19 +219,7 @@ def _plain(body: Any) -> Any:
 # Bounded input types: a database must never see a NUL, an integer past 64 bits or an unbounded
 # string, whatever a client sends (PostgreSQL refuses NUL in text; SQLite overflows on 2**63).
 # The same rules as tumen.lib.parse applies to the pages, declared here in the OpenAPI document.
-MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def parse_id(value: str) -> int | None:
-    """A record id from text a client sent: ASCII digits, 1 … MAX_ID; else None.
-
-    ("²".isdigit() is true but int("²") fails; twenty nines overflow SQLite.)
-    """
-    if not value or len(value) > len(str(MAX_ID)) or not (value.isascii() and value.isdigit()):
-        return None
-    number = int(value)
-    return number if 1 <= number <= MAX_ID else None
 
 
 def text(max_length: int, *, min_length: int = 0) -> Any:
