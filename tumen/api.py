@@ -85,6 +85,50 @@ def example_of(schema: dict, components: dict, depth: int = 0):
     return SCALAR_EXAMPLES.get(schema.get("format", kind), SCALAR_EXAMPLES.get(kind))
 
 
+def _follow(operation: str, key: str, value: str, *, if_match: bool = False) -> dict:
+    parameters = {f"path.{key}": value}
+    if if_match:
+        parameters["header.If-Match"] = "$response.header.ETag"
+    return {"operationId": operation, "parameters": parameters}
+
+
+# OpenAPI links: what a client (and schemathesis' stateful phase) can do next with an answer.
+LINKS = {
+    ("tumen_people_api_person_create", "201"): {
+        "ReadPerson": _follow("tumen_people_api_person_read", "person_id", "$response.body#/id"),
+        "CorrectPerson": _follow(
+            "tumen_people_api_person_correct", "person_id", "$response.body#/id", if_match=True
+        ),
+        "PersonTimeline": _follow(
+            "tumen_people_api_person_timeline", "person_id", "$response.body#/id"
+        ),
+    },
+    ("tumen_cases_api_case_create", "201"): {
+        "ReadCase": _follow("tumen_cases_api_case_read", "number", "$response.body#/number"),
+        "SubmitCase": _follow(
+            "tumen_cases_api_case_submit", "number", "$response.body#/number", if_match=True
+        ),
+        "WithdrawCase": _follow(
+            "tumen_cases_api_case_withdraw", "number", "$response.body#/number", if_match=True
+        ),
+        "CaseTimeline": _follow(
+            "tumen_cases_api_case_timeline", "number", "$response.body#/number"
+        ),
+    },
+    ("tumen_cases_api_foreign_request_create", "201"): {
+        "ReadRequest": _follow(
+            "tumen_cases_api_foreign_request_read", "request_id", "$response.body#/id"
+        ),
+        "SplitRequest": _follow(
+            "tumen_cases_api_foreign_request_split",
+            "request_id",
+            "$response.body#/id",
+            if_match=True,
+        ),
+    },
+}
+
+
 class TumenAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Declare errors as application/problem+json (how they are served), the headers each
@@ -95,6 +139,9 @@ class TumenAPI(NinjaAPI):
             for operation in operations.values():
                 for code, answer in operation.get("responses", {}).items():
                     _declare_headers(str(code), answer)
+                    links = LINKS.get((operation.get("operationId"), str(code)))
+                    if links:
+                        answer["links"] = links
                     content = answer.get("content", {})
                     for media in content.values():
                         media.setdefault("example", example_of(media["schema"], components))

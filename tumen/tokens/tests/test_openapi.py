@@ -57,3 +57,15 @@ def test_the_browsable_docs_are_for_signed_in_officials(yanji_clerk):
     browser.force_login(yanji_clerk)
     assert browser.get("/api/v1/docs").status_code == 200
     assert browser.get("/api/v1/openapi.json").json()["info"]["title"] == "Tumen"
+
+
+def test_every_link_names_an_operation_of_the_document(document):
+    names = {operation["operationId"] for _name, operation in operations(document)}
+    linked = [
+        link["operationId"]
+        for _name, operation in operations(document)
+        for answer in operation["responses"].values()
+        for link in answer.get("links", {}).values()
+    ]
+    assert linked
+    assert set(linked) <= names
