@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own static files, so the API's browsable docs need no CDN.
+    "ninja",
     "tumen.org",
     "tumen.audit",
     "tumen.directives",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "tumen.reports",
     "tumen.imports",
     "tumen.web",
+    "tumen.tokens",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +215,8 @@ TUMEN_AUDIT_SEAL_COMMAND = env_str("TUMEN_AUDIT_SEAL_COMMAND", "")
 TUMEN_AUDIT_SEAL_SECONDS = env_int("TUMEN_AUDIT_SEAL_SECONDS", 60, minimum=1)
 TUMEN_AUDIT_SEAL_WINDOW_SECONDS = env_int("TUMEN_AUDIT_SEAL_WINDOW_SECONDS", 300, minimum=1)
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
+# REST API (tumen/api.py): calls per minute allowed to one token (or one browser session).
+TUMEN_API_RATE_PER_MINUTE = env_int("TUMEN_API_RATE_PER_MINUTE", 600, minimum=1)
 
 # A second factor (TOTP) after the password for these roles (others may opt in). Off by default
 # outside production, so that the demo's printed logins work; see tumen/web/second_factor.py.
