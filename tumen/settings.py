@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tumen.people",
     "tumen.policy",
     "tumen.cases",
+    "tumen.authorizations",
     "tumen.scenario",
     "tumen.web",
 ]
@@ -177,6 +178,13 @@ TUMEN_AUDIT_KEY_FILE = Path(
     env_str("TUMEN_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-seal-ed25519.pem"))
 )
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
+# Travel authorizations: issuing authorities' signing keys live outside the database.
+TUMEN_AUTHORIZATION_KEY_DIR = Path(
+    env_str("TUMEN_AUTHORIZATION_KEY_DIR", str(VAR_DIR / "keys" / "authorizations"))
+)
+TUMEN_AUTHORIZATION_ALG = env_str("TUMEN_AUTHORIZATION_ALG", "ES256")
+if TUMEN_AUTHORIZATION_ALG not in {"ES256", "EdDSA"}:
+    raise ImproperlyConfigured("TUMEN_AUTHORIZATION_ALG must be ES256 or EdDSA.")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("TUMEN_SESSION_SECONDS", 8 * 3600, minimum=300)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from tumen.cases.clearances import CLEARING_ROLES
+from tumen.cases.hooks import case_links
 from tumen.cases.intake import case_type_for
 from tumen.cases.models import Case, Clearance, Decision, Status
 from tumen.cases.page_selectors import changes_since, clauses, unit_names
@@ -193,6 +194,7 @@ def case_context(official: Official, case: Case) -> dict:
         "clauses": clauses(cited_clause_ids(case, case_type)),
         "timeline": timeline_rows(timeline(case), case_type),
         "actions": case_actions(official, case),
+        "links": case_links(official, case),
     }
 
 

@@ -81,6 +81,17 @@ RULES: dict[str, Rule] = {
     "cases.case": in_subtree_by_id("jurisdiction"),
     "cases.clearance": in_subtree_by_id("case__jurisdiction"),
     "cases.foreignrequest": in_subtree("jurisdiction__path"),
+    # Travel authorizations belong to the county of their case; a checkpoint officer acts on a
+    # presented document through tumen.authorizations.services, where the document is the key.
+    "authorizations.authorization": in_subtree_by_id("case__jurisdiction"),
+    "authorizations.crossingpoint": in_subtree("jurisdiction__path"),
+    # A scan is seen by the units that issued the document and by those above the crossing.
+    "authorizations.checkpointscan": Rule(
+        lambda official: (
+            Q(point__jurisdiction__path__startswith=official.unit.jurisdiction.path)
+            | Q(authorization__case__jurisdiction__path__startswith=official.unit.jurisdiction.path)
+        )
+    ),
     # A person is seen where they live; a person living abroad only through the cases that
     # name them (people.Person's rule is the one place this is decided).
     "people.person": Rule(
