@@ -26,7 +26,7 @@ TEMPLATE = """
   if i > 0 { pagebreak() }
   align(center)[
     #text(size: if small { 10pt } else { 18pt }, weight: "bold")[出境证明 · 출국 증명]\\
-    #text(size: if small { 7pt } else { 12pt })[Travel authorization · #doc.number]
+    #text(size: if small { 7pt } else { 12pt })[Travel authorization · #(doc.number)]
   ]
   v(if small { 2mm } else { 6mm })
   grid(
@@ -34,21 +34,21 @@ TEMPLATE = """
     gutter: if small { 3mm } else { 8mm },
     [
       #label("持证人", "소지자", "Holder")\\
-      #text(size: if small { 11pt } else { 20pt }, weight: "bold")[#doc.hangul]\\
-      #text(size: if small { 10pt } else { 16pt })[#doc.hanja]\\
-      #text(size: if small { 8pt } else { 13pt })[#doc.latin]
+      #text(size: if small { 11pt } else { 20pt }, weight: "bold")[#(doc.hangul)]\\
+      #text(size: if small { 10pt } else { 16pt })[#(doc.hanja)]\\
+      #text(size: if small { 8pt } else { 13pt })[#(doc.latin)]
       #v(2mm)
-      #label("出生日期", "생년월일", "Date of birth"): #doc.birth_date\\
-      #label("国籍", "국적", "Nationality"): #doc.nationality\\
-      #label("证件号码", "증명서 번호", "Identity number"): #doc.identity_number\\
-      #label("案件", "사건", "Case"): #doc.case_number (#doc.case_type)
+      #label("出生日期", "생년월일", "Date of birth"): #(doc.birth_date)\\
+      #label("国籍", "국적", "Nationality"): #(doc.nationality)\\
+      #label("证件号码", "증명서 번호", "Identity number"): #(doc.identity_number)\\
+      #label("案件", "사건", "Case"): #(doc.case_number) (#(doc.case_type))
       #v(2mm)
       #label("口岸", "통상구", "Crossing point")\\
-      #for p in doc.crossings [#p\\]
-      #label("有效期", "유효기간", "Valid"): #doc.valid_from – #doc.valid_until\\
-      #label("使用", "사용", "Use"): #doc.use\\
-      #label("签发机关", "발급기관", "Issuing authority"): #doc.authority\\
-      #text(size: 0.8em, fill: luma(110))[kid #doc.kid]
+      #for p in doc.crossings [#(p) #linebreak()]
+      #label("有效期", "유효기간", "Valid"): #(doc.valid_from) – #(doc.valid_until)\\
+      #label("使用", "사용", "Use"): #(doc.use)\\
+      #label("签发机关", "발급기관", "Issuing authority"): #(doc.authority)\\
+      #text(size: 0.8em, fill: luma(110))[kid #(doc.kid)]
     ],
     [#svg(doc.qr, width: 100%)],
   )
