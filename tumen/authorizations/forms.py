@@ -32,6 +32,8 @@ class ScanForm(forms.Form):
     def __init__(self, *args, points=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["point"].choices = [(p.code, p.name) for p in points]
+        if points:
+            self.fields["point"].initial = points[0].code
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
