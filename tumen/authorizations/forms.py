@@ -67,4 +67,6 @@ class ReasonForm(forms.Form):
 
 
 class PrintForm(forms.Form):
-    paper = forms.ChoiceField(label=_("Paper"), choices=PAPER_CHOICES, initial="a4")
+    paper = forms.ChoiceField(
+        label=_("Paper"), choices=PAPER_CHOICES, initial="a4", widget=forms.RadioSelect
+    )

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from tumen.authorizations.models import AuthorizationStatus, ScanOutcome
 from tumen.cases.models import ClearanceStatus, Decision, Status
 from tumen.e2e import steps
 from tumen.e2e.steps import NewPerson, tagged, translated
@@ -45,7 +46,7 @@ def principal(yanji_clerk):
 
 @pytest.mark.parametrize("language", ["zh-hans", "ko"])
 def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc1963_3(
-    desks, make_official, yanji_clerk, principal, language
+    desks, make_official, yanji_clerk, principal, language, tmp_path
 ):
     """
     GIVEN the Yanji clerk, the four Yanji clearing units' officers and the Yanji approver, and an
@@ -55,6 +56,10 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
          flags incomplete documents, a listed ground, then resolves the flag), and the approver
          decides as the policy proposes
     THEN the case page shows the household approved, citing clause cc1963.3
+    AND  the approver prints the household's travel authorizations; at Tumen–Namyang the
+         checkpoint officer checks a photo of each and records the crossings, and the case is
+         closed; the first document presented again is refused (single use) and the refusal
+         shows in Yanji's reconciliation
     """
     officers = steps.clearing_officers(make_official)
     approver = make_official("t.yanji.approver", "yanji-office", "approver")
@@ -126,7 +131,8 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
     assert translated(language, Decision.Outcome.APPROVED.label) in proposal
 
     assert desk.path() == f"/cases/{number}/"
-    assert steps.case_status(desk) == translated(language, Status.APPROVED.label)
+    # Approval issued the documents in the same step.
+    assert steps.case_status(desk) == translated(language, Status.AUTHORIZED.label)
     decision = desk.page.locator(tagged("decision"))
     assert decision.locator(tagged("decision-outcome")).inner_text().strip() == translated(
         language, Decision.Outcome.APPROVED.label
@@ -137,3 +143,29 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
     for row in outcomes.all():
         assert "cc1963.3" in row.inner_text()
     desk.shot("15-case-decided")
+
+    # Printing, then the crossing at Tumen–Namyang, then the second attempt.
+    printed = steps.print_documents(desk, tmp_path, shot="16-documents")
+    photos = steps.photograph_pages(printed, tmp_path)
+    assert len(photos) == 3
+    checkpoint = desks(language)
+    checkpoint.sign_in(
+        make_official("t.tumen.checkpoint", "tumen-border", "checkpoint_officer").username
+    )
+    assert checkpoint.path() == "/checkpoint/"
+    valid = translated(language, AuthorizationStatus.VALID.label)
+    for index, photo in enumerate(photos):
+        assert (
+            steps.check_photo(checkpoint, photo, shot="17-checkpoint-valid" if not index else "")
+            == valid
+        )
+        steps.record_crossing(checkpoint)
+    desk.go(f"/cases/{number}/")
+    assert steps.case_status(desk) == translated(language, Status.CLOSED.label)
+    assert steps.check_photo(checkpoint, photos[0], shot="18-checkpoint-refused") == translated(
+        language, ScanOutcome.REFUSED.label
+    )
+    assert checkpoint.page.locator(tagged("record-crossing")).count() == 0
+    desk.go("/reconciliation/")
+    assert desk.page.locator(tagged("refused-already_used")).count() == 1
+    desk.shot("19-reconciliation")
