@@ -189,7 +189,7 @@ def sample_case(official) -> str:
     """A decided household of four or five in the official's jurisdiction: the fullest page."""
     from django.db.models import Count
 
-    from tumen.cases.selectors import cases_for
+    from tumen.cases.selectors.cases import cases_for
 
     case = (
         cases_for(official, status="approved", case_type="relocation")
@@ -202,7 +202,7 @@ def sample_case(official) -> str:
 
 
 def visible(official) -> int:
-    from tumen.cases.selectors import cases_for
+    from tumen.cases.selectors.cases import cases_for
 
     return cases_for(official).count()
 
@@ -210,7 +210,7 @@ def visible(official) -> int:
 def pages(people: dict, sees: dict) -> list[Page]:
     """The worklist each official lands on, a filtered one, the last page, and a case page.
 
-    Worklist defaults (tumen.cases.page_selectors.QUEUES): a clerk lands on the county's open
+    Worklist defaults (tumen.cases.selectors.worklists.QUEUES): a clerk lands on the county's open
     cases, a clearing officer on the unit's pending clearances, an analyst on all cases. The
     last page of all Jilin's cases is not linked from the pages (they offer the previous and
     the next page), so it is measured to show what a deep OFFSET costs, without a ceiling.

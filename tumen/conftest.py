@@ -37,6 +37,7 @@ def fast_password_hashing(settings):
 def authorization_keys(settings, tmp_path_factory):
     """Signing keys of this test worker, never the developer's var/ (approval issues documents)."""
     settings.TUMEN_AUTHORIZATION_KEY_DIR = tmp_path_factory.getbasetemp() / "authorization-keys"
+    settings.TUMEN_TRUST_DIR = tmp_path_factory.getbasetemp() / "trust"
     return settings.TUMEN_AUTHORIZATION_KEY_DIR
 
 

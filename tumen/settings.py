@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tumen.web.context_processors.navigation",
+                "tumen.cases.context_processors.navigation",
             ],
         },
     },
@@ -182,6 +182,8 @@ TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
 TUMEN_AUTHORIZATION_KEY_DIR = Path(
     env_str("TUMEN_AUTHORIZATION_KEY_DIR", str(VAR_DIR / "keys" / "authorizations"))
 )
+# Where the demo exports the signed trust and revocation lists for `tumen verify --trust`.
+TUMEN_TRUST_DIR = Path(env_str("TUMEN_TRUST_DIR", str(VAR_DIR / "trust")))
 TUMEN_AUTHORIZATION_ALG = env_str("TUMEN_AUTHORIZATION_ALG", "ES256")
 if TUMEN_AUTHORIZATION_ALG not in {"ES256", "EdDSA"}:
     raise ImproperlyConfigured("TUMEN_AUTHORIZATION_ALG must be ES256 or EdDSA.")

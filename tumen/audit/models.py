@@ -14,8 +14,21 @@ from django.utils.translation import gettext_lazy as _
 GENESIS_HASH = "0" * 64
 
 
+class SequenceField(models.BigIntegerField):
+    """A 64-bit integer primary key; on SQLite declared INTEGER, so that it is the rowid itself.
+
+    A BIGINT primary key on SQLite is a second index beside the hidden rowid, written on every
+    append; INTEGER PRIMARY KEY is the rowid (SQLite integers are 64-bit either way).
+    """
+
+    def db_type(self, connection):
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
 class AuditEvent(models.Model):
-    seq = models.BigIntegerField(_("sequence"), primary_key=True)
+    seq = SequenceField(_("sequence"), primary_key=True)
     occurred_at = models.DateTimeField(_("time (UTC)"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

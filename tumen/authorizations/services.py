@@ -29,9 +29,7 @@ from tumen.authorizations.models import (
     CrossingPoint,
     ScanOutcome,
 )
-from tumen.cases.errors import ensure_version, invalid
 from tumen.cases.hooks import case_link, on_approved
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -40,9 +38,11 @@ from tumen.cases.models import (
     MemberOutcome,
     Status,
 )
-from tumen.cases.workflow import save_case, transition
-from tumen.org.access import get_for_update, require_role
-from tumen.org.models import Jurisdiction, Level, Official, Role, UnitKind, WorkUnit
+from tumen.cases.workflow import authority_for, save_case, transition
+from tumen.lib.errors import ensure_version, invalid
+from tumen.org.access import get_for_update, require
+from tumen.org.models import Jurisdiction, Level, Official, UnitKind, WorkUnit
+from tumen.policy.selectors import case_type_for
 
 REASON_MAX = 200
 NATIONALITY_CODES = {"prc": "CN", "dprk": "KP", "stateless": "XXA", "other": "XXX"}
@@ -184,9 +184,9 @@ def _issue_for_locked_case(
         rule = case_type_for(case).authorization
         transition(case, "authorize", actor=actor, clause_id=rule.clause if rule else "")
         if in_decision:
-            case.save(update_fields=["status"])
-        else:
-            save_case(case, "status")
+            # case_decide's own save already moved the case to a new version: one call, one.
+            case.version -= 1
+        save_case(case, "status")
     if issued:
         audit_record(
             actor=actor,
@@ -229,7 +229,7 @@ def authorizations_issue(*, official: Official | None, case_number: str) -> list
         if case is None:
             raise invalid("case", _("case: there is no case %(number)s.") % {"number": case_number})
     else:
-        case = get_for_update(official, Case, roles=(Role.APPROVER,), number=case_number)
+        case = get_for_update(official, Case, action=authority_for("approve"), number=case_number)
     if case.status not in (Status.APPROVED, Status.AUTHORIZED):
         raise invalid(
             "case",
@@ -247,7 +247,7 @@ def _lock_authorization(official: Official | None, number: str) -> Authorization
                 "number", _("number: there is no travel authorization %(n)s.") % {"n": number}
             )
         return authz
-    return get_for_update(official, Authorization, roles=(Role.APPROVER,), number=number)
+    return get_for_update(official, Authorization, action="authorization.manage", number=number)
 
 
 def _reason(reason: str) -> str:
@@ -325,7 +325,7 @@ def authorizations_printed(*, official: Official | None, numbers: list[str]) -> 
             authz = Authorization.objects.select_for_update().get(number=number)
         else:
             authz = get_for_update(
-                official, Authorization, roles=(Role.CLERK, Role.APPROVER), number=number
+                official, Authorization, action="authorization.print", number=number
             )
         _ensure_valid(authz)
         authz.printed_count += 1
@@ -362,7 +362,7 @@ def staffed_points(official: Official):
 
 
 def _point(official: Official, point_code: str) -> CrossingPoint:
-    require_role(official, Role.CHECKPOINT_OFFICER)
+    require(official, "crossing.record")
     point = staffed_points(official).filter(code=point_code).first()
     if point is None:
         raise invalid(

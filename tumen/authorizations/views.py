@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,10 +19,9 @@ from tumen.authorizations import pdf, selectors, services
 from tumen.authorizations.forms import CrossingForm, PrintForm, ReasonForm, ScanForm
 from tumen.authorizations.models import AuthorizationStatus
 from tumen.authorizations.offline import read_qr
-from tumen.cases.errors import StaleVersion
-from tumen.cases.page_selectors import case_page
-from tumen.org.access import require_role
-from tumen.org.models import Role
+from tumen.cases.selectors.cases import case_page
+from tumen.lib.errors import StaleVersion
+from tumen.org.access import authorised, require
 from tumen.web.forms import add_service_errors
 
 # Refusal reasons as the checkpoint officer reads them.
@@ -60,8 +59,8 @@ def case_documents(request: HttpRequest, number: str) -> HttpResponse:
         "case": case,
         "documents": documents,
         "print_form": PrintForm(),
-        "may_manage": request.user.has_role(Role.APPROVER),
-        "may_print": request.user.has_role(Role.CLERK, Role.APPROVER),
+        "may_manage": authorised(request.user, "authorization.manage"),
+        "may_print": authorised(request.user, "authorization.print"),
     }
     return render(request, "authorizations/case_documents.html", context)
 
@@ -95,7 +94,7 @@ def case_print(request: HttpRequest, number: str) -> HttpResponse:
 def _reason_action(request, number: str, service, template: str, done: str) -> HttpResponse:
     official = request.user
     authz = selectors.authorization_for_user(official, number)
-    require_role(official, Role.APPROVER)
+    require(official, "authorization.manage")
     form = ReasonForm(request.POST or None, initial={"version": authz.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,8 +144,7 @@ def authorization_reissue(request: HttpRequest, number: str) -> HttpResponse:
 
 def _checkpoint_official(request: HttpRequest):
     official = request.user
-    if not official.has_role(Role.CHECKPOINT_OFFICER):
-        raise PermissionDenied(_("Only checkpoint officers record crossings."))
+    require(official, "crossing.record")
     return official
 
 

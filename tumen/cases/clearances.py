@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import ensure_version, invalid
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -25,18 +23,51 @@ from tumen.cases.models import (
     ExistingIssue,
     IssueKind,
 )
-from tumen.cases.workflow import ClearanceMove, ensure_clearance_can, save_case, transition
+from tumen.cases.workflow import (
+    ClearanceMove,
+    assigned,
+    authority_for,
+    ensure_clearance_can,
+    save_case,
+    transition,
+)
+from tumen.lib.errors import ensure_version, invalid
 from tumen.lib.policy import CaseType, Ground
-from tumen.org.access import get_for_update
-from tumen.org.models import Official, Role
+from tumen.lib.writes import update_columns
+from tumen.org.access import get_for_update, lock_in_subtree
+from tumen.org.models import Official
+from tumen.policy.selectors import case_type_for
 
-CLEARING_ROLES: tuple[str, ...] = (Role.CLEARING_OFFICER,)
+
+def lock_clearance(clearance_id: int, source, *, lock_case) -> Clearance:
+    """The clearance with its case, both locked: the case row first, as every writer locks them.
+
+    With row locks (PostgreSQL) that takes two statements, so that a writer already holding the
+    case (the sweep escalating a case's clearances one by one) is never waited for while holding
+    the clearance. SQLite locks the whole database at BEGIN IMMEDIATE: one statement reads both.
+    """
+    if not connection.features.has_select_for_update:
+        return source.select_related("case").get(pk=clearance_id)
+    case = lock_case()
+    clearance = source.select_for_update(of=("self",)).get(pk=clearance_id)
+    clearance.case = case
+    return clearance
 
 
-def _lock(official: Official, clearance_id: int) -> tuple[Case, Clearance]:
-    case = get_for_update(official, Case, roles=CLEARING_ROLES, clearances__pk=clearance_id)
-    clearance = Clearance.objects.select_for_update().get(pk=clearance_id)
-    if official.unit_id not in (clearance.unit_id, clearance.escalated_to_id):
+def _lock(official: Official, clearance_id: int, action: str) -> tuple[Case, Clearance]:
+    who = authority_for(action)
+    if connection.features.has_select_for_update:
+        clearance = lock_clearance(
+            clearance_id,
+            Clearance.objects.all(),
+            lock_case=lambda: get_for_update(
+                official, Case, action=who, clearances__pk=clearance_id
+            ),
+        )
+    else:
+        clearance = lock_in_subtree(official, Clearance, clearance_id, action=who, related="case")
+    case = clearance.case
+    if not assigned(official, clearance):
         raise PermissionDenied(
             _(
                 "This clearance is assigned to another unit; only its officers, or those of "
@@ -49,24 +80,44 @@ def _lock(official: Official, clearance_id: int) -> tuple[Case, Clearance]:
 def _acting(
     official: Official, clearance_id: int, version: int, action: str
 ) -> tuple[Case, Clearance, ClearanceMove]:
-    case, clearance = _lock(official, clearance_id)
+    case, clearance = _lock(official, clearance_id, action)
     ensure_version(clearance, version, what="clearance")
     move = ensure_clearance_can(clearance, case, action)
     return case, clearance, move
 
 
-def _record(clearance: Clearance, move: ClearanceMove, official: Official, note: str) -> None:
+# CLEARANCE_ACT returns how many other clearances of the case are still pending, read after the
+# case lock was taken, so the last clearance to finish knows it is the last.
+_OTHERS_PENDING = (
+    "(SELECT COUNT(*) FROM cases_clearance sibling WHERE sibling.case_id = cases_clearance.case_id "
+    "AND sibling.status = %s AND sibling.id <> cases_clearance.id)"
+)
+_ACTED = ("status", "note", "acted_by", "acted_at", "version")
+
+
+def _record(
+    clearance: Clearance, move: ClearanceMove, official: Official, note: str, *extra: str
+) -> int:
+    """CLEARANCE_ACT: write the clearance's new state; how many others are still pending."""
     clearance.status = move.target
     clearance.note = note
     clearance.acted_by = official
     clearance.acted_at = timezone.now()
     clearance.version += 1
-    clearance.save()
+    (pending,) = update_columns(
+        clearance,
+        (*_ACTED, *extra),
+        returning=_OTHERS_PENDING,
+        returning_params=[ClearanceStatus.PENDING],
+    )
+    return pending
 
 
-def _advance_when_cleared(case: Case, case_type: CaseType, official: Official) -> None:
+def _advance_when_cleared(
+    case: Case, case_type: CaseType, official: Official, others_pending: int
+) -> None:
     """The last clearance to finish moves the case on to its decision."""
-    if case.clearances.filter(status=ClearanceStatus.PENDING).exists():
+    if others_pending:
         return
     transition(case, "clearances_done", actor=official, clause_id=case_type.clause)
     due = timezone.now() + datetime.timedelta(days=case_type.decision_deadline_days)
@@ -107,8 +158,8 @@ def clearance_grant(
 ) -> Clearance:
     """The unit has nothing against the case."""
     case, clearance, move = _acting(official, clearance_id, version, "grant")
-    _record(clearance, move, official, note.strip())
-    _advance_when_cleared(case, case_type_for(case), official)
+    pending = _record(clearance, move, official, note.strip())
+    _advance_when_cleared(case, case_type_for(case), official, pending)
     save_case(case, "status", "decision_due")
     _audit(official, "clearance.granted", case, clearance)
     return clearance
@@ -171,17 +222,17 @@ def clearance_flag(
     member = _member(case, member_id)
     note = _required_note(note, _("flagged"))
     clearance.ground, clearance.member = listed.code, member
-    _record(clearance, move, official, note)
+    pending = _record(clearance, move, official, note, "ground", "member")
     ExistingIssue.objects.create(
         case=case,
-        jurisdiction=case.jurisdiction,
+        jurisdiction_id=case.jurisdiction_id,
         kind=IssueKind.FLAG,
         ground=listed.code,
         clause_id=listed.clause,
         note=note,
         raised_at=clearance.acted_at,
     )
-    _advance_when_cleared(case, case_type, official)
+    _advance_when_cleared(case, case_type, official, pending)
     save_case(case, "status", "decision_due")
     _audit(official, "clearance.flagged", case, clearance, ground=listed.code, member=member_id)
     return clearance
@@ -197,7 +248,7 @@ def clearance_resolve(
     resolved_ground = clearance.ground
     # The flag itself lives on in its ExistingIssue, its audit event and the timeline.
     clearance.ground, clearance.member = "", None
-    _record(clearance, move, official, note)
+    _record(clearance, move, official, note, "ground", "member")
     save_case(case)
     _audit(official, "clearance.resolved", case, clearance, ground=resolved_ground)
     return clearance

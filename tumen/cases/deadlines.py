@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tumen.audit.services import audit_record
-from tumen.cases.intake import case_type_for
+from tumen.cases.clearances import lock_clearance
 from tumen.cases.models import (
     Case,
     Clearance,
@@ -25,6 +25,8 @@ from tumen.cases.models import (
 )
 from tumen.cases.routing import unit_above
 from tumen.cases.workflow import save_case
+from tumen.lib.writes import insert_rows, update_columns
+from tumen.policy.selectors import case_type_for
 
 BATCH_SIZE = 200
 
@@ -54,14 +56,14 @@ def _overdue_batch(now: datetime.datetime, after_pk: int, size: int) -> list[int
 
 
 def _locked(clearance_id: int) -> tuple[Case, Clearance]:
-    # The case first, as in every clearing service, so the sweep and an officer take turns.
-    case = Case.objects.select_for_update(of=("self",)).get(clearances__pk=clearance_id)
-    clearance = (
-        Clearance.objects.select_for_update(of=("self",))
-        .select_related("unit__jurisdiction")
-        .get(pk=clearance_id)
+    # Both rows in one statement, as every clearing service locks them, so that the sweep and
+    # an officer take turns.
+    clearance = lock_clearance(
+        clearance_id,
+        Clearance.objects.select_related("unit__jurisdiction"),
+        lock_case=lambda: Case.objects.select_for_update().get(clearances__pk=clearance_id),
     )
-    return case, clearance
+    return clearance.case, clearance
 
 
 def _due_for_escalation(case: Case, clearance: Clearance, now: datetime.datetime) -> bool:
@@ -80,9 +82,9 @@ def _escalate(case: Case, clearance: Clearance, target, now: datetime.datetime) 
     origin = clearance.unit
     clearance.escalated_to, clearance.escalated_at = target, now
     clearance.version += 1
-    clearance.save(update_fields=["escalated_to", "escalated_at", "version"])
-    ExistingIssue.objects.create(
-        case=case,
+    update_columns(clearance, ("escalated_to", "escalated_at", "version"))
+    issue = ExistingIssue(
+        case_id=case.pk,
         jurisdiction_id=case.jurisdiction_id,
         kind=IssueKind.OVERDUE,
         # For a delay, the "ground" the report groups by is the kind of check that ran over.
@@ -91,6 +93,7 @@ def _escalate(case: Case, clearance: Clearance, target, now: datetime.datetime) 
         note=f"{origin.code} → {target.code}",
         raised_at=now,
     )
+    insert_rows(ExistingIssue, [issue])
     save_case(case)
     audit_record(
         actor=None,
@@ -109,12 +112,15 @@ def _escalate(case: Case, clearance: Clearance, target, now: datetime.datetime) 
     )
 
 
-def _sweep_one(clearance_id: int, now: datetime.datetime, report: SweepReport) -> None:
+def _sweep_one(clearance_id: int, now: datetime.datetime, report: SweepReport, above) -> None:
     case, clearance = _locked(clearance_id)
     if not _due_for_escalation(case, clearance, now):
         return
     report.overdue += 1
-    target = unit_above(clearance.unit)
+    # Many overdue clearances share a unit: the unit above each is looked up once per sweep.
+    if clearance.unit_id not in above:
+        above[clearance.unit_id] = unit_above(clearance.unit)
+    target = above[clearance.unit_id]
     if target is None:
         report.unescalatable += 1
         return
@@ -131,10 +137,10 @@ def deadlines_sweep(
     at most one batch; `now` is the clock (tests pass one).
     """
     now = now or timezone.now()
-    report, after_pk = SweepReport(), 0
+    report, after_pk, above = SweepReport(), 0, {}
     while batch := _overdue_batch(now, after_pk, batch_size):
         with transaction.atomic():
             for clearance_id in batch:
-                _sweep_one(clearance_id, now, report)
+                _sweep_one(clearance_id, now, report, above)
         after_pk = batch[-1]
     return report

@@ -7,32 +7,48 @@ approver, within what the pack allows: approve always, refuse only on a ground w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.clearances import listed_ground
-from tumen.cases.errors import Problems, ensure_version, invalid
 from tumen.cases.hooks import run_approved
-from tumen.cases.intake import active_pack, case_type_for, open_case
+from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
-    CaseMember,
     ClearanceStatus,
     Decision,
     ExistingIssue,
     IssueKind,
     MemberOutcome,
 )
-from tumen.cases.proposal import RETYPE, WITHDRAW, MemberProposal, combine, decision_proposal
-from tumen.cases.workflow import case_payload, ensure_can, lock_case, save_case, transition
+from tumen.cases.proposal import (
+    RETYPE,
+    WITHDRAW,
+    MemberProposal,
+    combine,
+    decision_proposal,
+    members_for_proposal,
+)
+from tumen.cases.workflow import (
+    authority_for,
+    case_payload,
+    ensure_can,
+    lock_case,
+    save_case,
+    transition,
+)
+from tumen.lib.errors import Problems, StaleVersion, ensure_version, invalid
 from tumen.lib.policy import CaseType
-from tumen.org.models import Official, Role
-from tumen.policy.selectors import case_type_of
+from tumen.lib.writes import insert_rows
+from tumen.org.access import NotVisible, record_lost_denial, require
+from tumen.org.models import Official
+from tumen.policy.selectors import case_type_for, case_type_of, pack_by_id
 
 # The household outcome, as the status change that records it.
 OUTCOME_ACTION = {
@@ -42,6 +58,14 @@ OUTCOME_ACTION = {
     Decision.Outcome.ON_HOLD: "hold",
 }
 REASON_MAX = 200
+MASS_BATCH = 100
+# Read with the case as case_decide locks it: whether any clearance is flagged (a flag raised
+# meanwhile would have moved the version, which the decision then refuses).
+_HAS_FLAGS = {
+    # 'flagged' is ClearanceStatus.FLAGGED.
+    "has_flags": "EXISTS (SELECT 1 FROM cases_clearance flag WHERE flag.case_id = t.id "
+    "AND flag.status = 'flagged')"
+}
 
 
 def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> None:
@@ -149,32 +173,42 @@ def _final(case, case_type, proposal, chosen: Mapping[int, tuple]) -> list[Membe
     return final
 
 
+# MEMBER_OUTCOMES: the members who share an outcome, ground and clause, in one statement (a
+# household approved as a whole is one).
+_MEMBER_OUTCOMES = (
+    "UPDATE cases_casemember SET outcome = %s, ground = %s, clause_id = %s WHERE id IN ({ids})"
+)
+
+
 def _record_members(case: Case, final: list[MemberProposal], note: str, now) -> None:
-    members = {m.pk: m for m in case.members.all()}
+    groups: dict[tuple[str, str, str], list[int]] = {}
     for outcome in final:
-        member = members[outcome.member]
-        member.outcome, member.ground, member.clause_id = (
-            outcome.outcome,
-            outcome.ground or "",
-            outcome.clause,
-        )
-    CaseMember.objects.bulk_update(members.values(), ["outcome", "ground", "clause_id"])
-    ExistingIssue.objects.bulk_create(
-        ExistingIssue(
-            case=case,
-            jurisdiction_id=case.jurisdiction_id,
-            kind=IssueKind.REFUSAL,
-            ground=outcome.ground,
-            clause_id=outcome.clause,
-            note=note,
-            raised_at=now,
-        )
-        for outcome in final
-        if outcome.outcome == MemberOutcome.REFUSED
+        key = (outcome.outcome, outcome.ground or "", outcome.clause)
+        groups.setdefault(key, []).append(outcome.member)
+    with connection.cursor() as cursor:
+        for values, ids in groups.items():
+            placeholders = ", ".join(["%s"] * len(ids))
+            cursor.execute(_MEMBER_OUTCOMES.format(ids=placeholders), [*values, *ids])
+    insert_rows(
+        ExistingIssue,
+        [
+            ExistingIssue(
+                case_id=case.pk,
+                jurisdiction_id=case.jurisdiction_id,
+                kind=IssueKind.REFUSAL,
+                ground=outcome.ground,
+                clause_id=outcome.clause,
+                note=note,
+                raised_at=now,
+            )
+            for outcome in final
+            if outcome.outcome == MemberOutcome.REFUSED
+        ],
     )
 
 
 def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
+    pack = pack_by_id(case.policy_pack_id)
     audit_record(
         actor=official,
         action="case.decided",
@@ -184,8 +218,8 @@ def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
             decision=decision.pk,
             outcome=decision.outcome,
             proposed=decision.proposed_outcome,
-            pack=decision.policy_pack.code,
-            pack_version=decision.policy_pack.version,
+            pack=pack.code,
+            pack_version=pack.version,
             clause=decision.clause_id,
             members=decision.member_outcomes,
         ),
@@ -203,11 +237,12 @@ def case_decide(
 ) -> Decision:
     """Decide the household. `member_outcomes` maps a CaseMember id to (outcome, ground) for
     members whose proposed outcome the approver changes; None accepts the proposal as it is."""
-    case = lock_case(official, case_id, Role.APPROVER)
+    case = lock_case(official, case_id, "approve", extra=_HAS_FLAGS)
     ensure_version(case, version)
     ensure_can(case, "approve")
     case_type = case_type_for(case)
-    proposal = decision_proposal(case)
+    members = members_for_proposal(case, case_type)
+    proposal = decision_proposal(case, members)
     _leaving_decision(case, proposal.outcome, proposal.ground)
     final = _final(case, case_type, proposal, member_outcomes or {})
     outcome, clause, _ground = combine(final, case_type)
@@ -216,7 +251,7 @@ def case_decide(
         case=case,
         outcome=outcome,
         proposed_outcome=proposal.outcome,
-        policy_pack=case.policy_pack,
+        policy_pack_id=case.policy_pack_id,
         clause_id=clause,
         member_outcomes=[m.as_json() for m in final],
         note=note.strip(),
@@ -232,6 +267,53 @@ def case_decide(
     if outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED):
         run_approved(official=official, case=case)
     return decision
+
+
+@dataclass
+class MassDecision:
+    """What became of an approver's selection: the cases decided, and why each other was not."""
+
+    decided: dict[int, str] = field(default_factory=dict)  # case id -> outcome
+    not_decided: dict[int, str] = field(default_factory=dict)  # case id -> the refusal, in words
+
+
+def _refusal_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return str(error)
+
+
+def cases_decide(
+    *,
+    official: Official,
+    selection: Sequence[tuple[int, int]],
+    note: str = "",
+    batch_size: int = MASS_BATCH,
+) -> MassDecision:
+    """Decide each selected (case id, version) as its pack proposes, as case_decide would with no
+    change to the proposal: the same checks, rows and audit event per case.
+
+    One transaction per batch of cases, a savepoint per case: a case that cannot be decided
+    (stale, not awaiting a decision, outside the official's jurisdiction, or proposed to leave
+    the decision) is left as it was and reported, and the others go on.
+    """
+    require(official, authority_for("approve"))
+    result = MassDecision()
+    for start in range(0, len(selection), batch_size):
+        with transaction.atomic():
+            for case_id, version in selection[start : start + batch_size]:
+                try:
+                    decision = case_decide(
+                        official=official, case_id=case_id, version=version, note=note
+                    )
+                except NotVisible as exc:
+                    record_lost_denial(exc)
+                    result.not_decided[case_id] = _refusal_text(exc)
+                except (ValidationError, StaleVersion, PermissionDenied) as exc:
+                    result.not_decided[case_id] = _refusal_text(exc)
+                else:
+                    result.decided[case_id] = decision.outcome
+    return result
 
 
 def _required_reason(reason: str) -> str:
@@ -257,7 +339,7 @@ def _withdrawal_ground(case: Case, case_type: CaseType) -> tuple[str | None, str
 @transaction.atomic
 def case_withdraw(*, official: Official, case_id: int, version: int, reason: str) -> Case:
     """The applicant withdrew (or the county abandons the draft) before a decision."""
-    case = lock_case(official, case_id, Role.CLERK, Role.APPROVER)
+    case = lock_case(official, case_id, "withdraw")
     ensure_version(case, version)
     ensure_can(case, "withdraw")
     reason = _required_reason(reason)
@@ -307,7 +389,7 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
     The new draft keeps the members, the county, the intake unit and the details its type asks
     for, under the active pack for the new type, and points back to this case.
     """
-    case = lock_case(official, case_id, Role.APPROVER)
+    case = lock_case(official, case_id, "retype")
     ensure_version(case, version)
     ensure_can(case, "retype")
     case_type = case_type_for(case)
@@ -325,7 +407,7 @@ def case_retype(*, official: Official, case_id: int, version: int, ground: str) 
         clause_id=listed.clause,
         raised_at=timezone.now(),
     )
-    new = open_case(
+    new = open_preauthorised(
         actor=official,
         stored=stored,
         case_type=new_type,

@@ -4,25 +4,44 @@ into one family-travel case per household, each in the county where its principa
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tumen.audit.services import audit_record
-from tumen.cases.errors import Problems, ensure_version, invalid
-from tumen.cases.intake import MemberSpec, open_case, submit_case
-from tumen.cases.models import Case, ForeignRequest, ForeignRequestPerson, MemberRole
-from tumen.org.access import can_see, get_for_update, get_for_user, require_role
-from tumen.org.models import Level, Official, Role, UnitKind, WorkUnit
+from tumen.audit.services import audit_record, audit_record_many
+from tumen.cases.intake import (
+    next_numbers,
+    opened_payload,
+    routing_of,
+    send_to_clearance,
+    submitted_payload,
+)
+from tumen.cases.models import (
+    Case,
+    CaseMember,
+    Clearance,
+    ForeignRequest,
+    ForeignRequestPerson,
+    MemberRole,
+    Status,
+    Transition,
+)
+from tumen.cases.validation import details_problems, member_problems
+from tumen.cases.workflow import authority_for, opening_row
+from tumen.lib.errors import Problems, ensure_version, invalid
+from tumen.lib.policy import CaseType
+from tumen.lib.writes import insert_rows
+from tumen.org.access import can_see, get_for_update, get_for_user, require
+from tumen.org.models import Jurisdiction, Level, Official, UnitKind, WorkUnit
 from tumen.people.models import Person, Relation, RelationKind, Sex
 from tumen.people.services import person_register, relation_add
 from tumen.policy.selectors import foreign_request_case_type
 
-FOREIGN_ROLES: tuple[str, ...] = (Role.CLEARING_OFFICER, Role.CLERK)
 # What person_register accepts from a person entry that is not yet registered.
 PERSON_FIELDS = (
     "name_hangul",
@@ -34,13 +53,6 @@ PERSON_FIELDS = (
     "residence_permit_number",
     "passport_number",
 )
-
-
-def _foreign_affairs_office(official: Official) -> None:
-    if official.unit.kind != UnitKind.FOREIGN_AFFAIRS:
-        raise PermissionDenied(
-            _("Foreign requests are handled by a foreign affairs office; your unit is not one.")
-        )
 
 
 def _registered(official: Official, spec: dict) -> Person:
@@ -197,8 +209,7 @@ def foreign_request_register(
     people.services.person_register for a new one; `household` (a label), `is_principal`,
     `officer_name` (the officer the household is family of).
     """
-    require_role(official, *FOREIGN_ROLES)
-    _foreign_affairs_office(official)
+    require(official, authority_for("register"))
     reference = reference.strip()
     _refuse_known_reference(reference)
     problems = _entry_problems(persons)
@@ -248,11 +259,24 @@ def _households(request: ForeignRequest) -> dict[str, list[ForeignRequestPerson]
     return households
 
 
-def _county_office(official: Official, label: str, principal: Person, problems: Problems):
-    """The intake unit of the county the household principal lives in, or a problem."""
+def _county_office(official: Official, label: str, principal: Person, problems: Problems, seen):
+    """The intake unit of the county the household principal lives in, or a problem.
+
+    `seen` keeps each county's answer, so a request of thousands of households asks once per
+    county.
+    """
     county = principal.residence
     field = f"households.{label}"
-    if county is None or county.level != Level.COUNTY or not can_see(official, county):
+    key = county.pk if county is not None else None
+    if key not in seen:
+        visible = county is not None and county.level == Level.COUNTY and can_see(official, county)
+        office = None
+        if visible:
+            office = WorkUnit.objects.filter(jurisdiction=county, kind=UnitKind.COUNTY_OFFICE)
+            office = office.select_related("jurisdiction").order_by("code").first()
+        seen[key] = (visible, office)
+    visible, office = seen[key]
+    if not visible:
         problems.add(
             field,
             _(
@@ -262,8 +286,6 @@ def _county_office(official: Official, label: str, principal: Person, problems: 
             % {"field": field, "pk": principal.pk},
         )
         return None
-    office = WorkUnit.objects.filter(jurisdiction=county, kind=UnitKind.COUNTY_OFFICE)
-    office = office.order_by("code").first()
     if office is None:
         problems.add(
             field,
@@ -287,30 +309,93 @@ def _details(request: ForeignRequest, entries: Sequence[ForeignRequestPerson]) -
     return {"officer_name": officer, "request_reference": request.reference}
 
 
-def _open_household(official, request, stored, case_type, office, entries) -> Case:
-    members: list[MemberSpec] = [
-        (e.person, MemberRole.PRINCIPAL if e.is_principal else MemberRole.DEPENDANT, "")
+def _members(case: Case, entries: Sequence[ForeignRequestPerson]) -> list[CaseMember]:
+    return [
+        CaseMember(
+            case=case,
+            person=e.person,
+            role=MemberRole.PRINCIPAL if e.is_principal else MemberRole.DEPENDANT,
+            relationship="",
+        )
         for e in entries
     ]
-    return open_case(
-        actor=official,
-        stored=stored,
-        case_type=case_type,
-        intake_unit=office,
-        members=members,
-        details=_details(request, entries),
-        foreign_request=request,
-    )
 
 
-def _submit_if_complete(case: Case, official: Official) -> bool:
-    """Submit at once (the type is expedited); a draft with problems waits for the county."""
-    try:
-        with transaction.atomic():
-            submit_case(case, actor=official)
-    except ValidationError:
-        return False
-    return True
+@dataclass
+class _Household:
+    case: Case
+    entries: Sequence[ForeignRequestPerson]
+    members: list[CaseMember]
+    clearances: list[Clearance] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+
+
+def _submission(case_type: CaseType, county: Jurisdiction, details: dict, persons, routing):
+    """The routes if the household's case can be submitted at once, else None (it waits, a draft
+    at its county office, with the problems submission_problems lists)."""
+    if county.pk not in routing:
+        routing[county.pk] = routing_of(case_type, county)
+    routes, problems = routing[county.pk]
+    if problems or details_problems(case_type, details) or member_problems(case_type, persons):
+        return None
+    return routes
+
+
+def _split_in_bulk(official, request, stored, case_type, households, offices) -> list[Case]:
+    """Open one case per household, and submit each that is complete, as case_open and
+    case_submit would one by one: the same rows, transitions and audit events, per case, but
+    each kind of row written for the whole request at once."""
+    now, routing = timezone.now(), {}
+    counties = Counter(office.jurisdiction for office in offices.values())
+    numbers = {county.pk: iter(next_numbers(county, n)) for county, n in counties.items()}
+    planned = []
+    for label, entries in households.items():
+        office = offices[label]
+        county = office.jurisdiction
+        case = Case(
+            number=next(numbers[county.pk]),
+            case_type=case_type.code,
+            policy_pack=stored,
+            jurisdiction=county,
+            intake_unit=office,
+            priority=case_type.priority,
+            details=_details(request, entries),
+            foreign_request=request,
+        )
+        household = _Household(case, entries, _members(case, entries))
+        household.transitions.append(opening_row(case, actor=official, clause_id=case_type.clause))
+        persons = [e.person for e in entries]
+        routes = _submission(case_type, county, case.details, persons, routing)
+        if routes is not None:
+            household.clearances = send_to_clearance(
+                case, case_type, routes, actor=official, now=now
+            )
+            household.transitions += case.__dict__.pop("_unsaved_transitions")
+            case.version += 1
+        planned.append(household)
+    Case.objects.bulk_create([h.case for h in planned])
+    for household in planned:
+        # The rows were built before the case had an id.
+        for row in (*household.members, *household.clearances, *household.transitions):
+            row.case_id = household.case.pk
+    insert_rows(CaseMember, [row for h in planned for row in h.members])
+    insert_rows(Transition, [row for h in planned for row in h.transitions])
+    insert_rows(Clearance, [row for h in planned for row in h.clearances])
+    audit_record_many(actor=official, events=_split_events(planned, case_type, stored))
+    return [h.case for h in planned]
+
+
+def _split_events(planned, case_type: CaseType, stored) -> list:
+    events = []
+    for household in planned:
+        case = household.case
+        persons = [e.person for e in household.entries]
+        # As it was opened: the draft's version, before the submission moved it on.
+        opened = {**opened_payload(case, case_type, stored, persons), "version": 1}
+        events.append(("case.opened", case, opened))
+        if household.clearances:
+            events.append(("case.submitted", case, submitted_payload(case, household.clearances)))
+    return events
 
 
 @transaction.atomic
@@ -320,23 +405,19 @@ def foreign_request_split(*, official: Official, request_id: int, version: int) 
     A case that cannot be submitted yet stays a draft at its county office; its problems are
     what tumen.cases.intake.submission_problems(case) lists. A request is split once.
     """
-    request = get_for_update(official, ForeignRequest, roles=FOREIGN_ROLES, pk=request_id)
-    _foreign_affairs_office(official)
+    request = get_for_update(official, ForeignRequest, action=authority_for("split"), pk=request_id)
     ensure_version(request, version, what="foreign_request")
     if request.split_at is not None:
         raise _already_split(request)
     stored, case_type = _request_case_type()
-    households, problems = _households(request), Problems()
+    households, problems, seen = _households(request), Problems(), {}
     offices = {
-        label: _county_office(official, label, entries[0].person, problems)
+        label: _county_office(official, label, entries[0].person, problems, seen)
         for label, entries in households.items()
     }
     problems.raise_if_any()
-    cases = [
-        _open_household(official, request, stored, case_type, offices[label], entries)
-        for label, entries in households.items()
-    ]
-    submitted = [case.pk for case in cases if _submit_if_complete(case, official)]
+    cases = _split_in_bulk(official, request, stored, case_type, households, offices)
+    submitted = [case.pk for case in cases if case.status != Status.DRAFT]
     request.split_at = timezone.now()
     request.version += 1
     request.save(update_fields=["split_at", "version"])

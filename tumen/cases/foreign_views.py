@@ -12,7 +12,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,14 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tumen.cases import services
 from tumen.cases.forms import ForeignPersonForm, ForeignRequestNoteForm, SplitForm
-from tumen.cases.page_selectors import (
-    FOREIGN_REQUEST_ROLES,
-    foreign_request_page,
-    foreign_requests_for,
-    handles_foreign_requests,
-)
-from tumen.org.access import require_role, scope
-from tumen.org.models import Official, UnitKind
+from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
+from tumen.cases.selectors.worklists import handles_foreign_requests
+from tumen.cases.workflow import authority_for
+from tumen.org.access import require, scope
+from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder
 from tumen.web.forms import add_service_errors, problems_form, without_subject
@@ -40,11 +37,7 @@ _ENTRY = re.compile(r"^persons\[(\d+)\]")
 
 
 def _require_foreign_office(official: Official) -> None:
-    require_role(official, *FOREIGN_REQUEST_ROLES)
-    if official.unit.kind != UnitKind.FOREIGN_AFFAIRS:
-        raise PermissionDenied(
-            _("Foreign requests are handled by a foreign affairs office; your unit is not one.")
-        )
+    require(official, authority_for("register"))
 
 
 def _draft(request: HttpRequest) -> dict:

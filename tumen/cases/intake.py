@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import Problems, ensure_version, invalid
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -23,6 +21,7 @@ from tumen.cases.models import (
 from tumen.cases.routing import route
 from tumen.cases.validation import details_problems, member_problems, shape_problems
 from tumen.cases.workflow import (
+    authority_for,
     case_payload,
     ensure_can,
     ensure_editable,
@@ -31,26 +30,52 @@ from tumen.cases.workflow import (
     save_case,
     transition,
 )
+from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
-from tumen.org.access import get_for_user, require_role
-from tumen.org.models import Jurisdiction, Official, Role, UnitKind, WorkUnit
+from tumen.lib.writes import insert_rows
+from tumen.org.access import get_for_user, require
+from tumen.org.models import Jurisdiction, Official, WorkUnit
 from tumen.people.models import Person
 from tumen.policy.models import PolicyPack
-from tumen.policy.selectors import case_type_of, intake_case_types, pack_for_case_type
+from tumen.policy.selectors import (
+    case_type_for,
+    case_type_of,
+    intake_case_types,
+    pack_for_case_type,
+)
 
 # (person, role, relationship to the principal)
 MemberSpec = tuple[Person, str, str]
 
 
-def next_number(county: Jurisdiction) -> str:
-    """YANJI-1963-000042: the county's running number for the year, under a row lock."""
+# COUNTER_NEXT: take the county's next number for the year in one statement; the UPDATE's row
+# lock makes two clerks of one county take turns.
+_COUNTER_NEXT = (
+    "UPDATE cases_casenumbercounter SET last = last + %s "
+    "WHERE jurisdiction_id = %s AND year = %s RETURNING last"
+)
+
+
+def _take_numbers(county_id: int, year: int, count: int) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTER_NEXT, [count, county_id, year])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def next_numbers(county: Jurisdiction, count: int = 1) -> list[str]:
+    """YANJI-1963-000042: the county's next `count` running numbers for the year."""
     year = timezone.localdate().year
-    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
-        jurisdiction=county, year=year
-    )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{county.code.upper()}-{year}-{counter.last:06d}"
+    last = _take_numbers(county.pk, year, count)
+    if last is None:
+        # The county's first case of the year (the unique constraint settles a race).
+        CaseNumberCounter.objects.get_or_create(jurisdiction=county, year=year)
+        last = _take_numbers(county.pk, year, count)
+    return [f"{county.code.upper()}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+def next_number(county: Jurisdiction) -> str:
+    return next_numbers(county)[0]
 
 
 def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
@@ -63,15 +88,6 @@ def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
             _("%(field)s: no active policy pack defines %(type)r; case types open: %(offered)s.")
             % {"field": field, "type": case_type, "offered": ", ".join(offered) or "-"},
         ) from None
-
-
-def _intake_unit(official: Official) -> WorkUnit:
-    unit = official.unit
-    if unit is None or unit.kind != UnitKind.COUNTY_OFFICE:
-        raise PermissionDenied(
-            _("Cases are opened by a county or district office; your unit is not one.")
-        )
-    return unit
 
 
 def _visible_person(official: Official, person_id: int) -> Person:
@@ -95,7 +111,7 @@ def _member_specs(
     return specs
 
 
-def open_case(
+def open_preauthorised(
     *,
     actor: Official,
     stored: PolicyPack,
@@ -108,7 +124,8 @@ def open_case(
 ) -> Case:
     """Create a draft with its members, its first transition and its audit event.
 
-    The callers (case_open, case_retype, foreign_request_split) have authorised the actor.
+    Checks no authority: the name says the caller has done so (case_open, case_retype; the
+    bulk split of a foreign request builds the same rows). Anything else goes through case_open.
     """
     county = intake_unit.jurisdiction
     case = Case.objects.create(
@@ -122,27 +139,36 @@ def open_case(
         foreign_request=foreign_request,
         retyped_from=retyped_from,
     )
-    CaseMember.objects.bulk_create(
-        CaseMember(case=case, person=person, role=role, relationship=relationship)
-        for person, role, relationship in members
+    insert_rows(
+        CaseMember,
+        [
+            CaseMember(case=case, person=person, role=role, relationship=relationship)
+            for person, role, relationship in members
+        ],
     )
     record_opening(case, actor=actor, clause_id=case_type.clause)
+    persons = [person for person, _role, _relationship in members]
     audit_record(
         actor=actor,
         action="case.opened",
         target=case,
-        payload=case_payload(
-            case,
-            case_type=case_type.code,
-            pack=stored.code,
-            pack_version=stored.version,
-            county=county.code,
-            members=[person.pk for person, _role, _relationship in members],
-            foreign_request=foreign_request.pk if foreign_request else None,
-            retyped_from=retyped_from.pk if retyped_from else None,
-        ),
+        payload=opened_payload(case, case_type, stored, persons),
     )
     return case
+
+
+def opened_payload(case: Case, case_type: CaseType, stored: PolicyPack, persons) -> dict:
+    """What case.opened records, for case_open and the bulk split alike."""
+    return case_payload(
+        case,
+        case_type=case_type.code,
+        pack=stored.code,
+        pack_version=stored.version,
+        county=case.jurisdiction.code,
+        members=[person.pk for person in persons],
+        foreign_request=case.foreign_request_id,
+        retyped_from=case.retyped_from_id,
+    )
 
 
 @transaction.atomic
@@ -159,14 +185,14 @@ def case_open(
     `dependants` are (person id, relationship to the principal); every member must be a person
     the official can see (register new ones first with people.services.person_register).
     """
-    require_role(official, Role.CLERK)
-    unit = _intake_unit(official)
+    require(official, authority_for("open"))
+    unit = official.unit
     stored = active_pack(case_type)
     kind = case_type_of(stored, case_type)
     details = dict(details or {})
     shape_problems(kind, details).raise_if_any()
     members = _member_specs(official, principal_id, dependants)
-    return open_case(
+    return open_preauthorised(
         actor=official,
         stored=stored,
         case_type=kind,
@@ -177,22 +203,10 @@ def case_open(
 
 
 def _editable_case(official: Official, case_id: int, version: int, label: str) -> Case:
-    case = lock_case(official, case_id, Role.CLERK)
+    case = lock_case(official, case_id, "edit")
     ensure_version(case, version)
     ensure_editable(case, label)
     return case
-
-
-def case_type_for(case: Case) -> CaseType:
-    """The case type as the pack version the case is bound to defines it.
-
-    Called on every step, so the pack's (large) document is not loaded again when the parsed pack
-    is already cached: its id and content hash are enough to find it.
-    """
-    if Case.policy_pack.is_cached(case):
-        return case_type_of(case.policy_pack, case.case_type)
-    stored = PolicyPack.objects.only("pk", "sha256").get(pk=case.policy_pack_id)
-    return case_type_of(stored, case.case_type)
 
 
 @transaction.atomic
@@ -269,7 +283,7 @@ def case_remove_member(*, official: Official, case_id: int, version: int, person
     return case
 
 
-def _routing(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, WorkUnit], Problems]:
+def routing_of(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, WorkUnit], Problems]:
     routes = route([rule.unit_kind for rule in case_type.clearances], county)
     problems = Problems()
     for rule in case_type.clearances:
@@ -294,7 +308,7 @@ def _problems(case: Case, case_type: CaseType) -> tuple[dict[str, WorkUnit], Pro
     persons = [member.person for member in case.members.select_related("person")]
     problems = details_problems(case_type, case.details)
     problems.merge(member_problems(case_type, persons).by_field)
-    routes, routing = _routing(case_type, case.jurisdiction)
+    routes, routing = routing_of(case_type, case.jurisdiction)
     problems.merge(routing.by_field)
     return routes, problems
 
@@ -304,10 +318,13 @@ def submission_problems(case: Case) -> dict[str, list[str]]:
     return _problems(case, case_type_for(case))[1].by_field
 
 
-def _create_clearances(
-    case: Case, case_type: CaseType, routes: dict[str, WorkUnit], now: datetime.datetime
+def send_to_clearance(
+    case: Case, case_type: CaseType, routes: dict[str, WorkUnit], *, actor, now
 ) -> list[Clearance]:
-    return Clearance.objects.bulk_create(
+    """The submission, in memory: the two status changes queued on the case, its dates set, and
+    its clearances built (unsaved). The caller writes them: one case, or a batch of them."""
+    transition(case, "submit", actor=actor, clause_id=case_type.clause)
+    clearances = [
         Clearance(
             case=case,
             unit_kind=rule.unit_kind,
@@ -316,28 +333,35 @@ def _create_clearances(
             due_at=now + datetime.timedelta(days=rule.deadline_days),
         )
         for rule in case_type.clearances
-    )
-
-
-def submit_case(case: Case, *, actor: Official) -> list[Clearance]:
-    """Check the locked draft against its pack, then send it to every clearing unit at once."""
-    ensure_can(case, "submit")
-    case_type = case_type_for(case)
-    routes, problems = _problems(case, case_type)
-    problems.raise_if_any()
-    now = timezone.now()
-    transition(case, "submit", actor=actor, clause_id=case_type.clause)
-    clearances = _create_clearances(case, case_type, routes, now)
+    ]
     transition(case, "start_clearance", actor=actor, clause_id=case_type.clause)
     slowest = max(rule.deadline_days for rule in case_type.clearances)
     case.submitted_at = now
     case.decision_due = now + datetime.timedelta(days=slowest + case_type.decision_deadline_days)
+    return clearances
+
+
+def submitted_payload(case: Case, clearances: Sequence[Clearance]) -> dict:
+    return case_payload(case, clearances={c.unit_kind: c.unit.code for c in clearances})
+
+
+def submit_preauthorised(case: Case, *, actor: Official) -> list[Clearance]:
+    """Check the locked draft against its pack, then send it to every clearing unit at once.
+
+    Checks no authority: the caller has locked the case as an official who may submit it
+    (case_submit)."""
+    ensure_can(case, "submit")
+    case_type = case_type_for(case)
+    routes, problems = _problems(case, case_type)
+    problems.raise_if_any()
+    clearances = send_to_clearance(case, case_type, routes, actor=actor, now=timezone.now())
+    insert_rows(Clearance, clearances)
     save_case(case, "status", "submitted_at", "decision_due")
     audit_record(
         actor=actor,
         action="case.submitted",
         target=case,
-        payload=case_payload(case, clearances={c.unit_kind: c.unit.code for c in clearances}),
+        payload=submitted_payload(case, clearances),
     )
     return clearances
 
@@ -345,7 +369,7 @@ def submit_case(case: Case, *, actor: Official) -> list[Clearance]:
 @transaction.atomic
 def case_submit(*, official: Official, case_id: int, version: int) -> Case:
     """Submit the draft: every problem is reported at once, per field, or clearances start."""
-    case = lock_case(official, case_id, Role.CLERK)
+    case = lock_case(official, case_id, "submit", related="jurisdiction")
     ensure_version(case, version)
-    submit_case(case, actor=official)
+    submit_preauthorised(case, actor=official)
     return case

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,27 +31,24 @@ from tumen.cases.forms import (
     RemoveMemberForm,
     SubmitForm,
 )
-from tumen.cases.intake import case_type_for, submission_problems
+from tumen.cases.intake import submission_problems
 from tumen.cases.models import Case, Status
-from tumen.cases.page_selectors import case_page
 from tumen.cases.pages import stale_context
+from tumen.cases.selectors.cases import case_page
 from tumen.cases.validation import details_problems, label
-from tumen.org.access import require_role
-from tumen.org.models import Official, Role, UnitKind
+from tumen.cases.workflow import authority_for
+from tumen.org.access import require
+from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder, person_edit_url
-from tumen.policy.selectors import intake_case_types
+from tumen.policy.selectors import case_type_for, intake_case_types
 from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
 
 INTAKE_KEY = "tumen_intake_case_type"
 
 
 def _require_intake_office(official: Official) -> None:
-    require_role(official, Role.CLERK)
-    if official.unit.kind != UnitKind.COUNTY_OFFICE:
-        raise PermissionDenied(
-            _("Cases are opened by a county or district office; your unit is not one.")
-        )
+    require(official, authority_for("open"))
 
 
 def _offered_types() -> dict:
@@ -67,7 +64,7 @@ def _member_field_labels(case_type) -> list[str]:
 
 
 def _draft_or_redirect(request: HttpRequest, number: str) -> Case | HttpResponse:
-    require_role(request.user, Role.CLERK)
+    require(request.user, authority_for("edit"))
     case = case_page(request.user, number)
     if case.status != Status.DRAFT:
         messages.info(request, _("This case is no longer a draft, so it cannot be edited."))

@@ -71,11 +71,13 @@ class ForeignRequest(models.Model):
 
 
 class ForeignRequestPerson(models.Model):
+    # Not indexed on its own: request_person_once starts with it.
     request = models.ForeignKey(
         ForeignRequest,
         verbose_name=_("foreign request"),
         on_delete=models.CASCADE,
         related_name="persons",
+        db_index=False,
     )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
@@ -101,11 +103,13 @@ class Case(models.Model):
     policy_pack = models.ForeignKey(
         PolicyPack, verbose_name=_("policy pack"), on_delete=models.PROTECT, related_name="cases"
     )
+    # Not indexed on its own: case_worklist_by_county starts with it.
     jurisdiction = models.ForeignKey(
         Jurisdiction,
         verbose_name=_("county of intake"),
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     intake_unit = models.ForeignKey(
         WorkUnit, verbose_name=_("intake unit"), on_delete=models.PROTECT, related_name="+"
@@ -145,9 +149,8 @@ class Case(models.Model):
         indexes = [
             # Serves worklists: open cases of a subtree, most urgent first.
             models.Index(fields=["status", "-priority", "decision_due"], name="case_worklist"),
-            # Serves subtree filters (jurisdiction path joins) and reports by county.
-            models.Index(fields=["jurisdiction", "status"], name="case_by_county_status"),
-            # Serves a worklist's page of case ids (selectors.cases_for: the official's counties,
+            # Serves subtree filters and reports by county (its first two columns), and a
+            # worklist's page of case ids (selectors.cases_for: the official's counties,
             # maybe some statuses, ordered by priority, overdue, due date) from the index alone,
             # without reading case rows; benchmarks/pages.py and docs/performance.md ("Pages").
             models.Index(
@@ -175,8 +178,13 @@ class MemberOutcome(models.TextChoices):
 class CaseMember(models.Model):
     """A person travelling on a case. A household gets one decision, with an outcome each."""
 
+    # Not indexed on its own: member_once_per_case starts with it.
     case = models.ForeignKey(
-        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="members"
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="members",
+        db_index=False,
     )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="case_memberships"
@@ -213,12 +221,22 @@ class ClearanceStatus(models.TextChoices):
 class Clearance(models.Model):
     """One work unit's check on a case; they run in parallel, one per required unit kind."""
 
+    # Not indexed on its own: clearance_once_per_kind starts with it.
     case = models.ForeignKey(
-        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="clearances"
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="clearances",
+        db_index=False,
     )
     unit_kind = models.CharField(_("unit kind"), max_length=30, choices=UnitKind.choices)
+    # Not indexed on its own: clearance_worklist starts with it.
     unit = models.ForeignKey(
-        WorkUnit, verbose_name=_("work unit"), on_delete=models.PROTECT, related_name="clearances"
+        WorkUnit,
+        verbose_name=_("work unit"),
+        on_delete=models.PROTECT,
+        related_name="clearances",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ClearanceStatus.choices, default=ClearanceStatus.PENDING
@@ -368,8 +386,13 @@ class ExistingIssue(models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="issues"
     )
+    # Not indexed on its own: issue_by_place_time starts with it.
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=12, choices=IssueKind.choices)
     ground = models.CharField(_("ground"), max_length=50, blank=True)
@@ -392,7 +415,10 @@ class ExistingIssue(models.Model):
 class CaseNumberCounter(models.Model):
     """The last case number handed out per county and year; locked while a number is taken."""
 
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    # Not indexed on its own: counter_once starts with it.
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 

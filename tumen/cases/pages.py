@@ -13,17 +13,21 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from tumen.cases.clearances import CLEARING_ROLES
 from tumen.cases.hooks import case_links
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import Case, Clearance, Decision, Status
-from tumen.cases.page_selectors import changes_since, clauses, unit_names
-from tumen.cases.selectors import TimelineEntry, timeline
+from tumen.cases.selectors.cases import (
+    TimelineEntry,
+    changes_since,
+    clauses,
+    timeline,
+    unit_names,
+)
 from tumen.cases.validation import label
-from tumen.cases.workflow import CLEARANCE_MOVES, EDITABLE, TRANSITIONS
+from tumen.cases.workflow import may, refusal
 from tumen.lib.policy import CaseType
-from tumen.org.models import Official, Role, UnitKind
+from tumen.org.models import Official, UnitKind
 from tumen.people.models import Person
+from tumen.policy.selectors import case_type_for
 
 # The clearance pages' actions, by the name in their URL, and the move each makes.
 CLEARANCE_ACTIONS = {"clear": "grant", "flag": "flag", "resolve": "resolve"}
@@ -47,20 +51,9 @@ EVENT_LABELS = {
 
 
 def refusal_of_clearance(official: Official, clearance: Clearance, action: str) -> str | None:
-    """Why the official may not take `action` on the clearance now: "role", "state" or None."""
-    if not official.has_role(*CLEARING_ROLES) or official.unit_id not in (
-        clearance.unit_id,
-        clearance.escalated_to_id,
-    ):
-        return "role"
-    move = CLEARANCE_MOVES[CLEARANCE_ACTIONS[action]]
-    if clearance.case.status not in move.case_statuses or clearance.status not in move.sources:
-        return "state"
-    return None
-
-
-def may_move(official: Official, case: Case, action: str, *roles: str) -> bool:
-    return official.has_role(*roles) and case.status in TRANSITIONS[action].sources
+    """Why the official may not take the page `action` on the clearance now: "role", "state"
+    or None (tumen.cases.workflow.refusal, by the name in the page's URL)."""
+    return refusal(official, clearance, CLEARANCE_ACTIONS[action])
 
 
 @dataclass
@@ -86,9 +79,9 @@ def case_actions(official: Official, case: Case) -> CaseActions:
             if refusal_of_clearance(official, clearance, action) is None
         ]
     return CaseActions(
-        edit=official.has_role(Role.CLERK) and case.status in EDITABLE,
-        withdraw=may_move(official, case, "withdraw", Role.CLERK, Role.APPROVER),
-        decide=may_move(official, case, "approve", Role.APPROVER),
+        edit=may(official, case, "edit"),
+        withdraw=may(official, case, "withdraw"),
+        decide=may(official, case, "approve"),
         clearances=clearances,
     )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tumen.cases.intake import case_type_for
+from django.db.models import Exists, OuterRef
+
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -19,7 +20,8 @@ from tumen.cases.models import (
     MemberRole,
 )
 from tumen.lib.policy import CaseType, Eligibility, Ground
-from tumen.people.models import Person
+from tumen.people.models import Person, Relation
+from tumen.policy.selectors import case_type_for, pack_by_id
 
 WITHDRAW = "withdraw"
 RETYPE = "retype"
@@ -75,13 +77,20 @@ class Proposal:
         return next(m for m in self.members if m.member == member_id)
 
 
+def _has_relation(rule: Eligibility, person: Person) -> bool:
+    # members_for_proposal reads the answer with the members; otherwise the relations are read.
+    known = getattr(person, "has_policy_relation", None)
+    if known is not None:
+        return known
+    return bool({relation.kind for relation in person.relations.all()} & set(rule.relation))
+
+
 def fails(rule: Eligibility, person: Person) -> bool:
     """Whether the person falls outside the case type's eligibility rule."""
-    kinds = {relation.kind for relation in person.relations.all()}
     return bool(
         (rule.nationality and person.nationality not in rule.nationality)
         or (rule.ethnicity and person.ethnicity not in rule.ethnicity)
-        or (rule.relation and not kinds.intersection(rule.relation))
+        or (rule.relation and not _has_relation(rule, person))
     )
 
 
@@ -132,11 +141,32 @@ def combine(members: Sequence[MemberProposal], case_type: CaseType) -> tuple[str
     return MemberOutcome.APPROVED.value, case_type.approve_clause, None
 
 
-def decision_proposal(case: Case) -> Proposal:
-    """What the pack the case is bound to proposes, member by member, each with its clause."""
+def members_for_proposal(case: Case, case_type: CaseType) -> list[CaseMember]:
+    """The members with their persons and, in the same statement, whether each person has a
+    relation the case type's eligibility asks for."""
+    members = case.members.select_related("person")
+    rule = case_type.eligibility
+    if rule is None or not rule.relation:
+        return list(members)
+    related = Relation.objects.filter(person_id=OuterRef("person_id"), kind__in=rule.relation)
+    members = list(members.annotate(has_policy_relation=Exists(related)))
+    for member in members:
+        member.person.has_policy_relation = member.has_policy_relation
+    return members
+
+
+def decision_proposal(case: Case, members: Sequence[CaseMember] | None = None) -> Proposal:
+    """What the pack the case is bound to proposes, member by member, each with its clause.
+
+    `members` as members_for_proposal reads them, when the caller has them already; the flags
+    are not read when the case was read with `has_flags` False.
+    """
     case_type = case_type_for(case)
-    members = list(case.members.select_related("person").prefetch_related("person__relations"))
-    flags = list(case.clearances.filter(status=ClearanceStatus.FLAGGED))
+    if members is None:
+        members = members_for_proposal(case, case_type)
+    flags = []
+    if getattr(case, "has_flags", True):
+        flags = list(case.clearances.filter(status=ClearanceStatus.FLAGGED))
     principal = next(m.person for m in members if m.role == MemberRole.PRINCIPAL)
     proposals = tuple(member_proposal(member, flags, case_type, principal) for member in members)
     outcome, clause, ground = combine(proposals, case_type)
@@ -145,6 +175,6 @@ def decision_proposal(case: Case) -> Proposal:
         clause=clause,
         ground=ground,
         members=proposals,
-        pack=case.policy_pack.code,
-        pack_version=case.policy_pack.version,
+        pack=pack_by_id(case.policy_pack_id).code,
+        pack_version=pack_by_id(case.policy_pack_id).version,
     )

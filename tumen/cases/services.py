@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from tumen.cases.clearances import clearance_flag, clearance_grant, clearance_resolve
 from tumen.cases.deadlines import SweepReport, deadlines_sweep
-from tumen.cases.decisions import case_decide, case_retype, case_withdraw
-from tumen.cases.errors import StaleVersion
+from tumen.cases.decisions import (
+    MassDecision,
+    case_decide,
+    case_retype,
+    case_withdraw,
+    cases_decide,
+)
 from tumen.cases.foreign import foreign_request_register, foreign_request_split
 from tumen.cases.intake import (
     case_add_member,
@@ -20,8 +25,10 @@ from tumen.cases.intake import (
     case_submit,
     case_update_details,
 )
+from tumen.lib.errors import StaleVersion
 
 __all__ = [
+    "MassDecision",
     "StaleVersion",
     "SweepReport",
     "case_add_member",
@@ -32,6 +39,7 @@ __all__ = [
     "case_submit",
     "case_update_details",
     "case_withdraw",
+    "cases_decide",
     "clearance_flag",
     "clearance_grant",
     "clearance_resolve",

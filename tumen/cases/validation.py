@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
-from tumen.cases.errors import Problems
+from tumen.lib.errors import Problems
 from tumen.lib.localized import localized
 from tumen.lib.policy import CaseType, FieldRule
 from tumen.people.models import Person

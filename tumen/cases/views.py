@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -35,22 +35,15 @@ from tumen.cases.forms import (
     WithdrawForm,
     WorklistForm,
 )
-from tumen.cases.intake import case_type_for
 from tumen.cases.models import Case, Status
-from tumen.cases.page_selectors import (
-    Filters,
-    case_page,
-    clauses,
-    clearance_of_case,
-    queue_cases,
-    queue_clearances,
-    queue_named,
-)
-from tumen.cases.pages import case_context, may_move, refusal_of_clearance, stale_context
+from tumen.cases.pages import case_context, refusal_of_clearance, stale_context
 from tumen.cases.proposal import RETYPE, WITHDRAW, decision_proposal
-from tumen.org.models import Role
-from tumen.policy.selectors import intake_case_types
-from tumen.web.forms import add_service_errors, rebound
+from tumen.cases.selectors.cases import case_page, clauses
+from tumen.cases.selectors.clearances import clearance_of_case
+from tumen.cases.selectors.worklists import Filters, queue_cases, queue_clearances, queue_named
+from tumen.cases.workflow import may, refusal
+from tumen.policy.selectors import case_type_for, intake_case_types
+from tumen.web.forms import attempt, rebound
 from tumen.web.selectors import visible_counties
 
 PAGE_SIZE = 25
@@ -155,15 +148,13 @@ def _to_case(case: Case) -> HttpResponse:
 # Clearances ---------------------------------------------------------------------------------
 
 
-def _grant(official, clearance_id: int, form: ClearForm) -> None:
-    data = form.cleaned_data
+def _grant(official, clearance_id: int, data: dict, form: ClearForm) -> None:
     services.clearance_grant(
         official=official, clearance_id=clearance_id, version=data["version"], note=data["note"]
     )
 
 
-def _flag(official, clearance_id: int, form: FlagForm) -> None:
-    data = form.cleaned_data
+def _flag(official, clearance_id: int, data: dict, form: FlagForm) -> None:
     services.clearance_flag(
         official=official,
         clearance_id=clearance_id,
@@ -174,8 +165,7 @@ def _flag(official, clearance_id: int, form: FlagForm) -> None:
     )
 
 
-def _resolve(official, clearance_id: int, form: ResolveForm) -> None:
-    data = form.cleaned_data
+def _resolve(official, clearance_id: int, data: dict, form: ResolveForm) -> None:
     services.clearance_resolve(
         official=official, clearance_id=clearance_id, version=data["version"], note=data["note"]
     )
@@ -217,6 +207,11 @@ def _clearance_form(page: ClearancePage, clearance, request: HttpRequest, *, ret
     return page.form(request.POST or None, initial=versions, **kwargs)
 
 
+def _stale(case: Case, seen_version: int, may_retry: bool) -> dict:
+    """What a page shown again after a stale version adds: what changed, and whether to retry."""
+    return {**stale_context(case, seen_version), "may_retry": may_retry}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def clearance_action(request: HttpRequest, number: str, kind: str, action: str) -> HttpResponse:
@@ -230,18 +225,22 @@ def clearance_action(request: HttpRequest, number: str, kind: str, action: str) 
         return _to_case(clearance.case)
     form, status, extra = _clearance_form(page, clearance, request), 200, {}
     if request.method == "POST" and form.is_valid():
-        try:
-            page.act(official, clearance.pk, form)
-        except services.StaleVersion:
-            clearance = clearance_of_case(official, number, kind)
-            extra = stale_context(clearance.case, form.cleaned_data["case_version"])
-            extra["may_retry"] = refusal_of_clearance(official, clearance, action) is None
-            form, status = _clearance_form(page, clearance, request, retry=True), 409
-        except ValidationError as exc:
-            add_service_errors(form, exc, lambda key: "member" if key == "member_id" else key)
-        else:
+        seen = form.cleaned_data["case_version"]
+        outcome = attempt(
+            form,
+            lambda data: page.act(official, clearance.pk, data, form),
+            reread=lambda: clearance_of_case(official, number, kind),
+            retry=lambda fresh: _clearance_form(page, fresh, request, retry=True),
+            field_for=lambda key: "member" if key == "member_id" else key,
+        )
+        if outcome.done:
             messages.success(request, str(page.done))
             return _to_case(clearance.case)
+        form, status = outcome.form, outcome.status
+        if outcome.fresh is not None:
+            clearance = outcome.fresh
+            may_retry = refusal_of_clearance(official, clearance, action) is None
+            extra = _stale(clearance.case, seen, may_retry)
     context = {
         "clearance": clearance,
         "case": clearance.case,
@@ -251,6 +250,21 @@ def clearance_action(request: HttpRequest, number: str, kind: str, action: str) 
         **extra,
     }
     return render(request, "cases/clearance_form.html", context, status=status)
+
+
+def _on_case(official, number: str, action: str, form, call, retry, field_for=str):
+    """`attempt` on a case page: the case read again after a stale version, with what changed.
+
+    Returns the outcome, the case as the page now shows it, and the stale page's extra context.
+    """
+    seen = form.cleaned_data["version"]
+    outcome = attempt(
+        form, call, reread=lambda: case_page(official, number), retry=retry, field_for=field_for
+    )
+    if outcome.fresh is None:
+        return outcome, None, {}
+    case = outcome.fresh
+    return outcome, case, _stale(case, seen, may(official, case, action))
 
 
 # Decision -----------------------------------------------------------------------------------
@@ -278,33 +292,35 @@ def _proposal_clauses(case_type, proposal) -> dict:
 def case_decide(request: HttpRequest, number: str) -> HttpResponse:
     official = request.user
     case = case_page(official, number)
-    if not official.has_role(Role.APPROVER):
+    if refusal(official, case, "approve") == "role":
         raise PermissionDenied(_("Only an approver decides cases."))
-    if request.method == "GET" and not may_move(official, case, "approve", Role.APPROVER):
+    if request.method == "GET" and not may(official, case, "approve"):
         messages.info(request, _("This case is not awaiting a decision."))
         return _to_case(case)
     proposal = decision_proposal(case)
     form, status, extra = _decision_form(case, proposal, request.POST or None), 200, {}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_decide(
+        outcome, fresh, extra = _on_case(
+            official,
+            number,
+            "approve",
+            form,
+            lambda data: services.case_decide(
                 official=official,
                 case_id=case.pk,
-                version=form.cleaned_data["version"],
+                version=data["version"],
                 member_outcomes=form.member_outcomes(),
-                note=form.cleaned_data["note"],
-            )
-        except services.StaleVersion:
-            case = case_page(official, number)
-            proposal = decision_proposal(case)
-            extra = stale_context(case, form.cleaned_data["version"])
-            extra["may_retry"] = may_move(official, case, "approve", Role.APPROVER)
-            form, status = _decision_form(case, proposal, request=request), 409
-        except ValidationError as exc:
-            add_service_errors(form, exc, form.field_for)
-        else:
+                note=data["note"],
+            ),
+            retry=lambda fresh: _decision_form(fresh, decision_proposal(fresh), request=request),
+            field_for=form.field_for,
+        )
+        if outcome.done:
             messages.success(request, _("The decision is recorded."))
             return _to_case(case)
+        form, status = outcome.form, outcome.status
+        if fresh is not None:
+            case, proposal = fresh, decision_proposal(fresh)
     case_type = case_type_for(case)
     context = {
         "case": case,
@@ -325,33 +341,28 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
 def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     official = request.user
     case = case_page(official, number)
-    if not official.has_role(Role.CLERK, Role.APPROVER):
+    if refusal(official, case, "withdraw") == "role":
         raise PermissionDenied(_("Only the county's clerk or an approver withdraws a case."))
-    if request.method == "GET" and not may_move(
-        official, case, "withdraw", Role.CLERK, Role.APPROVER
-    ):
+    if request.method == "GET" and not may(official, case, "withdraw"):
         messages.info(request, _("This case can no longer be withdrawn."))
         return _to_case(case)
     form = WithdrawForm(request.POST or None, initial={"version": case.version})
     status, extra = 200, {}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_withdraw(
-                official=official,
-                case_id=case.pk,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except services.StaleVersion:
-            case = case_page(official, number)
-            extra = stale_context(case, form.cleaned_data["version"])
-            extra["may_retry"] = may_move(official, case, "withdraw", Role.CLERK, Role.APPROVER)
-            form, status = rebound(WithdrawForm, request, values={"version": case.version}), 409
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        outcome, fresh, extra = _on_case(
+            official,
+            number,
+            "withdraw",
+            form,
+            lambda data: services.case_withdraw(
+                official=official, case_id=case.pk, version=data["version"], reason=data["reason"]
+            ),
+            retry=lambda fresh: rebound(WithdrawForm, request, values={"version": fresh.version}),
+        )
+        if outcome.done:
             messages.success(request, _("The case is withdrawn."))
             return _to_case(case)
+        form, status, case = outcome.form, outcome.status, fresh or case
     context = {"case": case, "form": form, **extra}
     return render(request, "cases/withdraw.html", context, status=status)
 
@@ -361,9 +372,9 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
 def case_retype(request: HttpRequest, number: str) -> HttpResponse:
     official = request.user
     case = case_page(official, number)
-    if not official.has_role(Role.APPROVER):
+    if refusal(official, case, "retype") == "role":
         raise PermissionDenied(_("Only an approver re-types a case."))
-    if request.method == "GET" and not may_move(official, case, "retype", Role.APPROVER):
+    if request.method == "GET" and not may(official, case, "retype"):
         messages.info(request, _("This case cannot be re-typed now."))
         return _to_case(case)
     case_type = case_type_for(case)
@@ -372,29 +383,26 @@ def case_retype(request: HttpRequest, number: str) -> HttpResponse:
     form = RetypeForm(request.POST or None, initial=initial, case_type=case_type)
     status, extra = 200, {}
     if request.method == "POST" and form.is_valid():
-        try:
-            new = services.case_retype(
-                official=official,
-                case_id=case.pk,
-                version=form.cleaned_data["version"],
-                ground=form.cleaned_data["ground"],
-            )
-        except services.StaleVersion:
-            case = case_page(official, number)
-            extra = stale_context(case, form.cleaned_data["version"])
-            extra["may_retry"] = may_move(official, case, "retype", Role.APPROVER)
-            form = rebound(
-                RetypeForm, request, values={"version": case.version}, case_type=case_type
-            )
-            status = 409
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        outcome, fresh, extra = _on_case(
+            official,
+            number,
+            "retype",
+            form,
+            lambda data: services.case_retype(
+                official=official, case_id=case.pk, version=data["version"], ground=data["ground"]
+            ),
+            retry=lambda fresh: rebound(
+                RetypeForm, request, values={"version": fresh.version}, case_type=case_type
+            ),
+        )
+        if outcome.done:
+            new = outcome.result
             messages.success(
                 request,
                 _("Case %(old)s is closed as re-typed; its household is now on draft %(new)s.")
                 % {"old": case.number, "new": new.number},
             )
             return _to_case(new)
+        form, status, case = outcome.form, outcome.status, fresh or case
     context = {"case": case, "case_type": case_type, "proposal": proposal, "form": form, **extra}
     return render(request, "cases/retype.html", context, status=status)

@@ -10,16 +10,7 @@ from django.utils import timezone
 from tumen.audit.services import audit_record
 from tumen.directives.models import Acknowledgement, Directive
 from tumen.org.access import get_for_update
-from tumen.org.models import Official, Role
-
-# Receipt is acknowledged by whoever handles the unit's correspondence. Analysts and checkpoint
-# officers read directives but do not answer for their unit.
-ACKNOWLEDGING_ROLES: tuple[str, ...] = (
-    Role.CLERK,
-    Role.CLEARING_OFFICER,
-    Role.APPROVER,
-    Role.ADMINISTRATOR,
-)
+from tumen.org.models import Official
 
 
 @dataclass(frozen=True)
@@ -38,7 +29,9 @@ def directive_acknowledge(*, official: Official, directive_code: str) -> Acknowl
     The directive row is locked first, so two officials of one unit acting at once take turns and
     the second finds the first's acknowledgement; the unique constraint stays as the last guard.
     """
-    directive = get_for_update(official, Directive, roles=ACKNOWLEDGING_ROLES, code=directive_code)
+    directive = get_for_update(
+        official, Directive, action="directive.acknowledge", code=directive_code
+    )
     unit = official.unit
     existing = Acknowledgement.objects.filter(directive=directive, unit=unit).first()
     if existing is not None:

@@ -16,14 +16,61 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tumen.org.models import Jurisdiction, Official
+from tumen.org.models import Jurisdiction, Official, Role, UnitKind
 
 M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Who may make a move: officials holding one of `roles`, in a unit of one of `unit_kinds`
+    (none: a unit of any kind). Jurisdiction is not part of it: `scope` answers that."""
+
+    roles: tuple[str, ...]
+    unit_kinds: tuple[str, ...] = ()
+    # What an official with the role but in another kind of unit is told.
+    unit_refusal: str = ""
+
+    def allows(self, official: Official) -> bool:
+        return self.refusal(official) is None
+
+    def refusal(self, official: Official) -> str | None:
+        if not may_use_system(official) or not official.has_role(*self.roles):
+            return str(_("Your role does not allow this action."))
+        if self.unit_kinds and official.unit.kind not in self.unit_kinds:
+            return str(self.unit_refusal or _("Your unit does not take this action."))
+        return None
+
+
+# Who may act outside the case workflow (whose moves carry their own Authority in
+# tumen.cases.workflow). These two tables are the only places that name roles for a permission.
+AUTHORITIES: dict[str, Authority] = {
+    "person.register": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
+    "person.update": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
+    # Receipt is acknowledged by whoever handles the unit's correspondence. Analysts and
+    # checkpoint officers read directives but do not answer for their unit.
+    "directive.acknowledge": Authority(
+        (Role.CLERK, Role.CLEARING_OFFICER, Role.APPROVER, Role.ADMINISTRATOR)
+    ),
+    "administer": Authority((Role.ADMINISTRATOR,)),
+    # Travel authorizations (tumen.authorizations): the county's approver re-issues and revokes,
+    # its clerk or approver prints; a checkpoint officer of a unit at the border records crossings.
+    "authorization.manage": Authority((Role.APPROVER,)),
+    "authorization.print": Authority((Role.CLERK, Role.APPROVER)),
+    "crossing.record": Authority(
+        (Role.CHECKPOINT_OFFICER,),
+        (UnitKind.BORDER_DEFENCE, UnitKind.CUSTOMS),
+        gettext_lazy(
+            "Crossings are recorded by border-defence and customs units; your unit is not one."
+        ),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +78,9 @@ class Rule:
     condition: Callable[[Official], Q]
     # True when the condition crosses a many-valued relation, so a row can match more than once.
     spans_many: bool = False
+    # For in_subtree_by_id: the lookup of the jurisdiction ("jurisdiction", "case__jurisdiction"),
+    # which lock_in_subtree turns into one plain statement.
+    jurisdiction_lookup: str = ""
 
 
 def in_subtree(path_lookup: str) -> Rule:
@@ -54,7 +104,7 @@ def in_subtree_by_id(jurisdiction_lookup: str) -> Rule:
         subtree = Jurisdiction.objects.filter(path__startswith=official.unit.jurisdiction.path)
         return Q(**{f"{jurisdiction_lookup}__in": subtree.values("pk")})
 
-    return Rule(condition)
+    return Rule(condition, jurisdiction_lookup=jurisdiction_lookup)
 
 
 def addressed_along(path_lookup: str) -> Rule:
@@ -188,24 +238,147 @@ def get_for_user(official: Official, source: type[M] | QuerySet[M], **lookup) ->
     return obj
 
 
-def require_role(official: Official, *roles: str) -> None:
-    if not may_use_system(official) or not official.has_role(*roles):
-        raise PermissionDenied(_("Your role does not allow this action."))
+def authorised(official: Official, action: str | Authority) -> bool:
+    """May the official take `action` (a key of AUTHORITIES, or a move's Authority) at all?"""
+    authority = AUTHORITIES[action] if isinstance(action, str) else action
+    return authority.allows(official)
+
+
+def require(official: Official, action: str | Authority) -> None:
+    authority = AUTHORITIES[action] if isinstance(action, str) else action
+    refused = authority.refusal(official)
+    if refused is not None:
+        raise PermissionDenied(refused)
 
 
 def get_for_update(
-    official: Official, source: type[M] | QuerySet[M], *, roles: tuple[str, ...], **lookup
+    official: Official,
+    source: type[M] | QuerySet[M],
+    *,
+    action: str | Authority,
+    of: tuple[str, ...] = ("self",),
+    **lookup,
 ) -> M:
-    """Lock the object for this transaction after checking jurisdiction and role.
+    """Lock the object for this transaction after checking jurisdiction and authority.
 
     Must be called inside transaction.atomic(); the row lock (PostgreSQL) or the write lock taken
     at BEGIN IMMEDIATE (SQLite) makes a second officer acting at once wait, then see the new state.
+    One statement reads and locks the object within the official's scope; a second runs only to
+    tell "missing" from "not yours" for the audit, when the first finds nothing. `of` names the
+    rows locked (PostgreSQL's FOR UPDATE OF): the object's own, and those `source` selects with it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("get_for_update must run inside transaction.atomic().")
     queryset = _as_queryset(source)
-    visible = scope(queryset, official).filter(**lookup).values_list("pk", flat=True).first()
-    if visible is None:
+    if rule_for(queryset.model).spans_many:
+        # FOR UPDATE cannot be combined with the DISTINCT such a scope needs: check, then lock.
+        visible = scope(queryset, official).filter(**lookup).values_list("pk", flat=True).first()
+        obj = None if visible is None else queryset.select_for_update().get(pk=visible)
+    else:
+        locked = scope(queryset, official).select_for_update(of=of)
+        obj = locked.filter(**lookup).order_by().first()
+    if obj is None:
         _deny(official, queryset, lookup)
-    require_role(official, *roles)
-    return queryset.select_for_update().get(pk=visible)
+    require(official, action)
+    return obj
+
+
+# LOCK_IN_SUBTREE: one object by primary key, within the official's subtree, locked (FOR UPDATE on
+# PostgreSQL), with at most one related row joined and a few extra columns, as plain SQL: the
+# write path's every step starts here, and compiling the same ORM query each time cost more than
+# running it (docs/performance.md). Its answer is get_for_update's, tested on both engines.
+_LOCK_SQL: dict[tuple, str] = {}
+
+
+def _lock_sql(model, related: str | None, extra: tuple[str, ...]) -> str:
+    rule = rule_for(model)
+    key = (model._meta.label, related, extra, connection.vendor)
+    if key in _LOCK_SQL:
+        return _LOCK_SQL[key]
+    q = connection.ops.quote_name
+    meta = model._meta
+    columns = [f"t.{q(f.column)}" for f in meta.concrete_fields]
+    joins = ""
+    owner = "t"
+    if related is not None:
+        field = meta.get_field(related)
+        rmeta = field.related_model._meta
+        columns += [f"r.{q(f.column)}" for f in rmeta.concrete_fields]
+        joins = f" JOIN {q(rmeta.db_table)} r ON r.{q(rmeta.pk.column)} = t.{q(field.column)}"
+        if rule.jurisdiction_lookup == f"{related}__jurisdiction":
+            owner, meta_of_owner = "r", rmeta
+    if owner == "t":
+        if rule.jurisdiction_lookup != "jurisdiction":
+            raise LookupError(f"lock_in_subtree cannot lock {meta.label} this way")
+        meta_of_owner = meta
+    jurisdiction = q(meta_of_owner.get_field("jurisdiction").column)
+    like = connection.operators["startswith"] % "%s"
+    sql = (
+        f"SELECT {', '.join([*columns, *extra])} FROM {q(meta.db_table)} t{joins} "  # noqa: S608
+        f"WHERE t.{q(meta.pk.column)} = %s AND {owner}.{jurisdiction} IN "
+        f"(SELECT id FROM {q(Jurisdiction._meta.db_table)} WHERE path {like})"
+    )
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE OF t"
+    _LOCK_SQL[key] = sql
+    return sql
+
+
+def lock_in_subtree(
+    official: Official,
+    model: type[M],
+    pk: int,
+    *,
+    action: str | Authority,
+    related: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> M:
+    """get_for_update(official, model, action=action, pk=pk) in one plain statement: the object
+    (with `related` joined and each `extra` SQL expression as an attribute), locked, or the same
+    audited 404. Only for models whose rule is in_subtree_by_id."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_in_subtree must run inside transaction.atomic().")
+    row = None
+    if may_use_system(official):
+        names = tuple(extra or ())
+        sql = _lock_sql(model, related, tuple((extra or {}).values()))
+        path = connection.ops.prep_for_like_query(official.unit.jurisdiction.path)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk, f"{path}%"])
+            row = cursor.fetchone()
+    if row is None:
+        _deny(official, model._default_manager.all(), {"pk": pk})
+    require(official, action)
+    obj, rest = _instance(model, row)
+    if related is not None:
+        other, rest = _instance(model._meta.get_field(related).related_model, rest)
+        setattr(obj, related, other)
+    for name, value in zip(names, rest, strict=True):
+        setattr(obj, name, value)
+    return obj
+
+
+_CONVERTERS: dict[tuple, list] = {}
+
+
+def _instance(model: type[M], row: tuple) -> tuple[M, tuple]:
+    """The model instance the first columns of `row` make, converted as the ORM converts them
+    (datetimes made aware, JSON decoded), and the columns left over."""
+    fields = model._meta.concrete_fields
+    key = (model._meta.label, connection.vendor)
+    if key not in _CONVERTERS:
+        _CONVERTERS[key] = [
+            (
+                connection.ops.get_db_converters(field.get_col(model._meta.db_table))
+                + field.get_db_converters(connection),
+                field.get_col(model._meta.db_table),
+            )
+            for field in fields
+        ]
+    values = []
+    for value, (converters, column) in zip(row, _CONVERTERS[key], strict=False):
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    obj = model.from_db(connection.alias, [f.attname for f in fields], values)
+    return obj, row[len(fields) :]

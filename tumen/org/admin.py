@@ -13,15 +13,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from tumen.audit.services import audit_record
-from tumen.org.access import RULES, scope
-from tumen.org.models import Jurisdiction, Official, Role, RoleGrant, WorkUnit
+from tumen.org.access import AUTHORITIES, RULES, scope
+from tumen.org.models import Jurisdiction, Official, RoleGrant, WorkUnit
 
 
 def is_administrator(user) -> bool:
     """Active staff who are superusers or hold the administrator role."""
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.has_role(Role.ADMINISTRATOR)
+    return user.is_superuser or user.has_role(*AUTHORITIES["administer"].roles)
 
 
 def _scoped(queryset, user):

@@ -18,13 +18,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.errors import ensure_version
-from tumen.cases.models import CaseMember, Status
-from tumen.org.access import get_for_update, get_for_user, require_role
-from tumen.org.models import Jurisdiction, Level, Official, Role
+from tumen.lib.errors import ensure_version
+from tumen.org.access import get_for_update, get_for_user, require
+from tumen.org.models import Jurisdiction, Level, Official
 from tumen.people.models import Person, Relation, RelationKind
 
-REGISTERING_ROLES: tuple[str, ...] = (Role.CLERK, Role.CLEARING_OFFICER)
 DOCUMENT_FIELDS = ("household_number", "residence_permit_number", "passport_number")
 NAME_FIELDS = ("name_hangul", "name_hanzi", "name_latin")
 # The arguments that describe a person, to person_register and person_update alike; the residence
@@ -151,7 +149,7 @@ def person_register(
     `residence_code` is the county of residence (None for a person living abroad); it must lie
     within the official's jurisdiction.
     """
-    require_role(official, *REGISTERING_ROLES)
+    require(official, "person.register")
     values = _tidied(
         {
             "name_hangul": name_hangul,
@@ -215,7 +213,9 @@ def _apply(official: Official, person: Person, values: dict[str, Any]) -> list[s
 
 def _cases_past_draft(person: Person) -> list[int]:
     """Ids of the cases naming the person that have left the draft, whose record is now evidence."""
-    memberships = CaseMember.objects.filter(person=person).exclude(case__status=Status.DRAFT)
+    # Through the reverse relation, so that people need not import the cases app (which imports
+    # people): "draft" is the one status in which a case's members are still being gathered.
+    memberships = person.case_memberships.exclude(case__status="draft")
     return sorted(set(memberships.values_list("case_id", flat=True)))
 
 
@@ -228,7 +228,7 @@ def person_update(*, official: Official, person_id: int, version: int, **changes
     audit event lists those cases so that their timelines show it. The event names the fields
     changed, never their values: they are personal data.
     """
-    person = get_for_update(official, Person, roles=REGISTERING_ROLES, pk=person_id)
+    person = get_for_update(official, Person, action="person.update", pk=person_id)
     ensure_version(person, version, what="person")
     _unknown_fields(changes)
     changed = _apply(official, person, _tidied(changes))
@@ -302,7 +302,7 @@ def relation_add(
     relative_place: str = "",
 ) -> Relation:
     """Record that the relative is the person's <kind> (see people.Relation); once per relative."""
-    person = get_for_update(official, Person, roles=REGISTERING_ROLES, pk=person_id)
+    person = get_for_update(official, Person, action="person.update", pk=person_id)
     relative = _relative(official, person, relative_id)
     relative_name = relative_name.strip()
     _check_relation(kind, relative, relative_name)

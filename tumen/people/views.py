@@ -35,8 +35,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tumen.cases.errors import StaleVersion
-from tumen.org.access import get_for_user, require_role
+from tumen.org.access import get_for_user, require
 from tumen.org.models import Jurisdiction, Official
 from tumen.people.forms import (
     NEW,
@@ -50,12 +49,11 @@ from tumen.people.forms import (
 from tumen.people.models import Person, Relation
 from tumen.people.selectors import person_record, possible_duplicates
 from tumen.people.services import (
-    REGISTERING_ROLES,
     person_register,
     person_update,
     relation_add,
 )
-from tumen.web.forms import add_service_errors, rebound
+from tumen.web.forms import add_service_errors, attempt, rebound
 from tumen.web.selectors import visible_counties
 
 STEPS = ("search", "pick", "register")
@@ -265,34 +263,36 @@ def _residence_choices(official: Official, person: Person) -> list[Jurisdiction]
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     official = request.user
     person = person_record(official, person_id)
-    require_role(official, *REGISTERING_ROLES)
+    require(official, "person.update")
     back = _safe_next(request)
     counties = _residence_choices(official, person)
     initial = PersonEditForm.initial_for(person)
     form = PersonEditForm(request.POST or None, initial=initial, counties=counties)
     status, stale = 200, False
     if request.method == "POST" and form.is_valid():
-        try:
-            person = person_update(
+        # After a stale version what the official entered stays in the form, now at the current
+        # version; the page shows the record as it reads now, to compare before sending again.
+        outcome = attempt(
+            form,
+            lambda data: person_update(
                 official=official,
                 person_id=person.pk,
-                version=form.cleaned_data["version"],
+                version=data["version"],
                 **form.service_arguments(),
-            )
-        except StaleVersion:
-            # What the official entered stays in the form, now at the current version; the page
-            # shows the record as it reads now, so that they can compare before sending again.
-            person = person_record(official, person_id)
-            values = {"version": person.version}
-            form = rebound(PersonEditForm, request, values=values, counties=counties)
-            status, stale = 409, True
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+            ),
+            reread=lambda: person_record(official, person_id),
+            retry=lambda fresh: rebound(
+                PersonEditForm, request, values={"version": fresh.version}, counties=counties
+            ),
+        )
+        if outcome.done:
+            person = outcome.result
             messages.success(
                 request, _("The record of %(name)s is saved.") % {"name": person.display_name}
             )
             return redirect(back or reverse("person_edit", args=[person.pk]))
+        form, status, stale = outcome.form, outcome.status, outcome.fresh is not None
+        person = outcome.fresh or person
     return _edit_page(request, person, form, RelationAddForm(), back, stale=stale, status=status)
 
 
@@ -328,7 +328,7 @@ def person_relation_add(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record a relation of the person, then return to their page (and its `next`)."""
     official = request.user
     person = person_record(official, person_id)
-    require_role(official, *REGISTERING_ROLES)
+    require(official, "person.update")
     back = _safe_next(request)
     relation_form = RelationAddForm(request.POST)
     if relation_form.is_valid():

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from tumen.lib.errors import StaleVersion
 
 
 class LoginForm(AuthenticationForm):
@@ -78,3 +82,40 @@ def rebound(form_class, request, *, values: dict, **kwargs) -> forms.Form:
     form = form_class(data, **kwargs)
     form.is_valid()
     return form
+
+
+@dataclass
+class Attempt:
+    """What became of posting a valid form to a service."""
+
+    form: forms.Form
+    done: bool = False
+    result: Any = None
+    # After a stale version: what `reread` returned, and the status the page answers with.
+    fresh: Any = None
+    status: int = 200
+
+
+def attempt(
+    form: forms.Form,
+    call: Callable[[dict], Any],
+    *,
+    reread: Callable[[], Any],
+    retry: Callable[[Any], forms.Form],
+    field_for: Callable[[str], str | None] = str,
+) -> Attempt:
+    """Call a service with a valid form, the one way every page does it.
+
+    Done: the service's result. A stale version: the record is read again (`reread`) and the
+    posted values come back in a form at the current version (`retry`), with status 409, so the
+    official sees what changed and can send again. A refusal: its messages beside the fields.
+    """
+    try:
+        result = call(form.cleaned_data)
+    except StaleVersion:
+        fresh = reread()
+        return Attempt(form=retry(fresh), fresh=fresh, status=409)
+    except ValidationError as exc:
+        add_service_errors(form, exc, field_for)
+        return Attempt(form=form)
+    return Attempt(form=form, done=True, result=result)

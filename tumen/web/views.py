@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tumen.directives import selectors as directive_selectors
 from tumen.directives import services as directive_services
+from tumen.org.access import authorised
 from tumen.org.models import Role
 from tumen.org.services import official_set_language
 from tumen.web.forms import LanguageForm, LoginForm
@@ -63,8 +64,8 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 def directive_detail(request: HttpRequest, code: str) -> HttpResponse:
     official = request.user
     directive = directive_selectors.directive_for_official(official=official, code=code)
-    may_acknowledge = directive.my_acknowledgement is None and official.has_role(
-        *directive_services.ACKNOWLEDGING_ROLES
+    may_acknowledge = directive.my_acknowledgement is None and authorised(
+        official, "directive.acknowledge"
     )
     context = {"directive": directive, "may_acknowledge": may_acknowledge}
     return render(request, "web/directive_detail.html", context)

@@ -52,7 +52,7 @@ def test_a_refused_write_is_audited_even_though_its_transaction_rolls_back(liaon
     """A service's refusal happens inside its transaction; the boundary records it afterwards."""
     from django.db import transaction
 
-    from tumen.org.access import NotVisible, get_for_update, record_lost_denial
+    from tumen.org.access import Authority, NotVisible, get_for_update, record_lost_denial
     from tumen.org.models import WorkUnit
 
     def denied_count() -> int:
@@ -61,7 +61,10 @@ def test_a_refused_write_is_audited_even_though_its_transaction_rolls_back(liaon
     before = denied_count()
     with pytest.raises(NotVisible) as refused, transaction.atomic():
         get_for_update(
-            liaoning_security, WorkUnit, roles=("clearing_officer",), code="yanji-security"
+            liaoning_security,
+            WorkUnit,
+            action=Authority(("clearing_officer",)),
+            code="yanji-security",
         )
     assert denied_count() == before  # rolled back with the service's transaction
     record_lost_denial(refused.value)
@@ -73,14 +76,17 @@ def test_a_refused_write_is_audited_even_though_its_transaction_rolls_back(liaon
 def test_the_middleware_records_a_denial_lost_in_a_view(rf, liaoning_security):
     from django.db import transaction
 
-    from tumen.org.access import get_for_update
+    from tumen.org.access import Authority, get_for_update
     from tumen.org.middleware import DenialAuditMiddleware
     from tumen.org.models import WorkUnit
 
     def view(request):
         with transaction.atomic():
             get_for_update(
-                request.user, WorkUnit, roles=("clearing_officer",), code="yanji-security"
+                request.user,
+                WorkUnit,
+                action=Authority(("clearing_officer",)),
+                code="yanji-security",
             )
 
     request = rf.post("/anything/")

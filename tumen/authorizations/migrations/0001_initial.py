@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0004_alter_existingissue_kind'),
+        ('cases', '0005_existingissue_reused'),
         ('org', '0001_initial'),
         ('people', '0003_person_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

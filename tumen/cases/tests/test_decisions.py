@@ -231,3 +231,53 @@ def test_retyping_needs_a_ground_that_retypes(
     message = caught.value.message_dict["ground"][0]
     assert "'outside_scope' does not re-type a relocation case: its effect is refuse" in message
     assert db_state() == before
+
+
+def test_an_approver_decides_a_selection_and_hears_why_some_were_not(
+    officer, yanji_clerk, yanji_approver, register, relate
+):
+    """
+    GIVEN three relocation cases awaiting a decision, one of them selected at an old version,
+          and a draft
+    WHEN the approver decides the selection at once
+    THEN the two current ones are decided as proposed, each with its decision and audit event,
+         and the stale one and the draft are left as they were, each with its reason
+    """
+    from tumen.audit.models import AuditEvent
+    from tumen.audit.verify import verify_chain
+
+    from .conftest import submit
+
+    def applicant():
+        person = register()
+        relate(person, "social_relation_korea")
+        return [person]
+
+    ready = []
+    for _ in range(3):
+        case = submit(
+            yanji_clerk, open_case(yanji_clerk, "relocation", applicant(), RELOCATION_DETAILS)
+        )
+        grant_all(case, officer)
+        ready.append(fresh(case))
+    draft = open_case(yanji_clerk, "relocation", applicant(), RELOCATION_DETAILS)
+    selection = [(c.pk, c.version) for c in ready[:2]]
+    selection += [(ready[2].pk, ready[2].version - 1), (draft.pk, draft.version)]
+
+    result = services.cases_decide(official=yanji_approver, selection=selection, note="Batch.")
+
+    assert result.decided == {ready[0].pk: "approved", ready[1].pk: "approved"}
+    assert set(result.not_decided) == {ready[2].pk, draft.pk}
+    assert "changed by someone else" in result.not_decided[ready[2].pk]
+    assert "Draft" in result.not_decided[draft.pk]
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert [fresh(c).status for c in ready] == ["authorized", "authorized", "awaiting_decision"]
+    assert fresh(draft).status == Status.DRAFT
+    assert Decision.objects.filter(case__in=ready).count() == 2
+    assert AuditEvent.objects.filter(action="case.decided").count() == 2
+    assert verify_chain().ok
+
+
+def test_a_mass_decision_needs_an_approver(yanji_clerk):
+    with pytest.raises(PermissionDenied):
+        services.cases_decide(official=yanji_clerk, selection=[])

@@ -147,3 +147,50 @@ def test_a_new_person_on_a_request_needs_a_county_of_residence(officer):
     assert (
         "county this person lives in" in caught.value.message_dict["persons[0].residence_code"][0]
     )
+
+
+def test_a_split_writes_per_case_what_opening_and_submitting_one_by_one_would(officer, register):
+    """The bulk split: each household's case has its members, its three status changes, its four
+    clearances and its two audit events, numbered in its county; a draft has only its opening."""
+    from tumen.audit.verify import verify_chain
+    from tumen.cases.models import Case, Clearance, Transition
+
+    foreign = officer("jilin-foreign")
+    complete = [register(county) for county in ("yanji", "yanji", "tumen")]
+    dependant = register("yanji")
+    undated = register("hunchun", date_of_birth=None)
+    entries = [
+        {"person_id": p.pk, "household": f"H{i}", "is_principal": True, "officer_name": "Ri"}
+        for i, p in enumerate([*complete, undated])
+    ]
+    entries.append({"person_id": dependant.pk, "household": "H0", "officer_name": ""})
+    request = register_request(foreign, entries)
+
+    cases = services.foreign_request_split(official=foreign, request_id=request.pk, version=1)
+
+    assert len(cases) == 4
+    by_principal = {
+        c.members.get(role="principal").person_id: Case.objects.get(pk=c.pk) for c in cases
+    }
+    for person in complete:
+        case = by_principal[person.pk]
+        assert (case.status, case.version) == (Status.IN_CLEARANCE, 2)
+        assert case.number.startswith(person.residence.code.upper())
+        steps = Transition.objects.filter(case=case).order_by("pk")
+        assert [(t.from_status, t.to_status) for t in steps] == [
+            ("", "draft"),
+            ("draft", "submitted"),
+            ("submitted", "in_clearance"),
+        ]
+        assert Clearance.objects.filter(case=case, status="pending").count() == 4
+        events = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        assert [(e.action, e.payload["version"]) for e in events.order_by("seq")] == [
+            ("case.opened", 1),
+            ("case.submitted", 2),
+        ]
+    assert by_principal[complete[0].pk].members.count() == 2
+    draft = by_principal[undated.pk]
+    assert (draft.status, draft.version) == (Status.DRAFT, 1)
+    assert not Clearance.objects.filter(case=draft).exists()
+    assert Transition.objects.filter(case=draft).count() == 1
+    assert verify_chain().ok

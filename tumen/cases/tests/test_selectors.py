@@ -8,8 +8,8 @@ import pytest
 from django.http import Http404
 
 from tumen.cases import services
-from tumen.cases.page_selectors import case_page
-from tumen.cases.selectors import cases_for, clearances_for_unit, timeline
+from tumen.cases.selectors.cases import case_page, cases_for, timeline
+from tumen.cases.selectors.clearances import clearances_for_unit
 
 from .conftest import RELOCATION_DETAILS, clearance, fresh, grant_all, open_case, submit
 

@@ -30,6 +30,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
+import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -815,6 +816,7 @@ def check_members(members: list[CaseMember], decisions: list[Decision]) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_random_officials_never_break_the_rules(db):
     """Runs in well under a minute on either engine; TUMEN_STATE_MACHINE_EXAMPLES=500 explores
     further (a failure prints the shortest sequence of steps that reproduces it)."""

@@ -224,7 +224,7 @@ def test_the_worklist_takes_a_bounded_number_of_queries(
 def test_a_page_of_ids_keeps_the_worklist_order(client, yanji_clerk, register):
     """Rows come back in the queue's order although they are loaded by id."""
     from tumen.cases.models import Case
-    from tumen.cases.selectors import cases_for
+    from tumen.cases.selectors.cases import cases_for
 
     for _ in range(30):
         open_case(yanji_clerk, "relocation", [register()], RELOCATION_DETAILS)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from tumen.org.access import can_see, get_for_update, get_for_user, scope
+from tumen.org.access import Authority, can_see, get_for_update, get_for_user, scope
 from tumen.org.models import Jurisdiction, Official, WorkUnit
 
 # (official fixture, jurisdiction code, visible?)
@@ -74,23 +74,30 @@ def test_inactive_official_sees_nothing(yanji_clerk):
 def test_get_for_update_needs_the_role(jilin_security):
     with transaction.atomic():
         unit = get_for_update(
-            jilin_security, WorkUnit, roles=("clearing_officer",), code="yanji-security"
+            jilin_security, WorkUnit, action=Authority(("clearing_officer",)), code="yanji-security"
         )
         assert unit.code == "yanji-security"
     with pytest.raises(PermissionDenied), transaction.atomic():
-        get_for_update(jilin_security, WorkUnit, roles=("approver",), code="yanji-security")
+        get_for_update(
+            jilin_security, WorkUnit, action=Authority(("approver",)), code="yanji-security"
+        )
 
 
 def test_get_for_update_outside_jurisdiction_is_the_shared_404(liaoning_security):
     with pytest.raises(Http404), transaction.atomic():
         get_for_update(
-            liaoning_security, WorkUnit, roles=("clearing_officer",), code="yanji-security"
+            liaoning_security,
+            WorkUnit,
+            action=Authority(("clearing_officer",)),
+            code="yanji-security",
         )
 
 
 def test_get_for_update_insists_on_a_transaction(committed_db, jilin_security):
     with pytest.raises(RuntimeError, match="atomic"):
-        get_for_update(jilin_security, WorkUnit, roles=("clearing_officer",), code="jilin-security")
+        get_for_update(
+            jilin_security, WorkUnit, action=Authority(("clearing_officer",)), code="jilin-security"
+        )
 
 
 def test_a_model_without_a_rule_is_refused_loudly(jilin_security):

@@ -10,13 +10,12 @@ from django.http import Http404
 
 from tumen.audit.models import AuditEvent
 from tumen.cases import services as case_services
-from tumen.cases.errors import StaleVersion
-from tumen.cases.intake import case_type_for
-from tumen.cases.page_selectors import case_page
 from tumen.cases.pages import timeline_rows
-from tumen.cases.selectors import timeline
+from tumen.cases.selectors.cases import case_page, timeline
+from tumen.lib.errors import StaleVersion
 from tumen.people.models import Person
 from tumen.people.services import person_register, person_update, relation_add
+from tumen.policy.selectors import case_type_for
 
 BORN = datetime.date(1931, 5, 4)
 RELOCATION_DETAILS = {"destination": "Pyongyang", "application_date": "1963-09-02"}

@@ -9,9 +9,13 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from tumen.cases.page_selectors import handles_foreign_requests, navigation_counts, queues_for
+from tumen.cases.selectors.worklists import (
+    handles_foreign_requests,
+    navigation_counts,
+    queues_for,
+)
+from tumen.cases.workflow import allowed
 from tumen.org.access import may_use_system
-from tumen.org.models import Role, UnitKind
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ def _navigation(user) -> Navigation:
         requests = NavItem(
             "requests", _("Foreign requests"), reverse("foreign_request_list"), counts["requests"]
         )
-    may_open = user.has_role(Role.CLERK) and user.unit.kind == UnitKind.COUNTY_OFFICE
+    may_open = allowed(user, "open")
     return Navigation(queues, may_open, requests)
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_case_worklist_by_county'),
+        ('cases', '0004_drop_indexes_served_by_others'),
     ]
 
     operations = [

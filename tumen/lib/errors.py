@@ -1,4 +1,4 @@
-"""How case services refuse.
+"""How services refuse (cases, people, and every app after them).
 
 A rejected input raises django's ValidationError with a dict {field: [messages]}, so that a form
 or the API can put each message beside its field; every message names the field, the rule and

@@ -1,8 +1,7 @@
-"""Reads shaped for the officials' pages: worklist queues and their counts, the name search, the
-case page and what changed on a case since an official last saw it.
+"""The officials' worklists: which queues an official has, how many items await in each, and the
+rows of a queue under the worklist's filters (including the name search).
 
-These add to tumen.cases.selectors (which they reuse) and, like them, read only through the
-access module: every queryset starts from `scope` or `get_for_user`.
+Who has a queue is the workflow's answer (`allowed`); rows are read through `scope`.
 """
 
 from __future__ import annotations
@@ -11,41 +10,44 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Func, IntegerField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from tumen.cases.foreign import FOREIGN_ROLES
 from tumen.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseMember,
     Clearance,
-    Decision,
     ForeignRequest,
-    ForeignRequestPerson,
     MemberRole,
 )
-from tumen.cases.selectors import TimelineEntry, cases_for, clearances_for_unit, timeline
-from tumen.cases.workflow import DECIDABLE
-from tumen.directives.models import Clause
-from tumen.org.access import get_for_user, may_use_system, scope
-from tumen.org.models import Official, Role, UnitKind, WorkUnit
+from tumen.cases.selectors.cases import cases_for
+from tumen.cases.selectors.clearances import clearances_for_unit
+from tumen.cases.workflow import DECIDABLE, allowed
+from tumen.org.access import may_use_system, scope
+from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.selectors import LATIN_KEY, latin_key
-
-# Who may register and split foreign requests, as the foreign-request services check it.
-FOREIGN_REQUEST_ROLES = FOREIGN_ROLES
 
 
 @dataclass(frozen=True)
 class Queue:
-    """One worklist: what awaits officials holding one of `roles` (none: every official)."""
+    """One worklist: what awaits officials who may take `action` (none: every official)."""
 
     key: str
     label: str
-    roles: tuple[str, ...]
+    action: str
     # "cases": rows are cases; "clearances": rows are the unit's pending clearances.
     rows: str
     statuses: tuple[str, ...] = ()
@@ -54,15 +56,10 @@ class Queue:
 
 
 QUEUES: tuple[Queue, ...] = (
-    Queue(
-        "clearances",
-        gettext_lazy("Clearances for your unit"),
-        (Role.CLEARING_OFFICER,),
-        "clearances",
-    ),
-    Queue("decisions", gettext_lazy("Awaiting decision"), (Role.APPROVER,), "cases", DECIDABLE),
-    Queue("intake", gettext_lazy("Open cases"), (Role.CLERK,), "cases", OPEN_STATUSES),
-    Queue("all", gettext_lazy("All cases"), (), "cases", counted=False),
+    Queue("clearances", gettext_lazy("Clearances for your unit"), "grant", "clearances"),
+    Queue("decisions", gettext_lazy("Awaiting decision"), "approve", "cases", DECIDABLE),
+    Queue("intake", gettext_lazy("Open cases"), "submit", "cases", OPEN_STATUSES),
+    Queue("all", gettext_lazy("All cases"), "", "cases", counted=False),
 )
 
 
@@ -70,7 +67,7 @@ def queues_for(official: Official) -> list[Queue]:
     """The worklists this official has, the one that awaits them most first."""
     if not may_use_system(official):
         return []
-    return [queue for queue in QUEUES if not queue.roles or official.has_role(*queue.roles)]
+    return [queue for queue in QUEUES if not queue.action or allowed(official, queue.action)]
 
 
 def queue_named(official: Official, key: str | None) -> Queue | None:
@@ -80,11 +77,7 @@ def queue_named(official: Official, key: str | None) -> Queue | None:
 
 
 def handles_foreign_requests(official: Official) -> bool:
-    return bool(
-        may_use_system(official)
-        and official.unit.kind == UnitKind.FOREIGN_AFFAIRS
-        and official.has_role(*FOREIGN_REQUEST_ROLES)
-    )
+    return allowed(official, "register")
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -188,102 +181,3 @@ def queue_clearances(
     return clearances.prefetch_related(
         Prefetch("case__members", queryset=principals, to_attr="principals")
     )
-
-
-def case_page(official: Official, number: str) -> Case:
-    """One case with everything its page shows, in a fixed number of queries; else the 404."""
-    clearances = Clearance.objects.select_related(
-        "unit", "escalated_to", "member__person", "acted_by"
-    ).order_by("unit_kind")
-    cases = Case.objects.select_related(
-        "jurisdiction",
-        "intake_unit",
-        "policy_pack",
-        "foreign_request",
-        "retyped_from",
-        "retyped_to",
-    ).prefetch_related(
-        Prefetch("members", CaseMember.objects.select_related("person__residence")),
-        Prefetch("clearances", clearances),
-        Prefetch(
-            "decisions",
-            Decision.objects.select_related("decided_by", "policy_pack").order_by(
-                "decided_at", "pk"
-            ),
-        ),
-    )
-    return get_for_user(official, cases, number=number)
-
-
-def clearance_of_case(official: Official, number: str, kind: str) -> Clearance:
-    """The clearance of kind `kind` on case `number`, if the official may see it; else the 404."""
-    clearances = Clearance.objects.select_related(
-        "case__policy_pack", "case__jurisdiction", "unit", "escalated_to", "member__person"
-    )
-    return get_for_user(official, clearances, case__number=number, unit_kind=kind)
-
-
-def clauses(ids: Iterable[str]) -> dict[str, Clause]:
-    """The clauses cited, by clause id, in one query.
-
-    Not scoped: a clause is the published text of a directive, and the page shows only those a
-    case the official may see cites.
-    """
-    wanted = {clause_id for clause_id in ids if clause_id}
-    if not wanted:
-        return {}
-    return {c.clause_id: c for c in Clause.objects.filter(clause_id__in=wanted)}
-
-
-def unit_names(ids: Iterable[int | None]) -> dict[int, str]:
-    """Names of the units that acted on a case, in one query.
-
-    Not scoped: the offices that handled a case the official may see (often above them, after an
-    escalation) are part of that case's record.
-    """
-    wanted = {pk for pk in ids if pk}
-    if not wanted:
-        return {}
-    return {unit.pk: unit.name for unit in WorkUnit.objects.filter(pk__in=wanted)}
-
-
-def _case_version(entry: TimelineEntry) -> int:
-    payload = entry.payload
-    return int(payload.get("case_version", payload.get("version", 0)) or 0)
-
-
-def changes_since(case: Case, seen_version: int) -> list[TimelineEntry]:
-    """What was done to the case after the official read it at `seen_version`, oldest first.
-
-    Every audit event about a case or its clearances records the case version it left behind.
-    """
-    return [
-        entry
-        for entry in timeline(case)
-        if entry.kind == "event" and _case_version(entry) > seen_version
-    ]
-
-
-def foreign_requests_for(official: Official) -> QuerySet[ForeignRequest]:
-    return (
-        scope(ForeignRequest.objects.all(), official)
-        .select_related("registered_by")
-        .prefetch_related("persons", "cases")
-        .order_by("-received_on", "-pk")
-    )
-
-
-def foreign_request_page(official: Official, request_id: int) -> ForeignRequest:
-    """One foreign request with its persons and cases; else the access module's 404."""
-    requests = ForeignRequest.objects.select_related(
-        "registered_by", "jurisdiction"
-    ).prefetch_related(
-        Prefetch(
-            "persons",
-            ForeignRequestPerson.objects.select_related("person__residence").order_by(
-                "household", "-is_principal", "pk"
-            ),
-        ),
-        Prefetch("cases", Case.objects.select_related("jurisdiction").order_by("number")),
-    )
-    return get_for_user(official, requests, pk=request_id)

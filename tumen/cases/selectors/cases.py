@@ -1,9 +1,7 @@
-"""Reading cases for the officials' worklists and the case timeline. Every read goes through
-`scope`. The case page itself is read by tumen.cases.page_selectors.case_page.
+"""Reading cases: the official's cases, one case with everything its page shows, its timeline,
+what changed since an official last saw it, and the clauses and units a case page names.
 
-The proposal a case is decided on (decision_proposal) and what keeps a draft from submission
-(submission_problems) are reads too; they are defined beside the rules they apply and offered here
-so that views import one module.
+Every read goes through the access module (`scope`, `get_for_user`).
 """
 
 from __future__ import annotations
@@ -12,34 +10,32 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, CharField, F, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    CharField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tumen.audit.models import AuditEvent
-from tumen.cases.intake import submission_problems
 from tumen.cases.models import (
     Case,
     CaseMember,
     Clearance,
-    ClearanceStatus,
+    Decision,
     Status,
     Transition,
 )
-from tumen.cases.proposal import Proposal, decision_proposal
-from tumen.org.access import scope
-from tumen.org.models import Official
-
-__all__ = [
-    "Proposal",
-    "TimelineEntry",
-    "cases_for",
-    "clearances_for_unit",
-    "decision_proposal",
-    "submission_problems",
-    "timeline",
-]
+from tumen.directives.models import Clause
+from tumen.org.access import get_for_user, scope
+from tumen.org.models import Official, WorkUnit
 
 # Statuses in which a deadline runs, so a case in them can be overdue.
 RUNNING = (Status.SUBMITTED, Status.IN_CLEARANCE, Status.AWAITING_DECISION, Status.ON_HOLD)
@@ -88,20 +84,53 @@ def cases_for(
     )
 
 
-def clearances_for_unit(official: Official) -> QuerySet[Clearance]:
-    """Pending clearances the official's unit must act on, its own and those escalated to it."""
-    # The status sits inside each branch so that each can use its own index (clearance_worklist,
-    # and the escalated_to index); an OR around them made SQLite read every pending clearance.
-    pending = ClearanceStatus.PENDING
-    mine = Q(unit_id=official.unit_id, status=pending) | Q(
-        escalated_to_id=official.unit_id, status=pending
+def case_page(official: Official, number: str) -> Case:
+    """One case with everything its page shows, in a fixed number of queries; else the 404."""
+    clearances = Clearance.objects.select_related(
+        "unit", "escalated_to", "member__person", "acted_by"
+    ).order_by("unit_kind")
+    cases = Case.objects.select_related(
+        "jurisdiction",
+        "intake_unit",
+        "policy_pack",
+        "foreign_request",
+        "retyped_from",
+        "retyped_to",
+    ).prefetch_related(
+        Prefetch("members", CaseMember.objects.select_related("person__residence")),
+        Prefetch("clearances", clearances),
+        Prefetch(
+            "decisions",
+            Decision.objects.select_related("decided_by", "policy_pack").order_by(
+                "decided_at", "pk"
+            ),
+        ),
     )
-    queue = scope(Clearance.objects.all(), official).filter(mine, case__status=Status.IN_CLEARANCE)
-    return (
-        queue.select_related("case__jurisdiction", "case__policy_pack", "unit", "escalated_to")
-        .defer("case__policy_pack__document")
-        .order_by("-case__priority", "due_at", "pk")
-    )
+    return get_for_user(official, cases, number=number)
+
+
+def clauses(ids: Iterable[str]) -> dict[str, Clause]:
+    """The clauses cited, by clause id, in one query.
+
+    Not scoped: a clause is the published text of a directive, and the page shows only those a
+    case the official may see cites.
+    """
+    wanted = {clause_id for clause_id in ids if clause_id}
+    if not wanted:
+        return {}
+    return {c.clause_id: c for c in Clause.objects.filter(clause_id__in=wanted)}
+
+
+def unit_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """Names of the units that acted on a case, in one query.
+
+    Not scoped: the offices that handled a case the official may see (often above them, after an
+    escalation) are part of that case's record.
+    """
+    wanted = {pk for pk in ids if pk}
+    if not wanted:
+        return {}
+    return {unit.pk: unit.name for unit in WorkUnit.objects.filter(pk__in=wanted)}
 
 
 @dataclass(frozen=True)
@@ -178,3 +207,20 @@ def timeline(case: Case) -> list[TimelineEntry]:
     entries = _transition_entries(case) + _event_entries(case)
     # A transition and the event of the same service share a moment; the status change first.
     return sorted(entries, key=lambda e: (e.at, e.kind != "transition"))
+
+
+def _case_version(entry: TimelineEntry) -> int:
+    payload = entry.payload
+    return int(payload.get("case_version", payload.get("version", 0)) or 0)
+
+
+def changes_since(case: Case, seen_version: int) -> list[TimelineEntry]:
+    """What was done to the case after the official read it at `seen_version`, oldest first.
+
+    Every audit event about a case or its clearances records the case version it left behind.
+    """
+    return [
+        entry
+        for entry in timeline(case)
+        if entry.kind == "event" and _case_version(entry) > seen_version
+    ]
