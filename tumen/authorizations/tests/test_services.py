@@ -12,6 +12,7 @@ from tumen.audit.verify import verify_chain
 from tumen.authorizations import keys, services, tmn1
 from tumen.authorizations.models import Authorization, CheckpointScan
 from tumen.cases.models import ExistingIssue, Transition
+from tumen.cases.tests.conftest import RELOCATION_DETAILS, grant_all, open_case, submit
 
 
 def test_approval_issues_one_signed_document_per_approved_member(approve, household):
@@ -159,3 +160,51 @@ def test_a_rotated_key_keeps_verifying_what_it_signed(approve, kim, household):
     trusted = services.trusted_keys()
     assert tmn1.verify(old.payload, trusted, now=old.valid_from)
     assert tmn1.verify(new.payload, trusted, now=new.valid_from + dt.timedelta(seconds=1))
+
+
+def test_a_held_household_gets_its_documents_when_approved_later(
+    officer, yanji_clerk, yanji_approver, household
+):
+    from tumen.cases import services as cases
+    from tumen.cases.models import Clearance
+
+    case = submit(yanji_clerk, open_case(yanji_clerk, "relocation", household, RELOCATION_DETAILS))
+    border = Clearance.objects.get(case=case, unit_kind="border_defence")
+    cases.clearance_flag(
+        official=officer(border.unit.code),
+        clearance_id=border.pk,
+        version=border.version,
+        ground="documents_incomplete",
+        note="Page missing.",
+    )
+    grant_all(case, officer)
+    case.refresh_from_db()
+    held = cases.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
+    assert held.outcome == "on_hold"
+    assert not Authorization.objects.filter(case=case).exists()
+    border.refresh_from_db()
+    cases.clearance_resolve(
+        official=officer(border.unit.code),
+        clearance_id=border.pk,
+        version=border.version,
+        note="Supplied.",
+    )
+    case.refresh_from_db()
+    cases.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
+    assert Authorization.objects.filter(case=case, status="valid").count() == 3
+
+
+def test_other_provinces_see_no_documents_and_clerks_cannot_revoke(
+    approve, household, make_official, yanji_clerk
+):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    case = approve(household)
+    number = Authorization.objects.filter(case=case).first().number
+    liaoning = make_official("t.kuandian.approver", "kuandian-office", "approver")
+    with pytest.raises(Http404):
+        services.authorization_revoke(official=liaoning, number=number, reason="No")
+    with pytest.raises(PermissionDenied):
+        services.authorization_revoke(official=yanji_clerk, number=number, reason="No")
+    assert Authorization.objects.get(number=number).status == "valid"
