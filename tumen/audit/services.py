@@ -52,7 +52,7 @@ _COLUMNS = (
 _VALUES = {
     "sqlite": "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s",
     "postgresql": (
-        "%s::bigint, %s::timestamptz, %s::integer, %s, %s::integer, %s, %s, %s, %s::jsonb, %s, %s"
+        "%s::bigint, %s::timestamptz, %s::bigint, %s, %s::bigint, %s, %s, %s, %s::jsonb, %s, %s"
     ),
 }
 _ONTO_ROW = "EXISTS (SELECT 1 FROM audit_auditevent WHERE seq = %s AND row_hash = %s)"
