@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tumen.cases",
     "tumen.authorizations",
     "tumen.scenario",
+    "tumen.reports",
     "tumen.web",
 ]
 

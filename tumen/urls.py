@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("tumen.cases.urls")),
     path("", include("tumen.authorizations.urls")),
     path("", include("tumen.people.urls")),
+    path("", include("tumen.reports.urls")),
     path("", include("tumen.web.urls")),
 ]

@@ -142,6 +142,14 @@ RULES: dict[str, Rule] = {
             | Q(authorization__case__jurisdiction__path__startswith=official.unit.jurisdiction.path)
         )
     ),
+    # A unit sees its own situation reports and those sent up to it from below, never a draft
+    # of another jurisdiction's (a county never sees a sibling's, a province not its county's).
+    "reports.situationreport": Rule(
+        lambda official: (
+            Q(jurisdiction__path__startswith=official.unit.jurisdiction.path)
+            & (Q(jurisdiction_id=official.unit.jurisdiction_id) | ~Q(status="draft"))
+        )
+    ),
     # A person is seen where they live; a person living abroad only through the cases that
     # name them (people.Person's rule is the one place this is decided).
     "people.person": Rule(

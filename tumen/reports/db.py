@@ -1,0 +1,352 @@
+"""The tally's triggers and its set-based rebuild: one SQL definition per engine.
+
+Every case step writes case, transition, decision, clearance and existing-issue rows; the
+triggers below add to `reports_tally` in the same statement's transaction, so the tally is never
+behind the cases and no service needs to know about it. `rebuild()` computes the same rows from the
+raw tables in a few GROUP BYs: it fills the tally when the app is installed over existing cases and
+after bulk loads that ran with the triggers dropped, and the tests compare the two.
+
+Months and days are counted in TUMEN_TIME_ZONE. SQLite has no time zones, so both engines add the
+zone's UTC offset, taken when the triggers are installed (`tumen report --rebuild` re-installs
+them); a zone with summer time would need a rebuild at each change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections, transaction
+
+TABLE = "reports_tally"
+KEY = "jurisdiction_id, month, figure, key1, key2, value"
+DECIDED = "('approved', 'refused')"
+
+
+def utc_offset_seconds() -> int:
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return int(datetime.datetime.now(zone).utcoffset().total_seconds())
+
+
+class Dialect:
+    """The three time expressions the definitions need, written for one engine."""
+
+    def __init__(self, offset: int):
+        self.offset = offset
+
+
+class SQLite(Dialect):
+    def month(self, at: str) -> str:
+        return f"strftime('%Y-%m', {at}, '{self.offset:+d} seconds')"
+
+    def epoch(self, at: str) -> str:
+        return f"CAST(strftime('%s', {at}) AS INTEGER)"
+
+    def days(self, start: str, end: str) -> str:
+        return f"(({self.epoch(end)} - {self.epoch(start)}) / 86400)"
+
+    def day(self, at: str) -> str:
+        # SQLite's integer division truncates towards zero; floor it, for dates before 1970.
+        local = f"({self.epoch(at)} + {self.offset})"
+        return f"(({local} - (({local} % 86400) + 86400) % 86400) / 86400)"
+
+
+class Postgres(Dialect):
+    def month(self, at: str) -> str:
+        return f"to_char(({at} AT TIME ZONE 'UTC') + interval '{self.offset} seconds', 'YYYY-MM')"
+
+    def epoch(self, at: str) -> str:
+        return f"extract(epoch from date_trunc('second', {at}))"
+
+    def days(self, start: str, end: str) -> str:
+        return f"floor(({self.epoch(end)} - {self.epoch(start)}) / 86400)::integer"
+
+    def day(self, at: str) -> str:
+        return f"floor(({self.epoch(at)} + {self.offset}) / 86400)::integer"
+
+
+def dialect(vendor: str) -> Dialect:
+    offset = utc_offset_seconds()
+    if vendor == "sqlite":
+        return SQLite(offset)
+    if vendor == "postgresql":
+        return Postgres(offset)
+    raise RuntimeError(f"Tumen's report triggers support SQLite and PostgreSQL, not {vendor}.")
+
+
+def add(select: str, *, where: str, grouped: bool = False, source: str = "") -> str:
+    """INSERT the tally rows `select` yields (7 columns, n last), adding to rows already there."""
+    tail = " GROUP BY 1, 2, 3, 4, 5, 6" if grouped else ""
+    # SQLite needs the WHERE before ON CONFLICT to parse an upsert from a SELECT.
+    return (
+        f"INSERT INTO {TABLE} ({KEY}, n) SELECT {select} {source} WHERE {where}{tail} "
+        f"ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + excluded.n"
+    )
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    table: str
+    event: str  # INSERT, UPDATE OF ..., DELETE
+    statements: tuple[str, ...]
+
+
+def _case_row(d: Dialect, row: str, n: object) -> str:
+    return (
+        f"{row}.jurisdiction_id, {d.month(f'{row}.created_at')}, 'opened', {row}.case_type, "
+        f"{row}.status, {row}.priority, {n}"
+    )
+
+
+def _pending_row(d: Dialect, row: str, n: object) -> str:
+    return f"c.jurisdiction_id, '', 'pending', {row}.unit_kind, '', {d.day(f'{row}.due_at')}, {n}"
+
+
+CASE_CHANGED = (
+    "(OLD.jurisdiction_id <> NEW.jurisdiction_id OR OLD.created_at <> NEW.created_at OR "
+    "OLD.case_type <> NEW.case_type OR OLD.status <> NEW.status OR OLD.priority <> NEW.priority)"
+)
+PENDING_MOVED = "(OLD.due_at <> NEW.due_at OR OLD.unit_kind <> NEW.unit_kind)"
+
+
+def triggers(d: Dialect) -> list[Trigger]:
+    of_case = "FROM cases_case c"
+    return [
+        Trigger(
+            "tally_case_in", "cases_case", "INSERT", (add(_case_row(d, "NEW", 1), where="1 = 1"),)
+        ),
+        Trigger(
+            "tally_case_up",
+            "cases_case",
+            "UPDATE OF jurisdiction_id, created_at, case_type, status, priority",
+            (
+                add(_case_row(d, "OLD", -1), where=CASE_CHANGED),
+                add(_case_row(d, "NEW", 1), where=CASE_CHANGED),
+            ),
+        ),
+        Trigger(
+            "tally_case_del", "cases_case", "DELETE", (add(_case_row(d, "OLD", -1), where="1 = 1"),)
+        ),
+        Trigger(
+            "tally_transition_in",
+            "cases_transition",
+            "INSERT",
+            (
+                add(
+                    f"c.jurisdiction_id, {d.month('NEW.at')}, 'moved', NEW.to_status, "
+                    "NEW.from_status, 0, 1",
+                    source=of_case,
+                    where="c.id = NEW.case_id",
+                ),
+                add(
+                    f"c.jurisdiction_id, {d.month('NEW.at')}, 'step', NEW.from_status, "
+                    f"c.case_type, {d.days('p.at', 'NEW.at')}, 1",
+                    source=f"{of_case}, cases_transition p",
+                    where="c.id = NEW.case_id AND NEW.from_status <> '' AND p.id = "
+                    "(SELECT MAX(q.id) FROM cases_transition q "
+                    "WHERE q.case_id = NEW.case_id AND q.id < NEW.id)",
+                ),
+                add(
+                    f"c.jurisdiction_id, {d.month('NEW.at')}, 'processing', c.case_type, '', "
+                    f"{d.days('c.submitted_at', 'NEW.at')}, 1",
+                    source=of_case,
+                    where=f"c.id = NEW.case_id AND NEW.to_status IN {DECIDED} "
+                    "AND c.submitted_at IS NOT NULL",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_decision_in",
+            "cases_decision",
+            "INSERT",
+            (
+                add(
+                    f"c.jurisdiction_id, {d.month('NEW.decided_at')}, 'decision', NEW.outcome, "
+                    "NEW.clause_id, 0, 1",
+                    source=of_case,
+                    where="c.id = NEW.case_id",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_issue_in",
+            "cases_existingissue",
+            "INSERT",
+            (
+                add(
+                    f"NEW.jurisdiction_id, {d.month('NEW.raised_at')}, 'issue', NEW.kind, "
+                    "NEW.ground, 0, 1",
+                    where="1 = 1",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_clearance_in",
+            "cases_clearance",
+            "INSERT",
+            (
+                add(
+                    _pending_row(d, "NEW", 1),
+                    source=of_case,
+                    where="c.id = NEW.case_id AND NEW.status = 'pending'",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_clearance_up",
+            "cases_clearance",
+            "UPDATE OF status, due_at, unit_kind",
+            (
+                add(
+                    _pending_row(d, "OLD", -1),
+                    source=of_case,
+                    where=f"c.id = NEW.case_id AND OLD.status = 'pending' "
+                    f"AND (NEW.status <> 'pending' OR {PENDING_MOVED})",
+                ),
+                add(
+                    _pending_row(d, "NEW", 1),
+                    source=of_case,
+                    where=f"c.id = NEW.case_id AND NEW.status = 'pending' "
+                    f"AND (OLD.status <> 'pending' OR {PENDING_MOVED})",
+                ),
+                add(
+                    f"c.jurisdiction_id, {d.month('NEW.acted_at')}, 'flag', NEW.unit_kind, "
+                    "NEW.ground, 0, 1",
+                    source=of_case,
+                    where="c.id = NEW.case_id AND NEW.status = 'flagged' "
+                    "AND OLD.status <> 'flagged' AND NEW.acted_at IS NOT NULL",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_clearance_del",
+            "cases_clearance",
+            "DELETE",
+            (
+                add(
+                    _pending_row(d, "OLD", -1),
+                    source=of_case,
+                    where="c.id = OLD.case_id AND OLD.status = 'pending'",
+                ),
+            ),
+        ),
+    ]
+
+
+def rebuild_statements(d: Dialect) -> list[str]:
+    """The same rows as the triggers keep, from the raw tables (flags: see docs/reports.md)."""
+    of_transition = "FROM cases_transition t JOIN cases_case c ON c.id = t.case_id"
+    steps = (
+        "FROM (SELECT t.case_id, t.from_status, t.at, "
+        "LAG(t.at) OVER (PARTITION BY t.case_id ORDER BY t.id) AS prev FROM cases_transition t) s "
+        "JOIN cases_case c ON c.id = s.case_id"
+    )
+    return [
+        "DELETE FROM reports_tally",
+        add(
+            _case_row(d, "c", "COUNT(*)"),
+            source="FROM cases_case c",
+            where="1 = 1",
+            grouped=True,
+        ),
+        add(
+            f"c.jurisdiction_id, {d.month('t.at')}, 'moved', t.to_status, t.from_status, 0, "
+            "COUNT(*)",
+            source=of_transition,
+            where="1 = 1",
+            grouped=True,
+        ),
+        add(
+            f"c.jurisdiction_id, {d.month('s.at')}, 'step', s.from_status, c.case_type, "
+            f"{d.days('s.prev', 's.at')}, COUNT(*)",
+            source=steps,
+            where="s.from_status <> '' AND s.prev IS NOT NULL",
+            grouped=True,
+        ),
+        add(
+            f"c.jurisdiction_id, {d.month('t.at')}, 'processing', c.case_type, '', "
+            f"{d.days('c.submitted_at', 't.at')}, COUNT(*)",
+            source=of_transition,
+            where=f"t.to_status IN {DECIDED} AND c.submitted_at IS NOT NULL",
+            grouped=True,
+        ),
+        add(
+            f"c.jurisdiction_id, {d.month('x.decided_at')}, 'decision', x.outcome, x.clause_id, "
+            "0, COUNT(*)",
+            source="FROM cases_decision x JOIN cases_case c ON c.id = x.case_id",
+            where="1 = 1",
+            grouped=True,
+        ),
+        add(
+            f"x.jurisdiction_id, {d.month('x.raised_at')}, 'issue', x.kind, x.ground, 0, COUNT(*)",
+            source="FROM cases_existingissue x",
+            where="1 = 1",
+            grouped=True,
+        ),
+        add(
+            _pending_row(d, "x", "COUNT(*)"),
+            source="FROM cases_clearance x JOIN cases_case c ON c.id = x.case_id",
+            where="x.status = 'pending'",
+            grouped=True,
+        ),
+        # A resolved flag keeps no unit kind in the case tables; only open flags can be recounted.
+        add(
+            f"c.jurisdiction_id, {d.month('x.acted_at')}, 'flag', x.unit_kind, x.ground, 0, "
+            "COUNT(*)",
+            source="FROM cases_clearance x JOIN cases_case c ON c.id = x.case_id",
+            where="x.status = 'flagged' AND x.acted_at IS NOT NULL",
+            grouped=True,
+        ),
+    ]
+
+
+def _install_statements(vendor: str, d: Dialect) -> list[str]:
+    statements = []
+    for trigger in triggers(d):
+        if vendor == "sqlite":
+            body = "; ".join(trigger.statements)
+            statements.append(f"DROP TRIGGER IF EXISTS {trigger.name}")
+            statements.append(
+                f"CREATE TRIGGER {trigger.name} AFTER {trigger.event} ON {trigger.table} "
+                f"FOR EACH ROW BEGIN {body}; END"
+            )
+        else:
+            body = "; ".join(trigger.statements)
+            statements.append(
+                f"CREATE OR REPLACE FUNCTION {trigger.name}_fn() RETURNS trigger "
+                f"LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"
+            )
+            statements.append(
+                f"CREATE OR REPLACE TRIGGER {trigger.name} AFTER {trigger.event} "
+                f"ON {trigger.table} FOR EACH ROW EXECUTE FUNCTION {trigger.name}_fn()"
+            )
+    return statements
+
+
+def install_triggers(using: str = "default") -> None:
+    connection = connections[using]
+    d = dialect(connection.vendor)
+    with connection.cursor() as cursor:
+        for statement in _install_statements(connection.vendor, d):
+            cursor.execute(statement)
+
+
+def drop_triggers(using: str = "default") -> None:
+    connection = connections[using]
+    names = [(t.name, t.table) for t in triggers(dialect(connection.vendor))]
+    with connection.cursor() as cursor:
+        for name, table in names:
+            on = "" if connection.vendor == "sqlite" else f" ON {table}"
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+
+
+def rebuild(using: str = "default") -> None:
+    """Recompute the whole tally from the case tables, in one transaction."""
+    connection = connections[using]
+    d = dialect(connection.vendor)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for statement in rebuild_statements(d):
+            cursor.execute(statement)

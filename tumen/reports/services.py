@@ -1,0 +1,196 @@
+"""Changes to situation reports. Each is one keyword-only, atomic function that writes its audit
+event; who may make which move is tumen.reports.workflow's `may`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.cases.models import Case
+from tumen.directives.models import Directive
+from tumen.org.access import get_for_update, get_for_user, require, scope
+from tumen.org.models import Official
+from tumen.reports import workflow
+from tumen.reports.consolidation import children, live_tally, owes
+from tumen.reports.figures import parse_period
+from tumen.reports.models import ReportStatus, SituationReport
+
+MAX_ISSUES_TEXT = 20_000
+
+
+def _payload(report: SituationReport, **extra) -> dict:
+    return {
+        "report": report.pk,
+        "jurisdiction": report.jurisdiction.code,
+        "period": report.period,
+        "version": report.version,
+        **extra,
+    }
+
+
+@transaction.atomic
+def report_draft(*, official: Official, directive_code: str, period: str) -> SituationReport:
+    """Start the official's jurisdiction's report for `period`; an existing one is returned."""
+    require(official, workflow.AUTHORITY)
+    period = parse_period(period)
+    directives = Directive.objects.filter(report_back_required=True)
+    directive = get_for_user(official, directives, code=directive_code)
+    jurisdiction = official.unit.jurisdiction
+    if not owes(jurisdiction, directive):
+        raise ValidationError(
+            {"directive": [_("directive: your jurisdiction is not asked to report under it.")]}
+        )
+    report, created = SituationReport.objects.get_or_create(
+        directive=directive,
+        jurisdiction=jurisdiction,
+        period=period,
+        defaults={"drafted_by": official},
+    )
+    if created:
+        audit_record(
+            actor=official, action="report.drafted", target=report, payload=_payload(report)
+        )
+    return report
+
+
+def _lock(official: Official, report_id: int, version: int, action: str) -> SituationReport:
+    queryset = SituationReport.objects.select_related("jurisdiction", "directive")
+    report = get_for_update(official, queryset, action=workflow.AUTHORITY, pk=report_id)
+    if report.version != version:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "This report was changed by someone else (it is now at version "
+                        "%(version)d); reload it and try again."
+                    )
+                    % {"version": report.version}
+                ]
+            }
+        )
+    move = workflow.MOVES[action]
+    if report.status not in move.sources:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("status: this report is %(status)s, so it cannot be changed that way.")
+                    % {"status": ReportStatus(report.status).label}
+                ]
+            }
+        )
+    if not workflow.may(official, report, action):
+        raise PermissionDenied(_("Only the level above reviews a report; its own level writes it."))
+    return report
+
+
+def _save(report: SituationReport, *fields: str) -> None:
+    report.version += 1
+    report.save(update_fields=["version", *fields])
+
+
+def _linked_cases(official: Official, report: SituationReport, numbers: Sequence[str]) -> list:
+    wanted = [n.strip() for n in numbers if n.strip()]
+    visible = scope(Case.objects.all(), official).filter(
+        number__in=wanted, jurisdiction__path__startswith=report.jurisdiction.path
+    )
+    found = {case.number: case for case in visible}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "cases": [
+                    _("cases: line %(line)d: there is no case %(number)s in this jurisdiction.")
+                    % {"line": wanted.index(number) + 1, "number": number}
+                    for number in missing
+                ]
+            }
+        )
+    return list(found.values())
+
+
+@transaction.atomic
+def report_update(
+    *,
+    official: Official,
+    report_id: int,
+    version: int,
+    issues_text: str,
+    case_numbers: Sequence[str] = (),
+) -> SituationReport:
+    """Write the existing issues in words and name the cases they concern."""
+    report = _lock(official, report_id, version, "edit")
+    text = issues_text.strip()
+    if len(text) > MAX_ISSUES_TEXT:
+        raise ValidationError(
+            {
+                "issues_text": [
+                    _("issues_text: at most %(limit)d characters, please.")
+                    % {"limit": MAX_ISSUES_TEXT}
+                ]
+            }
+        )
+    cases = _linked_cases(official, report, case_numbers)
+    report.issues_text = text
+    _save(report, "issues_text")
+    report.linked_cases.set(cases)
+    audit_record(
+        actor=official,
+        action="report.updated",
+        target=report,
+        payload=_payload(report, cases=sorted(c.pk for c in cases)),
+    )
+    return report
+
+
+@transaction.atomic
+def report_submit(*, official: Official, report_id: int, version: int) -> SituationReport:
+    """Freeze the figures as they stand now and send the report to the level above."""
+    report = _lock(official, report_id, version, "submit")
+    now = timezone.now()
+    report.figures = live_tally(report, as_of=now).rows()
+    report.frozen_at = now
+    report.consolidated = [c.report.pk for c in children(report) if c.accepted]
+    report.status, report.submitted_at, report.return_comment = ReportStatus.SUBMITTED, now, ""
+    _save(
+        report, "figures", "frozen_at", "consolidated", "status", "submitted_at", "return_comment"
+    )
+    audit_record(
+        actor=official,
+        action="report.submitted",
+        target=report,
+        payload=_payload(report, consolidated=report.consolidated),
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(
+    *, official: Official, report_id: int, version: int, comment: str
+) -> SituationReport:
+    """Send a submitted report back to its writers with a comment; they may then resubmit."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": [_("comment: say what the report must correct before it is sent back.")]}
+        )
+    report = _lock(official, report_id, version, "return")
+    report.status, report.return_comment = ReportStatus.RETURNED, comment[:MAX_ISSUES_TEXT]
+    report.reviewed_at = timezone.now()
+    _save(report, "status", "return_comment", "reviewed_at")
+    audit_record(actor=official, action="report.returned", target=report, payload=_payload(report))
+    return report
+
+
+@transaction.atomic
+def report_accept(*, official: Official, report_id: int, version: int) -> SituationReport:
+    """Accept a submitted report: its frozen figures now count in the level above's report."""
+    report = _lock(official, report_id, version, "accept")
+    report.status, report.reviewed_at = ReportStatus.ACCEPTED, timezone.now()
+    _save(report, "status", "reviewed_at")
+    audit_record(actor=official, action="report.accepted", target=report, payload=_payload(report))
+    return report
