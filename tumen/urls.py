@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("tumen.cases.urls")),
+    path("", include("tumen.authorizations.urls")),
     path("", include("tumen.people.urls")),
     path("", include("tumen.reports.urls")),
     path("", include("tumen.imports.urls")),
