@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 
 from tumen.authorizations.models import (
     Authorization,
@@ -14,6 +13,7 @@ from tumen.authorizations.models import (
     ScanOutcome,
 )
 from tumen.cases.models import Case, Status
+from tumen.lib import clock
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Official
 
@@ -57,7 +57,7 @@ def reconciliation(official: Official, *, limit: int = 200) -> Reconciliation:
     """What the units that issued documents must look into (and the situation report counts)."""
     documents = scope(Authorization.objects.all(), official).select_related("case", "person")
     expired = documents.filter(
-        status=AuthorizationStatus.VALID, valid_until__lt=timezone.now()
+        status=AuthorizationStatus.VALID, valid_until__lt=clock.now()
     ).filter(~_crossed())
     crossed_docs = Authorization.objects.filter(case=OuterRef("pk")).filter(_crossed())
     waiting_docs = Authorization.objects.filter(

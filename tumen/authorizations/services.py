@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
@@ -39,6 +38,7 @@ from tumen.cases.models import (
     Status,
 )
 from tumen.cases.workflow import authority_for, save_case, transition
+from tumen.lib import clock
 from tumen.lib.errors import ensure_version, invalid
 from tumen.org.access import get_for_update, require
 from tumen.org.models import Jurisdiction, Level, Official, UnitKind, WorkUnit
@@ -164,7 +164,7 @@ def _sign_new(case: Case, member: CaseMember, actor, now, *, replaces=None) -> A
 
 def _now() -> dt.datetime:
     # Whole seconds: the signed times (CWT iat, nbf, exp) are whole seconds.
-    return timezone.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _issue_for_locked_case(
@@ -423,7 +423,7 @@ def _record_refusal(official: Official, point: CrossingPoint, verdict: Verdict, 
 def checkpoint_verify(*, official: Official, point_code: str, text: str) -> Verdict:
     """Check a presented document; a refusal is recorded (and reported), a valid one is not."""
     point = _point(official, point_code)
-    now = timezone.now()
+    now = clock.now()
     verdict = _check(text, now, lock=False)
     if verdict.valid:
         verdict.point_named = verdict.authorization.crossing_points.filter(pk=point.pk).exists()
@@ -449,7 +449,7 @@ def _departed_if_all_crossed(official: Official, case_id: int) -> None:
 def crossing_record(*, official: Official, point_code: str, text: str) -> Verdict:
     """Record the holder's crossing; the document is checked again under a lock first."""
     point = _point(official, point_code)
-    now = timezone.now()
+    now = clock.now()
     verdict = _check(text, now, lock=True)
     if not verdict.valid:
         _record_refusal(official, point, verdict, now)

@@ -157,6 +157,8 @@ def cross_script_name_matches(
     for candidate in found:
         candidate.person.match = candidate
     return [c.person for c in found]
+
+
 def persons_search(
     *, official: Official, name: str, after: int = 0, limit: int = 50
 ) -> list[Person]:

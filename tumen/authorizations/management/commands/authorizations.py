@@ -10,10 +10,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from tumen.authorizations import keys, pdf, services, trustfiles
 from tumen.authorizations.models import Authorization, AuthorizationStatus
+from tumen.lib import clock
 
 
 def _problem(exc: ValidationError) -> CommandError:
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             keys=keys.all_keys(),
             revoked=revoked,
             anchor_private=keys.anchor_key(),
-            now=timezone.now(),
+            now=clock.now(),
         )
         self.stdout.write(
             f"Wrote {', '.join(f.name for f in files)} to {directory} "
@@ -90,5 +90,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Revoked {authz.number}.")
 
     def _rotate_key(self, *, authority: str, alg: str | None, **_):
-        key = keys.rotate(authority, now=timezone.now(), alg=alg)
+        key = keys.rotate(authority, now=clock.now(), alg=alg)
         self.stdout.write(f"New signing key {key.kid.hex()} ({key.alg}) for {authority}.")
