@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SignInThrottle(models.Model):
-    """Failed sign-ins for one username from any address, in the current burst.
+    """Failed sign-ins for one username from any address, in the current burst; also the
+    denied-access bursts of one official and kind of record (tumen.web.throttle.denial_key).
 
-    The username is kept only as a hash: this table needs to recognise it, not to read it.
+    The key is kept only as a hash: this table needs to recognise it, not to read it.
     """
 
     key = models.CharField(_("username hash"), max_length=64, unique=True)
