@@ -55,6 +55,8 @@ AUTHORITIES: dict[str, Authority] = {
     "person.update": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
     # Deciding a possible duplicate: merge, undo a merge, or mark two records different persons.
     "person.merge": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
+    # Referring a person whose number is held by another jurisdiction to that jurisdiction.
+    "person.refer": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
     # Receipt is acknowledged by whoever handles the unit's correspondence. Analysts and
     # checkpoint officers read directives but do not answer for their unit.
     "directive.acknowledge": Authority(
@@ -134,6 +136,8 @@ RULES: dict[str, Rule] = {
     ),
     # An import run is seen where its unit is; a run from the command line (no unit) by no page.
     "imports.importrun": in_subtree("unit__jurisdiction__path"),
+    # A referral is the holding jurisdiction's to see; the referring official is not shown it.
+    "web.referral": in_subtree("to_jurisdiction__path"),
     # A person is seen where they live; a person living abroad only through the cases that
     # name them (people.Person's rule is the one place this is decided).
     "people.person": Rule(

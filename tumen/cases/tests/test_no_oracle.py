@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from tumen.audit.models import AuditEvent
 from tumen.cases import services
 
-from .viewkit import Desk, text
+from .viewkit import TUMEN_REGISTRATION, Desk, text
 
 # Numbers, strings and savepoint names differ between any two requests; the shape must not.
 _LITERALS = re.compile(r"'[^']*'|\b\d+\b|\"s\d+_x\d+\"")
@@ -96,18 +96,7 @@ def test_an_identity_number_held_in_another_county_names_no_record(client, offic
     page = desk.post("/cases/new/", {"case_type": "relocation"})
     page = desk.post(
         "/cases/new/principal/",
-        {
-            "step": "register",
-            "name_latin": "Pak Yong",
-            "sex": "male",
-            "date_of_birth": "1931-02-03",
-            "nationality": "prc",
-            "ethnicity": "korean",
-            "residence_code": "tumen",
-            "household_number": "HH-TUMEN-77",
-            "personal_id_number": held.personal_id_number,
-            "different_person": "on",
-        },
+        {**TUMEN_REGISTRATION, "personal_id_number": held.personal_id_number},
     )
     body = text(page)
     assert page.status_code == 200
