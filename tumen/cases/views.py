@@ -43,6 +43,7 @@ from tumen.cases.selectors.cases import case_page, clauses
 from tumen.cases.selectors.clearances import clearance_of_case
 from tumen.cases.selectors.worklists import Filters, queue_cases, queue_clearances, queue_named
 from tumen.cases.workflow import allowed, may, refusal
+from tumen.lib.parse import parse_id
 from tumen.org.access import scope
 from tumen.policy.selectors import case_type_for, intake_case_types
 from tumen.web.forms import attempt, rebound
@@ -346,8 +347,9 @@ def _selected_ids(values: list[str]) -> list[int]:
     """The case ids ticked, in order and once each; anything else is not a case id."""
     ids: list[int] = []
     for value in values:
-        if value.isdigit() and int(value) not in ids:
-            ids.append(int(value))
+        case_id = parse_id(value)
+        if case_id is not None and case_id not in ids:
+            ids.append(case_id)
     return ids
 
 
@@ -356,8 +358,9 @@ def _selection(values: list[str]) -> list[tuple[int, int]]:
     pairs: dict[int, int] = {}
     for value in values:
         case_id, _sep, version = value.partition(":")
-        if case_id.isdigit() and version.isdigit():
-            pairs.setdefault(int(case_id), int(version))
+        case_id, version = parse_id(case_id), parse_id(version)
+        if case_id is not None and version is not None:
+            pairs.setdefault(case_id, version)
     return list(pairs.items())
 
 

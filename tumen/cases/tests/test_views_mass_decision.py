@@ -205,3 +205,15 @@ def test_the_result_is_in_the_readers_language(client, yanji_approver, awaiting)
         summary = desk.post(DECIDE_MANY, {"case": [ready[0].pk]})
         result = text(confirm(desk, summary))
         assert expected in result, language
+
+
+def test_what_is_not_a_case_id_is_ignored_not_an_error(client, yanji_approver, ready):
+    desk = Desk(client, yanji_approver)
+    junk = ["9" * 30, "²", "-1", "", "x", "1:2:3", f"{ready[0].pk}:" + "9" * 30]
+    summary = desk.post(DECIDE_MANY, {"case": [*junk, ready[0].pk]})
+    assert summary.status_code == 200
+    assert len(text(summary).split('data-testid="mass-summary-row"')) == 2
+    result = desk.post(DECIDE_MANY, {"selected": junk, "confirm": 1})
+    assert result.status_code == 200
+    assert "0 cases decided" in text(result)
+    assert {fresh(c).status for c in ready} == {Status.AWAITING_DECISION}
