@@ -18,6 +18,11 @@ ALIASES = {
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumen.settings")
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "verify":
+        # The checkpoint's offline check: no settings, no database (tumen.authorizations.offline).
+        from tumen.authorizations.offline import main as verify_offline
+
+        raise SystemExit(verify_offline(args[1:]))
     if args and args[0] in ALIASES:
         args = ALIASES[args[0]] + args[1:]
     from django.core.exceptions import ImproperlyConfigured

@@ -33,6 +33,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def authorization_keys(settings, tmp_path_factory):
+    """Signing keys of this test worker, never the developer's var/ (approval issues documents)."""
+    settings.TUMEN_AUTHORIZATION_KEY_DIR = tmp_path_factory.getbasetemp() / "authorization-keys"
+    settings.TUMEN_TRUST_DIR = tmp_path_factory.getbasetemp() / "trust"
+    return settings.TUMEN_AUTHORIZATION_KEY_DIR
+
+
 @pytest.fixture
 def make_official(db):
     def make(username: str, unit_code: str, *roles: str) -> Official:

@@ -57,16 +57,20 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own static files, so the API's browsable docs need no CDN.
+    "ninja",
     "tumen.org",
     "tumen.audit",
     "tumen.directives",
     "tumen.people",
     "tumen.policy",
     "tumen.cases",
+    "tumen.authorizations",
     "tumen.scenario",
     "tumen.reports",
     "tumen.imports",
     "tumen.web",
+    "tumen.tokens",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +216,17 @@ TUMEN_AUDIT_SEAL_COMMAND = env_str("TUMEN_AUDIT_SEAL_COMMAND", "")
 TUMEN_AUDIT_SEAL_SECONDS = env_int("TUMEN_AUDIT_SEAL_SECONDS", 60, minimum=1)
 TUMEN_AUDIT_SEAL_WINDOW_SECONDS = env_int("TUMEN_AUDIT_SEAL_WINDOW_SECONDS", 300, minimum=1)
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
+# REST API (tumen/api.py): calls per minute allowed to one token (or one browser session).
+TUMEN_API_RATE_PER_MINUTE = env_int("TUMEN_API_RATE_PER_MINUTE", 600, minimum=1)
+# Travel authorizations: issuing authorities' signing keys live outside the database.
+TUMEN_AUTHORIZATION_KEY_DIR = Path(
+    env_str("TUMEN_AUTHORIZATION_KEY_DIR", str(VAR_DIR / "keys" / "authorizations"))
+)
+# Where the demo exports the signed trust and revocation lists for `tumen verify --trust`.
+TUMEN_TRUST_DIR = Path(env_str("TUMEN_TRUST_DIR", str(VAR_DIR / "trust")))
+TUMEN_AUTHORIZATION_ALG = env_str("TUMEN_AUTHORIZATION_ALG", "ES256")
+if TUMEN_AUTHORIZATION_ALG not in {"ES256", "EdDSA"}:
+    raise ImproperlyConfigured("TUMEN_AUTHORIZATION_ALG must be ES256 or EdDSA.")
 
 # A second factor (TOTP) after the password for these roles (others may opt in). Off by default
 # outside production, so that the demo's printed logins work; see tumen/web/second_factor.py.

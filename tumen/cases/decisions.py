@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.clearances import cancel_pending_clearances, grounds_text, listed_ground
+from tumen.cases.hooks import run_approved
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
@@ -337,6 +338,8 @@ def case_decide(
         case.decided_at = now
     save_case(case, "status", "decided_at")
     _audit_decision(official, case, decision)
+    if outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED):
+        run_approved(official=official, case=case)
     return decision
 
 

@@ -382,6 +382,7 @@ class IssueKind(models.TextChoices):
     FLAG = "flag", _("Flag")
     OVERDUE = "overdue", _("Overdue clearance")
     RETYPED = "retyped", _("Re-typed case")
+    REUSED = "reused", _("Single-use document presented again")
 
 
 class ExistingIssue(models.Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from tumen.cases.hooks import case_links
 from tumen.cases.models import Case, Clearance, Decision, Status
 from tumen.cases.selectors.cases import (
     TimelineEntry,
@@ -203,6 +204,7 @@ def case_context(official: Official, case: Case) -> dict:
         # A case opened from another province's note links to it only for those who may see it.
         "foreign_request_visible": bool(case.foreign_request_id)
         and can_see(official, case.foreign_request),
+        "links": case_links(official, case),
     }
 
 

@@ -8,8 +8,12 @@ translation gives for the page's language.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 from tumen.e2e.browser import Desk
@@ -240,3 +244,43 @@ def add_named_person(desk: Desk, named: NamedPerson, language: str, *, shot: str
         desk.shot(shot)
     click_and_wait(desk, tagged("person-pick-submit"))
     fill_registration(desk, person)
+
+
+# Travel authorizations and the crossing --------------------------------------------------------
+
+
+def print_documents(desk: Desk, folder, *, paper: str = "a4", shot: str = "") -> Path:
+    """From the case page: open the documents, print the household's PDF; returns the file."""
+    click_and_wait(desk, tagged("action-documents"))
+    desk.page.locator(tagged("print-form")).locator(f'input[value="{paper}"]').check()
+    if shot:
+        desk.shot(shot)
+    with desk.page.expect_download() as download:
+        desk.page.locator(tagged("print")).click()
+    path = folder / f"documents-{paper}.pdf"
+    download.value.save_as(path)
+    return path
+
+
+def photograph_pages(pdf, folder) -> list:
+    """What a holder's paper looks like to the checkpoint's camera: one PNG per page."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed; the printed pages cannot be read")
+    subprocess.run(  # noqa: S603  (a fixed command on a file the story printed)
+        [shutil.which("pdftoppm"), "-r", "150", "-png", str(pdf), str(folder / "page")],
+        check=True,
+    )
+    return sorted(folder.glob("page-*.png"))
+
+
+def check_photo(desk: Desk, photo, *, shot: str = "") -> str:
+    """At the checkpoint: upload the photo, check it; returns the verdict's title."""
+    desk.page.locator("#id_image").set_input_files(str(photo))
+    click_and_wait(desk, tagged("check"))
+    if shot:
+        desk.shot(shot)
+    return desk.page.locator(tagged("verdict-title")).inner_text().strip()
+
+
+def record_crossing(desk: Desk) -> None:
+    click_and_wait(desk, tagged("record-crossing"))

@@ -77,7 +77,8 @@ def test_a_note_from_the_korean_side_becomes_an_expedited_case_that_is_approved_
     steps.open_case_from_worklist(decider, number, queue="decisions")
     steps.decide_as_proposed(decider)
 
-    assert steps.case_status(decider) == translated(language, Status.APPROVED.label)
+    # Approval issued the travel documents in the same step.
+    assert steps.case_status(decider) == translated(language, Status.AUTHORIZED.label)
     decision = decider.page.locator(tagged("decision"))
     outcome = decision.locator(tagged("decision-outcome")).inner_text().strip()
     assert outcome == translated(language, Decision.Outcome.APPROVED.label)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tumen.authorizations.models import AuthorizationStatus, ScanOutcome
 from tumen.cases.models import ClearanceStatus, Decision, Status
 from tumen.e2e import steps
 from tumen.e2e.steps import NewPerson, tagged, translated
@@ -19,7 +20,7 @@ CHILD = NewPerson("金英玉", "김영옥", "Kim Yong Ok", "female", "1956-11-20
 
 @pytest.mark.parametrize("language", ["zh-hans", "ko"])
 def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc1963_3(
-    desks, make_official, yanji_clerk, language
+    desks, make_official, yanji_clerk, language, tmp_path
 ):
     """
     GIVEN the Yanji clerk, the four Yanji clearing units' officers and the Yanji approver, and
@@ -31,6 +32,10 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
          the approver decides as the policy proposes
     THEN the review predicted approval for all three, and the case page shows the household
          approved, citing clause cc1963.3
+    AND  the approver prints the household's travel authorizations; at Tumen–Namyang the
+         checkpoint officer checks a photo of each and records the crossings, and the case is
+         closed; the first document presented again is refused (single use) and the refusal
+         shows in Yanji's reconciliation
     """
     officers = steps.clearing_officers(make_official)
     approver = make_official("t.yanji.approver", "yanji-office", "approver")
@@ -105,7 +110,8 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
     assert translated(language, Decision.Outcome.APPROVED.label) in proposal
 
     assert desk.path() == f"/cases/{number}/"
-    assert steps.case_status(desk) == translated(language, Status.APPROVED.label)
+    # Approval issued the documents in the same step.
+    assert steps.case_status(desk) == translated(language, Status.AUTHORIZED.label)
     decision = desk.page.locator(tagged("decision"))
     assert decision.locator(tagged("decision-outcome")).inner_text().strip() == translated(
         language, Decision.Outcome.APPROVED.label
@@ -116,3 +122,29 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
     for row in outcomes.all():
         assert "cc1963.3" in row.inner_text()
     desk.shot("15-case-decided")
+
+    # Printing, then the crossing at Tumen–Namyang, then the second attempt.
+    printed = steps.print_documents(desk, tmp_path, shot="16-documents")
+    photos = steps.photograph_pages(printed, tmp_path)
+    assert len(photos) == 3
+    checkpoint = desks(language)
+    checkpoint.sign_in(
+        make_official("t.tumen.checkpoint", "tumen-border", "checkpoint_officer").username
+    )
+    assert checkpoint.path() == "/checkpoint/"
+    valid = translated(language, AuthorizationStatus.VALID.label)
+    for index, photo in enumerate(photos):
+        assert (
+            steps.check_photo(checkpoint, photo, shot="17-checkpoint-valid" if not index else "")
+            == valid
+        )
+        steps.record_crossing(checkpoint)
+    desk.go(f"/cases/{number}/")
+    assert steps.case_status(desk) == translated(language, Status.CLOSED.label)
+    assert steps.check_photo(checkpoint, photos[0], shot="18-checkpoint-refused") == translated(
+        language, ScanOutcome.REFUSED.label
+    )
+    assert checkpoint.page.locator(tagged("record-crossing")).count() == 0
+    desk.go("/reconciliation/")
+    assert desk.page.locator(tagged("refused-already_used")).count() == 1
+    desk.shot("19-reconciliation")

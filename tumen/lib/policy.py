@@ -30,6 +30,7 @@ A pack is a YAML file (see tumen/policy/packs/cc1963.yaml for the full, commente
           - {code: not_korean_national, effect: retype, retype_to: relocation, clause: …}
         decision: {deadline_days: 30, approve_clause: cc1963.4}
         escalation: {after_days: 0}   # escalate an overdue clearance this many days past due
+        authorization: {valid_days: 90, single_use: true, clause: cc1963.3}   # the travel document
 
 Effects: `refuse` (the member is refused on that ground), `hold` (the decision waits),
 `withdraw` (the applicant withdrew: the case is withdrawn), `retype` (the case is re-opened as
@@ -210,6 +211,17 @@ SCHEMA: dict[str, Any] = {
                             "approve_clause": _CLAUSE,
                         },
                     },
+                    # The travel authorization an approved member receives.
+                    "authorization": {
+                        "type": "object",
+                        "required": ["valid_days", "single_use", "clause"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "valid_days": {"type": "integer", "minimum": 1, "maximum": 3660},
+                            "single_use": {"type": "boolean"},
+                            "clause": _CLAUSE,
+                        },
+                    },
                     "escalation": {
                         "type": "object",
                         "required": ["after_days"],
@@ -278,6 +290,13 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class AuthorizationRule:
+    valid_days: int
+    single_use: bool
+    clause: str
+
+
+@dataclass(frozen=True)
 class CaseType:
     code: str
     title: dict[str, str]
@@ -293,6 +312,7 @@ class CaseType:
     escalate_after_days: int | None = None
     restriction_clause: str | None = None
     from_foreign_request: bool = False
+    authorization: AuthorizationRule | None = None
 
     @property
     def refusal_grounds(self) -> dict[str, Ground]:
@@ -306,6 +326,8 @@ class CaseType:
             ids.add(self.eligibility.clause)
         if self.restriction_clause:
             ids.add(self.restriction_clause)
+        if self.authorization:
+            ids.add(self.authorization.clause)
         return ids
 
 
@@ -374,6 +396,9 @@ def _case_type(raw: dict) -> CaseType:
         escalate_after_days=raw["escalation"]["after_days"] if "escalation" in raw else None,
         restriction_clause=raw.get("restriction_clause"),
         from_foreign_request=raw.get("from_foreign_request", False),
+        authorization=AuthorizationRule(**dict(raw["authorization"]))
+        if "authorization" in raw
+        else None,
     )
 
 

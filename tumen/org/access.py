@@ -20,8 +20,9 @@ from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tumen.org.models import Jurisdiction, Official, Role
+from tumen.org.models import Jurisdiction, Official, Role, UnitKind
 
 M = TypeVar("M", bound=models.Model)
 
@@ -62,6 +63,17 @@ AUTHORITIES: dict[str, Authority] = {
     "administer": Authority((Role.ADMINISTRATOR,)),
     # Taking a register out of the system (tumen.imports.export): those who work with it.
     "export": Authority((Role.CLERK, Role.CLEARING_OFFICER, Role.ANALYST)),
+    # Travel authorizations (tumen.authorizations): the county's approver re-issues and revokes,
+    # its clerk or approver prints; a checkpoint officer of a unit at the border records crossings.
+    "authorization.manage": Authority((Role.APPROVER,)),
+    "authorization.print": Authority((Role.CLERK, Role.APPROVER)),
+    "crossing.record": Authority(
+        (Role.CHECKPOINT_OFFICER,),
+        (UnitKind.BORDER_DEFENCE, UnitKind.CUSTOMS),
+        gettext_lazy(
+            "Crossings are recorded by border-defence and customs units; your unit is not one."
+        ),
+    ),
 }
 
 
@@ -123,6 +135,17 @@ RULES: dict[str, Rule] = {
     "cases.case": in_subtree_by_id("jurisdiction"),
     "cases.clearance": in_subtree_by_id("case__jurisdiction"),
     "cases.foreignrequest": in_subtree("jurisdiction__path"),
+    # Travel authorizations belong to the county of their case; a checkpoint officer acts on a
+    # presented document through tumen.authorizations.services, where the document is the key.
+    "authorizations.authorization": in_subtree_by_id("case__jurisdiction"),
+    "authorizations.crossingpoint": in_subtree("jurisdiction__path"),
+    # A scan is seen by the units that issued the document and by those above the crossing.
+    "authorizations.checkpointscan": Rule(
+        lambda official: (
+            Q(point__jurisdiction__path__startswith=official.unit.jurisdiction.path)
+            | Q(authorization__case__jurisdiction__path__startswith=official.unit.jurisdiction.path)
+        )
+    ),
     # A unit sees its own situation reports and those sent up to it from below, never a draft
     # of another jurisdiction's (a county never sees a sibling's, a province not its county's).
     "reports.situationreport": Rule(

@@ -157,3 +157,26 @@ def cross_script_name_matches(
     for candidate in found:
         candidate.person.match = candidate
     return [c.person for c in found]
+
+
+def persons_search(
+    *, official: Official, name: str, after: int = 0, limit: int = 50
+) -> list[Person]:
+    """Persons the official can see whose name in any script starts with `name` (Latin without
+    case or spaces), in registration order after the person id `after`."""
+    name = name.strip()
+    condition = Q(name_hanzi__startswith=name) | Q(name_hangul__startswith=name)
+    if latin_key(name):
+        condition |= Q(latin_key__startswith=latin_key(name))
+    found = _visible(official).filter(condition, pk__gt=after).select_related("residence")
+    return list(found.order_by("pk")[:limit])
+
+
+def person_events(official: Official, person_id: int) -> list:
+    """The audit events about one person the official may see (registered, corrected, related),
+    oldest first; else the shared 404. They carry field names and ids, never the values."""
+    from tumen.audit.models import AuditEvent
+
+    person = get_for_user(official, Person, pk=person_id)
+    events = AuditEvent.objects.filter(object_type="people.person", object_id=str(person.pk))
+    return list(events.order_by("seq"))

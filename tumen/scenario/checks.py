@@ -32,6 +32,30 @@ def reference_problems(document: Any) -> list[Problem]:
         problems += _directive_problems(document, jurisdictions, units)
     _index(document, ("demo_officials",), "username", "demo official", problems)
     problems += _reference(document, ("demo_officials",), "unit", units, "unit", "demo official")
+    problems += _crossing_point_problems(document, jurisdictions, units)
+    return problems
+
+
+def _crossing_point_problems(document: Any, jurisdictions: Index, units: Index) -> list[Problem]:
+    problems: list[Problem] = []
+    _index(document, ("crossing_points",), "code", "crossing point", problems)
+    problems += _reference(
+        document,
+        ("crossing_points",),
+        "jurisdiction",
+        jurisdictions,
+        "jurisdiction",
+        "crossing point",
+    )
+    for path, item in _items(document, ("crossing_points",)):
+        for index, code in enumerate(item["units"]):
+            if code not in units:
+                problems.append(
+                    Problem(
+                        line_at(document, (*path, "units", index)),
+                        f'crossing point "{item["code"]}" names unknown unit "{code}"',
+                    )
+                )
     return problems
 
 

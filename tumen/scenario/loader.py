@@ -30,6 +30,10 @@ A scenario file is YAML (UTF-8) with these top-level keys; `data/1963.yaml` is t
     relative to the scenario file. They are loaded after the directive, in the same transaction,
     by `tumen.policy.services.policy_pack_load` (which audits each new version itself).
 
+``crossing_points`` (optional)
+    Border crossings a travel authorization may name: ``code``, ``river`` (``tumen`` or
+    ``yalu``), ``jurisdiction`` (where the Chinese side lies), ``units`` (the codes of the
+    border-defence and customs units that staff it) and ``name`` with ``zh``, ``ko`` and ``en``.
 ``demo_officials`` (optional)
     Logins for demonstrations: ``username``, ``unit`` (a unit code), ``roles`` (one or more of
     ``clerk``, ``clearing_officer``, ``approver``, ``checkpoint_officer``, ``analyst``,

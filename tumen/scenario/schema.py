@@ -100,6 +100,17 @@ DIRECTIVE = _object(
     ["code", "issued_by", "issued_on", "title", "addressees", "clauses"],
 )
 
+CROSSING_POINT = _object(
+    {
+        "code": _code(50),
+        "river": {"enum": ["tumen", "yalu"]},
+        "jurisdiction": _code(50),
+        "units": {"type": "array", "items": _code(80), "minItems": 1, "uniqueItems": True},
+        "name": _names(200),
+    },
+    ["code", "river", "jurisdiction", "units", "name"],
+)
+
 DEMO_OFFICIAL = _object(
     {
         "username": {
@@ -127,6 +138,7 @@ SCHEMA = _object(
         "units": _list_of(UNIT),
         "directive": DIRECTIVE,
         "demo_officials": _list_of(DEMO_OFFICIAL, min_items=0),
+        "crossing_points": _list_of(CROSSING_POINT, min_items=0),
         # Policy packs the scenario works under: a shipped pack's code or a path relative to
         # the scenario file. Loaded after the directive, whose clauses they cite.
         "policy_packs": {"type": "array", "items": {"type": "string", "minLength": 1}},
@@ -143,6 +155,7 @@ _ITEM_NAMES = {
     "addressees": ("addressee", "jurisdiction"),
     "clauses": ("clause", "clause_id"),
     "demo_officials": ("demo official", "username"),
+    "crossing_points": ("crossing point", "code"),
 }
 
 _TYPE_WORDS = {

@@ -14,12 +14,21 @@ from typing import Any
 from django.contrib.auth.hashers import check_password
 from django.db import models
 
+from tumen.authorizations.models import CrossingPoint
 from tumen.directives.models import Addressee, Clause, Directive
 from tumen.lib.yamldoc import Problem, line_at
 from tumen.org.models import LEVEL_DEPTH, Jurisdiction, Official, Role, RoleGrant, WorkUnit
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-KINDS = ("jurisdictions", "units", "directives", "clauses", "addressees", "officials")
+KINDS = (
+    "jurisdictions",
+    "units",
+    "directives",
+    "clauses",
+    "addressees",
+    "officials",
+    "crossing_points",
+)
 
 
 @dataclass
@@ -90,10 +99,24 @@ class ScenarioSync:
             self._sync_unit(item)
         if "directive" in self.data:
             self._sync_directive(self.data["directive"])
+        for item in self.data.get("crossing_points", []):
+            self._sync_crossing_point(item)
         if self.demo_password is not None:
             for item in self.data.get("demo_officials", []):
                 self._sync_official(item)
         return self.tallies
+
+    def _sync_crossing_point(self, item: dict) -> None:
+        values = {
+            "river": item["river"],
+            "jurisdiction_id": self.jurisdictions[item["jurisdiction"]].pk,
+        }
+        point, state = upsert(CrossingPoint, {"code": item["code"]}, values | _names(item))
+        wanted = {self.units[code].pk for code in item["units"]}
+        if set(point.units.values_list("pk", flat=True)) != wanted:
+            point.units.set(wanted)
+            state = _worst(state, UPDATED)
+        self.tallies["crossing_points"].add(state)
 
     # Organisation ---------------------------------------------------------------------------
 

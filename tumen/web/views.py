@@ -39,6 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     official = request.user
     if not official.unit_id:
         return render(request, "web/home_no_unit.html")
+    if official.role_set == {Role.CHECKPOINT_OFFICER}:
+        # Checkpoint officers land on the one page they work on.
+        return redirect("checkpoint")
     context = {
         "unit": official.unit,
         "jurisdiction_chain": jurisdiction_chain(official.unit.jurisdiction),

@@ -199,8 +199,10 @@ def test_many_approvers_deciding_at_once_make_one_decision(case, officer, make_o
     assert Decision.objects.filter(case=case).count() == 1
     assert events("case.decided", object_id=str(case.pk)) == 1
     case = fresh(case)
-    assert case.status == Status.APPROVED
+    # Approval issues the travel authorizations in the same call, once (tumen.authorizations).
+    assert case.status == Status.AUTHORIZED
     assert Transition.objects.filter(case=case, to_status=Status.APPROVED).count() == 1
+    assert events("authorization.issued", object_id=str(case.pk)) == 1
     assert case.version == 1 + 1 + 4 + 1
     assert_chain_intact()
 
@@ -249,7 +251,7 @@ def test_a_withdrawal_and_a_decision_at_once_do_not_both_happen(
     assert withdrawal.won != decision.won
     assert_losers_were_stale([withdrawal, decision])
     case = fresh(case)
-    assert case.status == (Status.WITHDRAWN if withdrawal.won else Status.APPROVED)
+    assert case.status == (Status.WITHDRAWN if withdrawal.won else Status.AUTHORIZED)
     assert Decision.objects.filter(case=case).count() == int(decision.won)
     assert events("case.withdrawn") + events("case.decided") == 1
     assert case.version == 1 + 1 + 4 + 1

@@ -58,7 +58,8 @@ def test_a_household_is_partly_approved_when_one_member_is_refused(
         "cc1963.3",
     )
     assert [m.outcome for m in members(case)] == ["approved", "approved", "refused"]
-    assert fresh(case).status == Status.APPROVED
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert fresh(case).status == Status.AUTHORIZED
     refusal = ExistingIssue.objects.get(case=case, kind="refusal")
     assert (refusal.ground, refusal.clause_id) == ("identity_unverified", "cc1963.3")
 
@@ -207,7 +208,7 @@ def test_a_case_is_never_decided_twice(officer, yanji_approver, submitted_reloca
     case = submitted_relocation
     grant_all(case, officer)
     services.case_decide(official=yanji_approver, case_id=case.pk, version=fresh(case).version)
-    with pytest.raises(ValidationError, match="is Approved, so it cannot decide"):
+    with pytest.raises(ValidationError, match="is Authorized, so it cannot decide"):
         services.case_decide(official=yanji_approver, case_id=case.pk, version=fresh(case).version)
     assert Decision.objects.filter(case=case).count() == 1
 
@@ -235,7 +236,8 @@ def test_a_case_on_hold_is_decided_again_later(officer, yanji_approver, submitte
         official=yanji_approver, case_id=case.pk, version=fresh(case).version
     )
     assert second.outcome == "approved"
-    assert fresh(case).status == Status.APPROVED
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert fresh(case).status == Status.AUTHORIZED
 
 
 def test_a_withdrawal_proposal_points_to_case_withdraw(
@@ -323,7 +325,8 @@ def test_an_approver_decides_a_selection_and_hears_why_some_were_not(
     assert set(result.not_decided) == {ready[2].pk, draft.pk}
     assert "changed by someone else" in result.not_decided[ready[2].pk]
     assert "Draft" in result.not_decided[draft.pk]
-    assert [fresh(c).status for c in ready] == ["approved", "approved", "awaiting_decision"]
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert [fresh(c).status for c in ready] == ["authorized", "authorized", "awaiting_decision"]
     assert fresh(draft).status == Status.DRAFT
     assert Decision.objects.filter(case__in=ready).count() == 2
     assert AuditEvent.objects.filter(action="case.decided").count() == 2

@@ -102,7 +102,8 @@ def _reachable() -> set[str]:
 
 REACHABLE = _reachable()
 RESOLVABLE = CLEARANCE_MOVES["resolve"].case_statuses
-FINAL = (Status.APPROVED, Status.REFUSED)
+# An approved case is authorized at once: approval issues its travel documents.
+FINAL = (Status.APPROVED, Status.AUTHORIZED, Status.REFUSED)
 
 # The cast: intake and decision in four counties (Wangqing is cleared by the prefecture's border
 # and customs units), every unit that clears for them or takes their escalations, and people who
@@ -635,7 +636,9 @@ class CaseMachine(RuleBasedStateMachine):
         self.assert_may_act(official, case, "approver")
         assert case.status in DECIDABLE
         self.changed(case)
-        self.assert_audited(seq, official, [("case.decided", case)])
+        issued = decision.outcome in ("approved", "partly_approved")
+        expected = [("case.decided", case)] + [("authorization.issued", case)] * issued
+        self.assert_audited(seq, official, expected)
         assert decision.proposed_outcome == proposal.outcome
         if not chosen:
             assert decision.outcome == proposal.outcome
@@ -779,7 +782,7 @@ def check_clearances(case: Case, case_type, items: list[Clearance], clauses: set
 def check_decisions(case: Case, case_type, decisions: list[Decision], clauses, actors) -> None:
     final = [d for d in decisions if d.outcome != Decision.Outcome.ON_HOLD]
     assert len(final) <= 1, f"{case.number} was decided {len(final)} times"
-    if case.status == Status.APPROVED:
+    if case.status in (Status.APPROVED, Status.AUTHORIZED):
         assert [d.outcome for d in final] in (["approved"], ["partly_approved"])
     elif case.status == Status.REFUSED:
         assert [d.outcome for d in final] == ["refused"]

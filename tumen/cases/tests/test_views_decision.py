@@ -43,7 +43,8 @@ def test_the_approver_confirms_the_proposal_and_the_case_page_shows_the_clause(
     done = desk.submit(shown, "decision-form", note="As proposed.")
 
     assert done.url == f"/cases/{awaiting.number}/"
-    assert fresh(awaiting).status == Status.APPROVED
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert fresh(awaiting).status == Status.AUTHORIZED
     page = text(desk.get(done.url))
     assert "The decision is recorded." in page
     assert 'data-testid="decision"' in page
@@ -66,7 +67,8 @@ def test_the_approver_refuses_one_member_on_a_listed_ground(client, yanji_approv
     )
 
     assert done.status_code == 302
-    assert fresh(awaiting).status == Status.APPROVED
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert fresh(awaiting).status == Status.AUTHORIZED
     decision = awaiting.decisions.get()
     assert decision.outcome == "partly_approved"
     dependant.refresh_from_db()
@@ -107,7 +109,7 @@ def test_a_stale_decision_form_shows_the_other_decision_and_changes_nothing(
     body = text(response)
     assert response.status_code == 409
     assert "Someone else changed this case while you were looking at it" in body
-    assert "The case is now: Approved." in body
+    assert "The case is now: Authorized." in body
     assert "t.yanji.approver.2" in body
     assert 'data-testid="decision-form"' not in body
     assert db_state() == before

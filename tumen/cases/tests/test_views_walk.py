@@ -72,7 +72,8 @@ def test_a_household_goes_from_intake_to_approval_through_the_pages_alone(
     decided = approver.submit(decide, "decision-form")
 
     page = text(approver.get(decided.url))
-    assert Case.objects.get().status == Status.APPROVED
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert Case.objects.get().status == Status.AUTHORIZED
     assert 'data-testid="clause-cc1963.3"' in page
     assert escape(Clause.objects.get(clause_id="cc1963.3").text_en) in page
     assert "Policy pack cc1963, version 1" in page

@@ -75,9 +75,11 @@ def test_a_relocation_household_is_cleared_by_four_units_and_approved(
     assert (decision.policy_pack.code, decision.policy_pack.version) == ("cc1963", 1)
     assert [m.outcome for m in members(case)] == ["approved"] * 3
     assert {m["clause"] for m in decision.member_outcomes} == {"cc1963.3"}
-    assert fresh(case).status == Status.APPROVED
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
+    assert fresh(case).status == Status.AUTHORIZED
     assert_transitions_chain(
-        case, ["draft", "submitted", "in_clearance", "awaiting_decision", "approved"]
+        case,
+        ["draft", "submitted", "in_clearance", "awaiting_decision", "approved", "authorized"],
     )
     flag = ExistingIssue.objects.get(case=case)
     assert (flag.kind, flag.ground, flag.clause_id) == ("flag", "documents_incomplete", "cc1963.4")
@@ -95,10 +97,11 @@ def test_every_service_call_of_a_walk_wrote_its_audit_event(
         "case.opened",
         "case.submitted",
         "case.decided",
+        "authorization.issued",
     ]
     clearance_events = AuditEvent.objects.filter(object_type="cases.clearance")
     assert clearance_events.filter(action="clearance.granted").count() == 4
-    assert Transition.objects.filter(case=case).count() == 5
+    assert Transition.objects.filter(case=case).count() == 6
     decided = case_events.get(action="case.decided").payload
     assert decided["pack"] == "cc1963"
     assert decided["pack_version"] == 1

@@ -24,7 +24,8 @@ EVERY_STATE = {
     Status.IN_CLEARANCE,
     Status.AWAITING_DECISION,
     Status.ON_HOLD,
-    Status.APPROVED,
+    # Approval issues the documents at once, so an approved case is authorized.
+    Status.AUTHORIZED,
     Status.REFUSED,
     Status.WITHDRAWN,
     Status.RETYPED,
@@ -86,7 +87,7 @@ def test_the_demo_adds_cases_in_every_state_across_the_counties_once(db, demo_se
     assert not AuditEvent.objects.filter(occurred_at__gt=now).exists()
     family = cases.filter(case_type="family_travel", foreign_request__isnull=False)
     assert family.values("foreign_request").distinct().count() == 2
-    assert set(family.values_list("status", flat=True)) >= {Status.IN_CLEARANCE, Status.APPROVED}
+    assert set(family.values_list("status", flat=True)) >= {Status.IN_CLEARANCE, Status.AUTHORIZED}
     retyped = cases.filter(status=Status.RETYPED)
     assert cases.filter(retyped_from__in=retyped, status=Status.DRAFT).count() == retyped.count()
     # Synthetic people say so, in every document number they carry.

@@ -35,6 +35,12 @@ def may_administer(user) -> bool:
 
 
 @register.filter
+def has_role(user, role: str) -> bool:
+    """For links only; the page and its service check the role again."""
+    return bool(getattr(user, "unit_id", None)) and user.has_role(role)
+
+
+@register.filter
 def anchor(field: forms.BoundField) -> str:
     """The id an error links to: the field's control, or the first option of a group."""
     if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):

@@ -53,6 +53,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=options["verbosity"])
         report = self._load()
         cases = demo.populate(self.stdout, scale=scale)
+        # The approvals above created the signing keys; checkpoints get the lists as files.
+        call_command("authorizations", "export-trust", str(settings.TUMEN_TRUST_DIR))
         verify.seal_head()
         self._print_logins(report.demo_usernames, addrport, cases)
         if not no_serve:

@@ -1,0 +1,477 @@
+"""Issuing, re-issuing, revoking and printing travel authorizations, and the crossing itself.
+
+Every state change is one function here: keyword-only, atomic, authorized, audited. Issuance
+runs inside the approval (registered as a `tumen.cases.hooks.on_approved` hook), so a case is
+never approved without its documents. `official=None` means the command line, run by whoever
+operates the server (as `tumen deadlines` does); pages always pass the signed-in official.
+
+At the crossing, the document itself is the credential: a checkpoint officer anywhere may check
+it and record the crossing at a point their unit staffs, whatever county issued it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.authorizations import keys, tmn1
+from tumen.authorizations.models import (
+    Authorization,
+    AuthorizationStatus,
+    CheckpointScan,
+    CrossingPoint,
+    ScanOutcome,
+)
+from tumen.cases.hooks import case_link, on_approved
+from tumen.cases.models import (
+    Case,
+    CaseMember,
+    ExistingIssue,
+    IssueKind,
+    MemberOutcome,
+    Status,
+)
+from tumen.cases.workflow import authority_for, save_case, transition
+from tumen.lib import clock
+from tumen.lib.errors import ensure_version, invalid
+from tumen.org.access import get_for_update, require
+from tumen.org.models import Jurisdiction, Level, Official, UnitKind, WorkUnit
+from tumen.policy.selectors import case_type_for
+
+REASON_MAX = 200
+NATIONALITY_CODES = {"prc": "CN", "dprk": "KP", "stateless": "XXA", "other": "XXX"}
+# Online refusals that the offline lists cannot know of.
+ONLINE_REASONS = {
+    "not_on_record": "signed, but not on record here",
+    "already_used": "a single-use document that has already crossed",
+}
+
+
+# Who issues, for where ----------------------------------------------------------------------
+
+
+def issuing_authority(case: Case) -> WorkUnit:
+    """The public-security unit of the case's province issues its exit documents."""
+    for code in reversed(case.jurisdiction.path.strip("/").split("/")):
+        unit = (
+            WorkUnit.objects.filter(
+                kind=UnitKind.PUBLIC_SECURITY,
+                jurisdiction__code=code,
+                jurisdiction__level=Level.PROVINCE,
+            )
+            .order_by("code")
+            .first()
+        )
+        if unit is not None:
+            return unit
+    raise invalid(
+        NON_FIELD_ERRORS,
+        _("case %(number)s: no provincial public-security unit above its county issues documents.")
+        % {"number": case.number},
+    )
+
+
+def crossing_points_for(case: Case) -> list[CrossingPoint]:
+    """The crossings of the nearest place at or above the case's county that has any."""
+    for code in reversed(case.jurisdiction.path.strip("/").split("/")):
+        jurisdiction = Jurisdiction.objects.get(code=code)
+        points = list(
+            CrossingPoint.objects.filter(jurisdiction__path__startswith=jurisdiction.path)
+        )
+        if points:
+            return points
+    raise invalid(
+        NON_FIELD_ERRORS,
+        _("case %(number)s: no crossing point lies in its county, prefecture or province.")
+        % {"number": case.number},
+    )
+
+
+def _holder(person) -> dict[str, str]:
+    names = {"hangul": person.name_hangul, "hanja": person.name_hanzi, "latin": person.name_latin}
+    return {script: name for script, name in names.items() if name}
+
+
+def identity_number(person) -> str:
+    for name in ("personal_id_number", "passport_number", "residence_permit_number"):
+        value = getattr(person, name, "")
+        if value:
+            return value
+    return person.household_number or ""
+
+
+def _document(authz: Authorization, case: Case, points, authority: str) -> tmn1.Document:
+    person = authz.person
+    return tmn1.Document(
+        number=authz.number,
+        authority=authority,
+        holder=_holder(person),
+        birth_date=person.date_of_birth.isoformat() if person.date_of_birth else "",
+        nationality=NATIONALITY_CODES.get(person.nationality, "XXX"),
+        identity_number=identity_number(person),
+        case_number=case.number,
+        case_type=case.case_type,
+        crossings=tuple(point.code for point in points),
+        valid_from=authz.valid_from,
+        valid_until=authz.valid_until,
+        single_use=authz.single_use,
+        issued_at=authz.issued_at,
+    )
+
+
+def _next_number(case: Case) -> str:
+    taken = Authorization.objects.filter(case=case).count()
+    return f"TA-{case.number}-{taken + 1:02d}"
+
+
+def _sign_new(case: Case, member: CaseMember, actor, now, *, replaces=None) -> Authorization:
+    rule = case_type_for(case).authorization
+    if rule is None:
+        raise invalid(
+            NON_FIELD_ERRORS,
+            _("case %(number)s: its policy pack says nothing of travel authorizations.")
+            % {"number": case.number},
+        )
+    authority = issuing_authority(case).code
+    private_key, key = keys.signing_key(authority, now=now)
+    points = crossing_points_for(case)
+    authz = Authorization(
+        number=_next_number(case),
+        case=case,
+        member=member,
+        person=member.person,
+        valid_from=now,
+        valid_until=now + dt.timedelta(days=rule.valid_days),
+        single_use=rule.single_use,
+        clause_id=rule.clause,
+        authority=authority,
+        kid=key.kid.hex(),
+        issued_at=now,
+        issued_by=actor,
+        replaces=replaces,
+    )
+    authz.payload = tmn1.encode(_document(authz, case, points, authority), private_key)
+    authz.save()
+    authz.crossing_points.set(points)
+    return authz
+
+
+def _now() -> dt.datetime:
+    # Whole seconds: the signed times (CWT iat, nbf, exp) are whole seconds.
+    return clock.now().replace(microsecond=0)
+
+
+def _issue_for_locked_case(
+    case: Case, actor: Official | None, *, in_decision: bool = False
+) -> list[Authorization]:
+    """Sign what the case's approved members lack; `in_decision` when case_decide calls, whose
+    own save already moved the case to a new version (one call, one version)."""
+    now = _now()
+    has_one = Authorization.objects.filter(case=case, status=AuthorizationStatus.VALID)
+    members = (
+        case.members.filter(outcome=MemberOutcome.APPROVED)
+        .exclude(pk__in=has_one.values("member_id"))
+        .select_related("person")
+    )
+    issued = [_sign_new(case, member, actor, now) for member in members]
+    if case.status == Status.APPROVED:
+        rule = case_type_for(case).authorization
+        transition(case, "authorize", actor=actor, clause_id=rule.clause if rule else "")
+        if in_decision:
+            # case_decide's own save already moved the case to a new version: one call, one.
+            case.version -= 1
+        save_case(case, "status")
+    if issued:
+        audit_record(
+            actor=actor,
+            action="authorization.issued",
+            target=case,
+            payload={
+                "case": case.pk,
+                "number": case.number,
+                "documents": [a.number for a in issued],
+                "kid": issued[0].kid,
+            },
+        )
+    return issued
+
+
+@on_approved
+def issue_on_approval(*, official: Official, case: Case) -> None:
+    """The hook case_decide runs: the approver's decision issues the documents.
+
+    A pack that says nothing of travel authorizations issues none: its cases stay approved.
+    """
+    if case_type_for(case).authorization is not None:
+        _issue_for_locked_case(case, official, in_decision=True)
+
+
+@case_link
+def documents_link(*, official: Official, case: Case) -> list[tuple[str, str, str]]:
+    """The case page links to the case's documents once there are any."""
+    if case.status not in (Status.AUTHORIZED, Status.DEPARTED, Status.CLOSED):
+        return []
+    url = reverse("case_documents", kwargs={"number": case.number})
+    return [(_("Travel authorizations"), url, "action-documents")]
+
+
+@transaction.atomic
+def authorizations_issue(*, official: Official | None, case_number: str) -> list[Authorization]:
+    """Issue what an approved case lacks (a case approved before documents existed)."""
+    if official is None:
+        case = Case.objects.select_for_update().filter(number=case_number).first()
+        if case is None:
+            raise invalid("case", _("case: there is no case %(number)s.") % {"number": case_number})
+    else:
+        case = get_for_update(official, Case, action=authority_for("approve"), number=case_number)
+    if case.status not in (Status.APPROVED, Status.AUTHORIZED):
+        raise invalid(
+            "case",
+            _("case: %(number)s is %(status)s; documents are issued only to approved cases.")
+            % {"number": case.number, "status": Status(case.status).label},
+        )
+    return _issue_for_locked_case(case, official)
+
+
+def _lock_authorization(official: Official | None, number: str) -> Authorization:
+    if official is None:
+        authz = Authorization.objects.select_for_update().filter(number=number).first()
+        if authz is None:
+            raise invalid(
+                "number", _("number: there is no travel authorization %(n)s.") % {"n": number}
+            )
+        return authz
+    return get_for_update(official, Authorization, action="authorization.manage", number=number)
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason or len(reason) > REASON_MAX:
+        raise invalid(
+            "reason", _("reason: say why in at most %(max)d characters.") % {"max": REASON_MAX}
+        )
+    return reason
+
+
+def _ensure_valid(authz: Authorization) -> None:
+    if authz.status != AuthorizationStatus.VALID:
+        raise invalid(
+            NON_FIELD_ERRORS,
+            _("%(number)s is %(status)s already.")
+            % {"number": authz.number, "status": AuthorizationStatus(authz.status).label},
+        )
+
+
+def _lock_valid(official: Official | None, number: str, version: int | None) -> Authorization:
+    """The document, locked, if it is still valid and (from a page) as the official saw it."""
+    authz = _lock_authorization(official, number)
+    if version is not None:
+        ensure_version(authz, version, what="travel authorization")
+    _ensure_valid(authz)
+    return authz
+
+
+def _end(authz: Authorization, status: str, reason: str) -> None:
+    authz.status, authz.revoked_reason = status, reason
+    authz.version += 1
+    authz.save(update_fields=["status", "revoked_reason", "version"])
+
+
+@transaction.atomic
+def authorization_revoke(
+    *, official: Official | None, number: str, reason: str, version: int | None = None
+) -> Authorization:
+    authz = _lock_valid(official, number, version)
+    _end(authz, AuthorizationStatus.REVOKED, _reason(reason))
+    audit_record(
+        actor=official,
+        action="authorization.revoked",
+        target=authz,
+        payload={"number": authz.number, "case": authz.case_id},
+    )
+    return authz
+
+
+@transaction.atomic
+def authorization_reissue(
+    *, official: Official | None, number: str, reason: str, version: int | None = None
+) -> Authorization:
+    """A lost document: the old number is superseded and never verifies again."""
+    old = _lock_valid(official, number, version)
+    _end(old, AuthorizationStatus.SUPERSEDED, _reason(reason))
+    case = Case.objects.select_for_update().get(pk=old.case_id)
+    new = _sign_new(case, old.member, official, _now(), replaces=old)
+    audit_record(
+        actor=official,
+        action="authorization.reissued",
+        target=new,
+        payload={"number": new.number, "replaces": old.number, "case": case.pk},
+    )
+    return new
+
+
+@transaction.atomic
+def authorizations_printed(*, official: Official | None, numbers: list[str]) -> list[Authorization]:
+    """Record a print (or reprint) of these documents; returns them for the PDF."""
+    printed = []
+    for number in numbers:
+        if official is None:
+            authz = Authorization.objects.select_for_update().get(number=number)
+        else:
+            authz = get_for_update(
+                official, Authorization, action="authorization.print", number=number
+            )
+        _ensure_valid(authz)
+        authz.printed_count += 1
+        authz.save(update_fields=["printed_count"])
+        printed.append(authz)
+    audit_record(
+        actor=official,
+        action="authorization.printed",
+        payload={"documents": [a.number for a in printed]},
+    )
+    return printed
+
+
+# At the crossing ----------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    valid: bool
+    reason: str
+    detail: str
+    document: tmn1.Document | None = None
+    authorization: Authorization | None = None
+    point_named: bool = True
+    recorded: bool = False
+
+
+def trusted_keys() -> dict[bytes, tmn1.TrustedKey]:
+    return tmn1.trusted_by_kid(keys.all_keys())
+
+
+def staffed_points(official: Official):
+    return CrossingPoint.objects.filter(units=official.unit_id).order_by("code")
+
+
+def _point(official: Official, point_code: str) -> CrossingPoint:
+    require(official, "crossing.record")
+    point = staffed_points(official).filter(code=point_code).first()
+    if point is None:
+        raise invalid(
+            "point",
+            _("point: your unit does not staff a crossing point %(code)s.") % {"code": point_code},
+        )
+    return point
+
+
+def _check(text: str, now, *, lock: bool) -> Verdict:
+    try:
+        document = tmn1.verify(text, trusted_keys(), now=now)
+    except tmn1.Refused as refusal:
+        return Verdict(False, refusal.reason, refusal.detail)
+    records = Authorization.objects.select_related("case")
+    authz = (records.select_for_update() if lock else records).filter(number=document.number)
+    authz = authz.first()
+    if authz is None:
+        return Verdict(False, "not_on_record", ONLINE_REASONS["not_on_record"], document)
+    if authz.status != AuthorizationStatus.VALID:
+        return Verdict(False, authz.status, tmn1.REASONS[authz.status], document, authz)
+    if authz.single_use and authz.scans.filter(outcome=ScanOutcome.CROSSED).exists():
+        return Verdict(False, "already_used", ONLINE_REASONS["already_used"], document, authz)
+    return Verdict(True, "valid", tmn1.REASONS["valid"], document, authz)
+
+
+def _record_refusal(official: Official, point: CrossingPoint, verdict: Verdict, now) -> None:
+    CheckpointScan.objects.create(
+        point=point,
+        authorization=verdict.authorization,
+        outcome=ScanOutcome.REFUSED,
+        reason=verdict.reason,
+        official=official,
+        unit=official.unit,
+        at=now,
+    )
+    if verdict.reason == "already_used":
+        case = verdict.authorization.case
+        ExistingIssue.objects.create(
+            case=case,
+            jurisdiction_id=case.jurisdiction_id,
+            kind=IssueKind.REUSED,
+            ground=verdict.reason,
+            clause_id=verdict.authorization.clause_id,
+            note=f"{verdict.authorization.number} @ {point.code}",
+            raised_at=now,
+        )
+    audit_record(
+        actor=official,
+        action="crossing.refused",
+        target=verdict.authorization,
+        payload={"point": point.code, "reason": verdict.reason},
+    )
+    verdict.recorded = True
+
+
+@transaction.atomic
+def checkpoint_verify(*, official: Official, point_code: str, text: str) -> Verdict:
+    """Check a presented document; a refusal is recorded (and reported), a valid one is not."""
+    point = _point(official, point_code)
+    now = clock.now()
+    verdict = _check(text, now, lock=False)
+    if verdict.valid:
+        verdict.point_named = verdict.authorization.crossing_points.filter(pk=point.pk).exists()
+    else:
+        _record_refusal(official, point, verdict, now)
+    return verdict
+
+
+def _departed_if_all_crossed(official: Official, case_id: int) -> None:
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.status != Status.AUTHORIZED:
+        return
+    current = Authorization.objects.filter(case=case, status=AuthorizationStatus.VALID)
+    if current.exclude(scans__outcome=ScanOutcome.CROSSED).exists():
+        return
+    transition(case, "depart", actor=official, reason="every holder crossed")
+    transition(case, "close", actor=official, reason="every holder crossed")
+    save_case(case, "status")
+    audit_record(actor=official, action="case.departed", target=case, payload={"case": case.pk})
+
+
+@transaction.atomic
+def crossing_record(*, official: Official, point_code: str, text: str) -> Verdict:
+    """Record the holder's crossing; the document is checked again under a lock first."""
+    point = _point(official, point_code)
+    now = clock.now()
+    verdict = _check(text, now, lock=True)
+    if not verdict.valid:
+        _record_refusal(official, point, verdict, now)
+        return verdict
+    authz = verdict.authorization
+    verdict.point_named = authz.crossing_points.filter(pk=point.pk).exists()
+    CheckpointScan.objects.create(
+        point=point,
+        authorization=authz,
+        outcome=ScanOutcome.CROSSED,
+        reason="valid",
+        point_named=verdict.point_named,
+        official=official,
+        unit=official.unit,
+        at=now,
+    )
+    audit_record(
+        actor=official,
+        action="crossing.recorded",
+        target=authz,
+        payload={"point": point.code, "number": authz.number, "named": verdict.point_named},
+    )
+    _departed_if_all_crossed(official, authz.case_id)
+    verdict.recorded = True
+    return verdict

@@ -1,0 +1,229 @@
+"""/api/v1/persons: search in any script, register, read and correct a person's record."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from django.http import HttpResponse
+from ninja import Header, Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from tumen.lib.parse import MAX_ID
+from tumen.people.models import Person
+from tumen.people.selectors import person_events, person_record, persons_search
+from tumen.people.services import person_register, person_update
+from tumen.tokens.protocol import (
+    ACTION,
+    COMMON,
+    CREATE,
+    IF_MATCH_DESCRIPTION,
+    READ_ONE,
+    Id,
+    Retries,
+    etag,
+    expected_version,
+    once,
+    text,
+)
+
+router = Router(tags=["persons"])
+
+Sex = Literal["female", "male", "unknown"]
+Nationality = Literal["prc", "dprk", "other", "stateless"]
+Ethnicity = Literal["korean", "han", "other", ""]
+
+PERSON_EXAMPLE = {
+    "id": 42,
+    "name_hangul": "김영철",
+    "name_hanzi": "金永哲",
+    "name_latin": "Kim Yong Chol",
+    "sex": "male",
+    "date_of_birth": "1931-04-02",
+    "nationality": "prc",
+    "ethnicity": "korean",
+    "residence": "yanji",
+    "household_number": "220101-0042",
+    "residence_permit_number": "",
+    "passport_number": "",
+    "version": 1,
+}
+
+
+class PersonOut(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [PERSON_EXAMPLE]})
+
+    id: int
+    name_hangul: str
+    name_hanzi: str
+    name_latin: str
+    sex: str
+    date_of_birth: datetime.date | None
+    nationality: str
+    ethnicity: str
+    residence: str | None = Field(description="County code; null for a person living abroad.")
+    household_number: str
+    residence_permit_number: str
+    passport_number: str
+    version: int
+
+    @staticmethod
+    def of(person: Person) -> PersonOut:
+        return PersonOut(
+            id=person.pk,
+            name_hangul=person.name_hangul,
+            name_hanzi=person.name_hanzi,
+            name_latin=person.name_latin,
+            sex=person.sex,
+            date_of_birth=person.date_of_birth,
+            nationality=person.nationality,
+            ethnicity=person.ethnicity,
+            residence=person.residence.code if person.residence_id else None,
+            household_number=person.household_number,
+            residence_permit_number=person.residence_permit_number,
+            passport_number=person.passport_number,
+            version=person.version,
+        )
+
+
+class PersonIn(Schema):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {k: v for k, v in PERSON_EXAMPLE.items() if k not in ("id", "version")}
+                | {"residence_code": "yanji"}
+            ]
+        },
+    )
+
+    name_hangul: text(100) = ""
+    name_hanzi: text(100) = ""
+    name_latin: text(150) = ""
+    sex: Sex
+    date_of_birth: datetime.date | None = None
+    nationality: Nationality
+    ethnicity: Ethnicity = ""
+    residence_code: text(50) | None = Field(
+        None, description="County code of residence; null for a person living abroad."
+    )
+    household_number: text(40) = ""
+    residence_permit_number: text(40) = ""
+    passport_number: text(40) = ""
+
+
+class PersonChanges(Schema):
+    """Only the fields sent are changed."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"name_latin": "Kim Yong Chol"}]}
+    )
+
+    name_hangul: text(100) | None = None
+    name_hanzi: text(100) | None = None
+    name_latin: text(150) | None = None
+    sex: Sex | None = None
+    date_of_birth: datetime.date | None = None
+    nationality: Nationality | None = None
+    ethnicity: Ethnicity | None = None
+    residence_code: text(50) | None = None
+    household_number: text(40) | None = None
+    residence_permit_number: text(40) | None = None
+    passport_number: text(40) | None = None
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    action: str
+    actor: str
+    unit_id: int | None
+    payload: dict
+
+
+class PersonPage(Schema):
+    items: list[PersonOut]
+    next_cursor: int | None = Field(
+        description="Pass as `after` for the next page; null at the end."
+    )
+
+
+class PersonSearch(Schema):
+    name: text(150, min_length=1) = Field(description="The start of a name in any script.")
+    after: int = Field(0, ge=0, le=MAX_ID)
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.get("/persons", response={200: PersonPage, **COMMON})
+def person_search(request, query: Query[PersonSearch]):
+    """Persons you can see whose name in Hangul, Chinese characters or Latin starts with `name`."""
+    found = persons_search(
+        official=request.auth, name=query.name, after=query.after, limit=query.limit
+    )
+    more = len(found) == query.limit
+    return PersonPage(
+        items=[PersonOut.of(p) for p in found], next_cursor=found[-1].pk if more else None
+    )
+
+
+@router.post("/persons", response={201: PersonOut, **CREATE})
+def person_create(
+    request,
+    response: HttpResponse,
+    payload: PersonIn,
+    headers: Header[Retries],
+):
+    """Register a person; every problem is reported at once, keyed by field."""
+
+    def run():
+        person = person_register(official=request.auth, **payload.dict())
+        return (
+            201,
+            PersonOut.of(person),
+            {"ETag": etag(person.version), "Location": f"/api/v1/persons/{person.pk}"},
+        )
+
+    return once(request, response, headers, run)
+
+
+@router.get("/persons/{person_id}", response={200: PersonOut, **READ_ONE})
+def person_read(request, response: HttpResponse, person_id: Id):
+    person = person_record(request.auth, person_id)
+    response["ETag"] = etag(person.version)
+    return PersonOut.of(person)
+
+
+@router.get("/persons/{person_id}/timeline", response={200: list[EventOut], **READ_ONE})
+def person_timeline(request, person_id: Id):
+    """The audit events of the person's record, oldest first (field names, never values)."""
+    return [
+        EventOut(
+            at=e.occurred_at,
+            action=e.action,
+            actor=e.actor_username,
+            unit_id=e.unit_id,
+            payload=e.payload,
+        )
+        for e in person_events(request.auth, person_id)
+    ]
+
+
+@router.patch("/persons/{person_id}", response={200: PersonOut, **ACTION})
+def person_correct(
+    request,
+    response: HttpResponse,
+    person_id: Id,
+    payload: PersonChanges,
+    if_match: str | None = Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION),
+):
+    """Correct a person's record; held to the rules of registration."""
+    version = expected_version(if_match)
+    # null means "no residence" (living abroad) or "no date of birth"; for the rest, "unchanged".
+    nullable = ("residence_code", "date_of_birth")
+    changes = {
+        name: value
+        for name, value in payload.dict(exclude_unset=True).items()
+        if value is not None or name in nullable
+    }
+    person = person_update(official=request.auth, person_id=person_id, version=version, **changes)
+    response["ETag"] = etag(person.version)
+    return PersonOut.of(person_record(request.auth, person.pk))

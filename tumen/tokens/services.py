@@ -1,0 +1,116 @@
+"""Creating, revoking and checking personal API tokens. Each change writes its audit event."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tumen.audit.services import audit_record
+from tumen.org.access import may_use_system
+from tumen.org.models import Official
+from tumen.tokens.models import ApiToken
+
+# Marks a Tumen token in logs and secret scanners; not itself a secret.
+TOKEN_PREFIX = "tmn_"  # noqa: S105
+MAX_DAYS = 366
+# Writing last_used_at on every call would turn each read into a write; once a minute is enough
+# to tell a token in use from a forgotten one.
+LAST_USE_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    # Shown once, never stored.
+    secret: str
+
+
+def digest_of(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _checked_name(official: Official, name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 100 or "\x00" in name:
+        raise ValidationError({"name": [_("name: give the token a name of 1 to 100 characters.")]})
+    if official.api_tokens.filter(name=name).exists():
+        raise ValidationError(
+            {"name": [_("name: you already have a token called %(name)s.") % {"name": name}]}
+        )
+    return name
+
+
+def _checked_days(days: int) -> int:
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationError(
+            {"days": [_("days: a token lives from 1 to %(max)d days.") % {"max": MAX_DAYS}]}
+        )
+    return days
+
+
+@transaction.atomic
+def token_create(*, official: Official, name: str, days: int = 90) -> NewToken:
+    """A new token for `official`; the secret is in the result and nowhere else."""
+    if not may_use_system(official):
+        raise ValidationError(
+            {"official": [_("official: only an active official with a work unit gets tokens.")]}
+        )
+    name = _checked_name(official, name)
+    days = _checked_days(days)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        official=official,
+        name=name,
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        digest=digest_of(secret),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=days),
+    )
+    audit_record(
+        actor=official,
+        action="api_token.created",
+        target=token,
+        payload={"token": token.pk, "days": days},
+    )
+    return NewToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def token_revoke(*, official: Official, token_id: int) -> ApiToken:
+    """Revoke one of the official's own tokens; revoking twice is not an error."""
+    token = official.api_tokens.select_for_update().filter(pk=token_id).first()
+    if token is None:
+        raise ValidationError({"token": [_("token: you have no token with this id.")]})
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=official, action="api_token.revoked", target=token, payload={"token": token.pk}
+        )
+    return token
+
+
+def official_for_secret(secret: str) -> tuple[Official, ApiToken] | None:
+    """The official a live token belongs to, recording its use; None for any other string."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("official__unit__jurisdiction")
+        .filter(digest=digest_of(secret), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not may_use_system(token.official):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token.official, token
