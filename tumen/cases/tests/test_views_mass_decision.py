@@ -59,8 +59,8 @@ def test_the_approver_ticks_cases_confirms_and_reads_what_was_decided(
     """
     GIVEN three cases awaiting decision, each proposed for approval
     WHEN the approver ticks two of them on the worklist, and confirms the summary
-    THEN those two are approved as proposed, each with its decision and audit event, the result
-         page lists them, and the third is still awaiting a decision
+    THEN those two are approved as proposed (and so authorized), each with its decision and
+         audit event, the result page lists them, and the third is still awaiting a decision
     """
     desk = Desk(client, yanji_approver)
     worklist = desk.get("/cases/", {"queue": "decisions"})
@@ -79,9 +79,10 @@ def test_the_approver_ticks_cases_confirms_and_reads_what_was_decided(
 
     result = confirm(desk, summary)
     shown = text(result)
+    # Approval issues the travel authorizations in the same call (tumen.authorizations).
     assert "2 cases decided" in shown
     assert "0 cases not decided" in shown
-    assert [fresh(c).status for c in ready] == ["approved", "approved", "awaiting_decision"]
+    assert [fresh(c).status for c in ready] == ["authorized", "authorized", "awaiting_decision"]
     assert Decision.objects.filter(case__in=ready[:2], decided_by=yanji_approver).count() == 2
     decided_events = AuditEvent.objects.filter(action="case.decided")
     assert sorted(e.payload["case"] for e in decided_events) == sorted(c.pk for c in ready[:2])
@@ -94,7 +95,7 @@ def test_the_whole_page_can_be_chosen_without_ticking(client, yanji_approver, re
     )
     assert len(text(summary).split('data-testid="mass-summary-row"')) == 4
     confirm(desk, summary)
-    assert {fresh(c).status for c in ready} == {Status.APPROVED}
+    assert {fresh(c).status for c in ready} == {Status.AUTHORIZED}
 
 
 def test_nothing_ticked_goes_back_to_the_worklist_with_a_message(client, yanji_approver, ready):
@@ -165,7 +166,7 @@ def test_a_flagged_case_is_refused_with_its_reason_and_the_others_are_decided(
     assert "2 cases decided" in result
     assert "1 case not decided" in result
     assert fresh(flagged).status == Status.AWAITING_DECISION
-    assert {fresh(c).status for c in ready[1:]} == {Status.APPROVED}
+    assert {fresh(c).status for c in ready[1:]} == {Status.AUTHORIZED}
 
 
 def test_a_case_changed_since_the_summary_does_not_block_the_others(client, yanji_approver, ready):
@@ -178,7 +179,7 @@ def test_a_case_changed_since_the_summary_does_not_block_the_others(client, yanj
 
     assert "changed by someone else" in result
     assert "2 cases decided" in result
-    assert {fresh(c).status for c in ready} == {Status.APPROVED}
+    assert {fresh(c).status for c in ready} == {Status.AUTHORIZED}
     assert Decision.objects.filter(case=ready[0]).count() == 1
 
 
