@@ -60,7 +60,10 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         return run([str(BIN / "tumen"), "demo", *rest])
     if command == "test":
-        return run([str(PYTHON), "-m", "pytest", *rest])
+        # One worker per core (pytest-xdist) unless the caller chose: the suite is CPU-bound.
+        chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) for a in rest)
+        parallel = [] if chosen or "no:xdist" in rest else ["-n", "auto"]
+        return run([str(PYTHON), "-m", "pytest", *parallel, *rest])
     return 0
 
 

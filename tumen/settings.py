@@ -154,6 +154,8 @@ TUMEN_LOGIN_FREE_FAILURES = env_int("TUMEN_LOGIN_FREE_FAILURES", 5, minimum=1)
 TUMEN_LOGIN_MAX_DELAY_SECONDS = env_int("TUMEN_LOGIN_MAX_DELAY_SECONDS", 300, minimum=1)
 # Failed sign-ins of a username are audited once per burst; a burst ends after this much quiet.
 TUMEN_LOGIN_BURST_GAP_SECONDS = env_int("TUMEN_LOGIN_BURST_GAP_SECONDS", 900, minimum=1)
+# Denied access by one official to one kind of record is audited once per burst, with its count.
+TUMEN_DENIAL_BURST_GAP_SECONDS = env_int("TUMEN_DENIAL_BURST_GAP_SECONDS", 900, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False

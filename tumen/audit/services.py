@@ -164,17 +164,25 @@ def audit_record_many(
 
 
 def audit_access_denied(
-    *, official: Any, model: type[models.Model], object_id: Any, reason: str = ""
+    *,
+    official: Any,
+    model: type[models.Model],
+    object_id: Any,
+    reason: str = "",
+    count: int = 0,
 ) -> AuditEvent:
     """An official asked for an object that is missing or outside their jurisdiction (object_id
     "" when nothing matched), or entered a unique value held outside it (reason
-    "unique_clash"): record it, then carry on."""
+    "unique_clash"): record it, then carry on. With `count`, the event closes a burst of that
+    many such denials (access.denied_burst; tumen.org.access counts them)."""
     payload = {"object_type": model._meta.label_lower, "object_id": str(object_id)}
     if reason:
         payload["reason"] = reason
+    if count:
+        payload["count"] = count
     with transaction.atomic():
         return audit_record(
             actor=official if getattr(official, "is_authenticated", False) else None,
-            action="access.denied",
+            action="access.denied_burst" if count else "access.denied",
             payload=payload,
         )

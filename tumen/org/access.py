@@ -3,7 +3,8 @@
 An official sees the subtree of their unit's jurisdiction and nothing else. Every read of a
 jurisdiction-bound object goes through `scope` or `get_for_user`; every write goes through
 `get_for_update`. "Missing" and "not yours" raise the same Http404, so an official cannot probe
-for the existence of another jurisdiction's records; an attempt on an object that exists is audited.
+for the existence of another jurisdiction's records; every refusal is audited, once per burst
+with its count (see _audited_denial).
 
 How each model is tied to a jurisdiction is declared in RULES, keyed by model label, so that adding
 a model means adding one line here rather than writing a filter in a view.
@@ -55,6 +56,8 @@ AUTHORITIES: dict[str, Authority] = {
     "person.update": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
     # Deciding a possible duplicate: merge, undo a merge, or mark two records different persons.
     "person.merge": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
+    # Referring a person whose number is held by another jurisdiction to that jurisdiction.
+    "person.refer": Authority((Role.CLERK, Role.CLEARING_OFFICER)),
     # Receipt is acknowledged by whoever handles the unit's correspondence. Analysts and
     # checkpoint officers read directives but do not answer for their unit.
     "directive.acknowledge": Authority(
@@ -156,6 +159,8 @@ RULES: dict[str, Rule] = {
     ),
     # An import run is seen where its unit is; a run from the command line (no unit) by no page.
     "imports.importrun": in_subtree("unit__jurisdiction__path"),
+    # A referral is the holding jurisdiction's to see; the referring official is not shown it.
+    "web.referral": in_subtree("to_jurisdiction__path"),
     # A person is seen where they live; a person living abroad only through the cases that
     # name them (people.Person's rule is the one place this is decided).
     "people.person": Rule(
@@ -220,10 +225,24 @@ class NotVisible(Http404):
 
 
 def _audited_denial(official: Official, model: type[models.Model], object_id, **why) -> dict:
+    """Audit a denial once per burst: the burst's first denial (by this official, of this kind
+    of record, for this reason) is an event; later ones are only counted, outside the log, and
+    the next burst's first denial writes the closed burst's count (access.denied_burst).
+
+    Returns the denial with what was written ("row_hash") or counted ("burst"), so that
+    _record_again can tell whether it survived a rollback."""
     from tumen.audit.services import audit_access_denied
+    from tumen.web.throttle import denial_key, record_denial
 
     denial = {"official": official, "model": model, "object_id": object_id, **why}
-    return {**denial, "row_hash": audit_access_denied(**denial).row_hash}
+    key = denial_key(getattr(official, "pk", None), model._meta.label_lower, why.get("reason", ""))
+    with transaction.atomic():
+        burst = record_denial(key)
+        if burst.ended_burst > 1:
+            audit_access_denied(**{**denial, "object_id": ""}, count=burst.ended_burst)
+        if burst.failures == 1:
+            return {**denial, "row_hash": audit_access_denied(**denial).row_hash}
+    return {**denial, "burst": (key, burst)}
 
 
 def _deny(official: Official, queryset: QuerySet, lookup: dict) -> None:
@@ -260,10 +279,17 @@ def record_lost_denials(error: Exception) -> None:
 
 def _record_again(denial: dict) -> None:
     from tumen.audit.models import AuditEvent
+    from tumen.web.throttle import denial_counted
 
-    if not AuditEvent.objects.filter(row_hash=denial["row_hash"]).exists():
-        fields = {key: value for key, value in denial.items() if key != "row_hash"}
-        denial["row_hash"] = _audited_denial(**fields)["row_hash"]
+    if "row_hash" in denial:
+        survived = AuditEvent.objects.filter(row_hash=denial["row_hash"]).exists()
+    else:
+        survived = denial_counted(*denial["burst"])
+    if not survived:
+        fields = {k: v for k, v in denial.items() if k not in ("row_hash", "burst")}
+        again = _audited_denial(**fields)
+        denial.pop("row_hash", None), denial.pop("burst", None)
+        denial.update({k: v for k, v in again.items() if k in ("row_hash", "burst")})
 
 
 def _as_queryset(source: type[M] | QuerySet[M]) -> QuerySet[M]:

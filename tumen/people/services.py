@@ -57,13 +57,14 @@ def _document_lookup(field: str, person: Person) -> Q:
 
 
 def _duplicate_documents(
-    person: Person, official: Official, denials: list[dict]
+    person: Person, official: Official, denials: list[dict], elsewhere: list[str]
 ) -> dict[str, list[str]]:
     """Document numbers of `person` that already belong to a registered person.
 
     A record the official may see is named so that intake can use it; one outside their
-    jurisdiction is not (no id, no name): the message says where to refer the person, and the
-    attempt is audited (appended to `denials`).
+    jurisdiction is not (no id, no name): the message says where to refer the person, the
+    attempt is audited (appended to `denials`) and the field is offered for a referral
+    (appended to `elsewhere`; tumen.web.referrals).
     """
     problems: dict[str, list[str]] = {}
     for field in DOCUMENT_FIELDS:
@@ -80,6 +81,7 @@ def _duplicate_documents(
             }
         else:
             denials.append(clash_outside_jurisdiction(official, holder))
+            elsewhere.append(field)
             message = _(
                 "%(field)s: this number is registered to a person held by another "
                 "jurisdiction (%(place)s), whose record you may not open. Refer the person to "
@@ -89,12 +91,26 @@ def _duplicate_documents(
     return problems
 
 
-def _holder_place(person: Person) -> str:
+def holding_jurisdiction(person: Person) -> Jurisdiction | None:
     """Where to refer a person: their county of residence, else the county of one of their cases."""
     if person.residence_id:
-        return person.residence.name
+        return person.residence
     member = person.case_memberships.select_related("case__jurisdiction").first()
-    return member.case.jurisdiction.name if member else _("unknown")
+    return member.case.jurisdiction if member else None
+
+
+def _holder_place(person: Person) -> str:
+    holder = holding_jurisdiction(person)
+    return holder.name if holder else _("unknown")
+
+
+def holder_of_number(field: str, number: str, passport_state: str = "") -> Person | None:
+    """The registered person a document number (as an official typed it) belongs to, if any."""
+    if field not in DOCUMENT_FIELDS or not number:
+        return None
+    values = _tidied({field: number, "passport_state": passport_state})
+    lookup = _document_lookup(field, Person(**values))
+    return Person.objects.filter(lookup).select_related("residence").first()
 
 
 def _residence(official: Official, residence_code: str | None) -> Jurisdiction | None:
@@ -152,19 +168,24 @@ def _tidied(values: dict[str, Any]) -> dict[str, Any]:
     return tidy
 
 
-def _refusal(problems: dict[str, list[str]], denials: list[dict]) -> ValidationError:
+def _refusal(
+    problems: dict[str, list[str]], denials: list[dict], elsewhere: list[str] | None = None
+) -> ValidationError:
     error = ValidationError(problems)
     # Audited clashes, for tumen.org.access.record_lost_denials once this transaction is undone.
     error.denials = denials
+    # The number fields held by another jurisdiction, which the page offers to refer.
+    error.held_elsewhere = elsewhere or []
     return error
 
 
 def _check(person: Person, official: Official) -> None:
     """The registry's rules, for a new record and a corrected one alike; every problem at once."""
     denials: list[dict] = []
-    problems = _field_problems(person) | _duplicate_documents(person, official, denials)
+    elsewhere: list[str] = []
+    problems = _field_problems(person) | _duplicate_documents(person, official, denials, elsewhere)
     if problems:
-        raise _refusal(problems, denials)
+        raise _refusal(problems, denials, elsewhere)
 
 
 def _save(person: Person, official: Official, **how: Any) -> None:

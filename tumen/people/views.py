@@ -76,6 +76,8 @@ class FinderState:
     extra_form: forms.Form | None = None
     matches: list[Person] = field(default_factory=list)
     duplicates: list[Person] = field(default_factory=list)
+    # Number fields held by another jurisdiction: the page offers to refer the person there.
+    refer: list[str] = field(default_factory=list)
 
 
 def _with_residences(persons: list[Person]) -> list[Person]:
@@ -189,7 +191,8 @@ class PersonFinder:
         except ValidationError as exc:
             record_lost_denials(exc)
             add_service_errors(form, exc)
-            return FinderState("register", form, extra, duplicates=duplicates)
+            refer = getattr(exc, "held_elsewhere", [])
+            return FinderState("register", form, extra, duplicates=duplicates, refer=refer)
         return self._found(person, extra)
 
     # Helpers --------------------------------------------------------------------------------

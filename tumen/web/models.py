@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SignInThrottle(models.Model):
-    """Failed sign-ins for one username from any address, in the current burst.
+    """Failed sign-ins for one username from any address, in the current burst; also the
+    denied-access bursts of one official and kind of record (tumen.web.throttle.denial_key).
 
-    The username is kept only as a hash: this table needs to recognise it, not to read it.
+    The key is kept only as a hash: this table needs to recognise it, not to read it.
     """
 
     key = models.CharField(_("username hash"), max_length=64, unique=True)
@@ -25,3 +26,37 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}… ({self.failures})"
+
+
+class Referral(models.Model):
+    """A person referred to the jurisdiction that holds their record, by an official who entered
+    one of their numbers but may not open that record (tumen.web.referrals).
+
+    Listed on the home page of the holding jurisdiction's officials; the referring official is
+    never shown the person."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    to_jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred to"),
+    )
+    number_field = models.CharField(_("number entered"), max_length=32)
+    referred_by = models.ForeignKey(
+        "org.Official", on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+    )
+    from_unit = models.ForeignKey(
+        "org.WorkUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit")
+    )
+    created_at = models.DateTimeField(_("referred at"))
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"

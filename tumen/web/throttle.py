@@ -12,6 +12,10 @@ The client's address is the proxy's X-Forwarded-For entry only with TUMEN_BEHIND
 Failed sign-ins are audited once per burst: the first failure at once, the burst's count when it
 ends (a success, or a new failure after TUMEN_LOGIN_BURST_GAP_SECONDS of quiet). Plain
 functions, so the API's token endpoint can use the same limits.
+
+Denied access is counted per burst by the same table (record_denial, used by tumen.org.access),
+under a hash of the official and the model, so that a stream of 404s writes one audit event and
+a count rather than one event each.
 """
 
 from __future__ import annotations
@@ -71,25 +75,52 @@ def _delay(failures: int) -> int:
 class Failure:
     failures: int  # in the current burst, this one included
     ended_burst: int  # failures of a previous burst that this one closed (0: none)
+    started_at: datetime.datetime | None = None  # when the current burst began
+
+
+def _count_in_burst(key: str, now: datetime.datetime, gap_seconds: int) -> SignInThrottle:
+    """Count one failure under `key`; a failure after `gap_seconds` of quiet starts a new burst.
+
+    Returns the locked row, not yet saved, with `ended` set to the closed burst's count."""
+    gap = datetime.timedelta(seconds=gap_seconds)
+    row, created = SignInThrottle.objects.select_for_update().get_or_create(
+        key=key, defaults={"failures": 0, "first_failure_at": now, "last_failure_at": now}
+    )
+    row.ended = 0
+    if not created and now - row.last_failure_at > gap:
+        row.ended, row.failures, row.first_failure_at = row.failures, 0, now
+    row.failures += 1
+    row.last_failure_at = now
+    return row
 
 
 @transaction.atomic
 def record_failure(username: str, *, now: datetime.datetime | None = None) -> Failure:
     now = now or _now()
-    gap = datetime.timedelta(seconds=settings.TUMEN_LOGIN_BURST_GAP_SECONDS)
-    row, created = SignInThrottle.objects.select_for_update().get_or_create(
-        key=username_key(username),
-        defaults={"failures": 0, "first_failure_at": now, "last_failure_at": now},
-    )
-    ended = 0
-    if not created and now - row.last_failure_at > gap:
-        ended, row.failures, row.first_failure_at = row.failures, 0, now
-    row.failures += 1
-    row.last_failure_at = now
+    row = _count_in_burst(username_key(username), now, settings.TUMEN_LOGIN_BURST_GAP_SECONDS)
     delay = _delay(row.failures)
     row.not_before = now + datetime.timedelta(seconds=delay) if delay else None
     row.save()
-    return Failure(row.failures, ended)
+    return Failure(row.failures, row.ended, row.first_failure_at)
+
+
+def denial_key(official_id, object_type: str, reason: str = "") -> str:
+    return username_key(f"access.denied|{official_id or ''}|{object_type}|{reason}")
+
+
+@transaction.atomic
+def record_denial(key: str, *, now: datetime.datetime | None = None) -> Failure:
+    """Count one denied access under `key` (see denial_key); no delay follows a denial."""
+    row = _count_in_burst(key, now or _now(), settings.TUMEN_DENIAL_BURST_GAP_SECONDS)
+    row.save()
+    return Failure(row.failures, row.ended, row.first_failure_at)
+
+
+def denial_counted(key: str, failure: Failure) -> bool:
+    """Did a denial counted as `failure` survive (its transaction may have been rolled back)?"""
+    return SignInThrottle.objects.filter(
+        key=key, first_failure_at=failure.started_at, failures__gte=failure.failures
+    ).exists()
 
 
 def record_success(username: str) -> int:

@@ -14,6 +14,7 @@ urlpatterns = [
         name="second_factor_setup",
     ),
     path("language/", views.language_switch, name="language"),
+    path("referrals/new/", views.referral_new, name="referral_new"),
     path("directives/", views.directive_list, name="directive_list"),
     path("directives/<slug:code>/", views.directive_detail, name="directive_detail"),
     path(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tumen.directives import selectors as directive_selectors
 from tumen.directives import services as directive_services
-from tumen.lib.parse import parse_next
+from tumen.lib.parse import clean_text, parse_next
 from tumen.org.access import authorised
 from tumen.org.models import Role
 from tumen.org.services import official_set_language
+from tumen.people.services import DOCUMENT_FIELDS
+from tumen.web import referrals
 from tumen.web.forms import LanguageForm, LoginForm
 from tumen.web.middleware import SESSION_LANGUAGE_KEY
 from tumen.web.selectors import jurisdiction_chain
@@ -48,8 +51,36 @@ def home(request: HttpRequest) -> HttpResponse:
         # The roles the navigation reads too: one query for both.
         "roles": [Role(role).label for role in sorted(official.role_set)],
         "directives": directive_selectors.directive_list_for_official(official=official),
+        "referrals": referrals.referrals_for(official),
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+@require_POST
+def referral_new(request: HttpRequest) -> HttpResponse:
+    """The refer button beside a number held by another jurisdiction (people/_finder.html)."""
+    number_field = request.POST.get("refer", "")
+    if number_field not in DOCUMENT_FIELDS:
+        number_field = ""
+    number = clean_text(request.POST.get(number_field), max_length=64) if number_field else ""
+    try:
+        to = referrals.person_refer(
+            official=request.user,
+            number_field=number_field,
+            number=number,
+            passport_state=clean_text(request.POST.get("passport_state"), max_length=8),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The person is referred to %(place)s; that office will see it on its home page.")
+            % {"place": to.name},
+        )
+    return redirect("home")
 
 
 @login_required

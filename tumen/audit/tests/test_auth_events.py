@@ -38,10 +38,21 @@ def test_denied_access_is_audited(liaoning_security):
     assert event.payload == {"object_type": "org.jurisdiction", "object_id": str(yanji.pk)}
 
 
-def test_missing_and_not_yours_give_the_same_404_and_the_same_denial_event(liaoning_security):
+def test_missing_and_not_yours_give_the_same_404_and_the_same_denial_event(
+    liaoning_security, monkeypatch, settings
+):
+    import datetime
+
+    from tumen.web import throttle
+
     before = AuditEvent.objects.filter(action="access.denied").count()
     with pytest.raises(Http404) as missing:
         get_for_user(liaoning_security, Jurisdiction, code="no-such-place")
+    # After the burst's quiet gap, so that each denial is the first of its burst.
+    moved = throttle._now() + datetime.timedelta(
+        seconds=settings.TUMEN_DENIAL_BURST_GAP_SECONDS + 1
+    )
+    monkeypatch.setattr(throttle, "_now", lambda: moved)
     with pytest.raises(Http404) as not_yours:
         get_for_user(liaoning_security, Jurisdiction, code="yanji")
     assert str(missing.value) == str(not_yours.value)

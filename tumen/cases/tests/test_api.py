@@ -77,7 +77,8 @@ def test_a_case_goes_from_intake_to_decision_over_the_api(
     assert now.json()["status"] == "awaiting_decision"
     decided = approver.post(f"cases/{number}/decide", {"note": ""}, If_Match=now["ETag"])
     assert decided.status_code == 200, decided.content
-    assert decided.json()["status"] == "approved"
+    # Approval issues the travel documents in the same step.
+    assert decided.json()["status"] == "authorized"
     assert decided.json()["decisions"][0]["outcome"] == "approved"
 
     timeline = clerk.get(f"cases/{number}/timeline").json()
@@ -87,6 +88,7 @@ def test_a_case_goes_from_intake_to_decision_over_the_api(
         "in_clearance",
         "awaiting_decision",
         "approved",
+        "authorized",
     ]
 
 

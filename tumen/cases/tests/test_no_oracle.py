@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from tumen.audit.models import AuditEvent
 from tumen.cases import services
 
-from .viewkit import Desk, text
+from .viewkit import TUMEN_REGISTRATION, Desk, text
 
 # Numbers, strings and savepoint names differ between any two requests; the shape must not.
 _LITERALS = re.compile(r"'[^']*'|\b\d+\b|\"s\d+_x\d+\"")
@@ -34,6 +34,13 @@ def _refused(desk, address: str):
     return response, _shape(queries.captured_queries), written
 
 
+def _fresh_burst() -> None:
+    """Forget the denial bursts, so that each case below starts from the same state."""
+    from tumen.web.models import SignInThrottle
+
+    SignInThrottle.objects.all().delete()
+
+
 def test_missing_and_not_yours_run_the_same_queries_and_write_the_same_audit_rows(
     client, liaoning_security, submitted_relocation
 ):
@@ -41,8 +48,13 @@ def test_missing_and_not_yours_run_the_same_queries_and_write_the_same_audit_row
     desk.get("/cases/")  # the session and the official are loaded as on any later page
     number = submitted_relocation.number
     missing_number = number[:-6] + str(int(number[-6:]) + 500).zfill(6)
+    # Each case as the first denial of a burst (written) and as a later one (only counted).
+    _fresh_burst()
     not_yours, not_yours_queries, not_yours_rows = _refused(desk, f"/cases/{number}/")
+    _, not_yours_later_queries, not_yours_later_rows = _refused(desk, f"/cases/{number}/")
+    _fresh_burst()
     missing, missing_queries, missing_rows = _refused(desk, f"/cases/{missing_number}/")
+    _, missing_later_queries, missing_later_rows = _refused(desk, f"/cases/{missing_number}/")
     assert not_yours.status_code == missing.status_code == 404
     assert not_yours.content.replace(number.encode(), b"") == missing.content.replace(
         missing_number.encode(), b""
@@ -53,6 +65,21 @@ def test_missing_and_not_yours_run_the_same_queries_and_write_the_same_audit_row
         == missing_rows
         == [("access.denied", liaoning_security.pk, liaoning_security.unit_id)]
     )
+    assert not_yours_later_queries == missing_later_queries
+    assert not_yours_later_rows == missing_later_rows == []
+
+
+def test_fifty_refused_case_pages_write_one_event(client, liaoning_security, submitted_relocation):
+    from tumen.web import throttle
+
+    desk = Desk(client, liaoning_security)
+    seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    for _ in range(50):
+        assert desk.get(f"/cases/{submitted_relocation.number}/").status_code == 404
+    written = AuditEvent.objects.filter(seq__gt=seq, action__startswith="access.denied")
+    assert list(written.values_list("action", flat=True)) == ["access.denied"]
+    key = throttle.denial_key(liaoning_security.pk, "cases.case")
+    assert throttle.SignInThrottle.objects.get(key=key).failures == 50
 
 
 def test_an_identity_number_held_in_another_county_names_no_record(client, officer, register):
@@ -69,18 +96,7 @@ def test_an_identity_number_held_in_another_county_names_no_record(client, offic
     page = desk.post("/cases/new/", {"case_type": "relocation"})
     page = desk.post(
         "/cases/new/principal/",
-        {
-            "step": "register",
-            "name_latin": "Pak Yong",
-            "sex": "male",
-            "date_of_birth": "1931-02-03",
-            "nationality": "prc",
-            "ethnicity": "korean",
-            "residence_code": "tumen",
-            "household_number": "HH-TUMEN-77",
-            "personal_id_number": held.personal_id_number,
-            "different_person": "on",
-        },
+        {**TUMEN_REGISTRATION, "personal_id_number": held.personal_id_number},
     )
     body = text(page)
     assert page.status_code == 200

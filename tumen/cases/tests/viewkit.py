@@ -103,6 +103,20 @@ def text(response) -> str:
     return response.content.decode()
 
 
+# A new person registered at the finder's last step by a Tumen county clerk (add a number).
+TUMEN_REGISTRATION = {
+    "step": "register",
+    "name_latin": "Pak Yong",
+    "sex": "male",
+    "date_of_birth": "1931-02-03",
+    "nationality": "prc",
+    "ethnicity": "korean",
+    "residence_code": "tumen",
+    "household_number": "HH-TUMEN-77",
+    "different_person": "on",
+}
+
+
 class Desk:
     """An official at the test client, signed in, reading pages in one language."""
 
