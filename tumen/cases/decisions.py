@@ -89,6 +89,28 @@ def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> 
     )
 
 
+def _ensure_plain_approval(case: Case, proposal) -> None:
+    """Only a case the pack proposes to approve whole, with no flag open, is decided in bulk."""
+    if case.has_flags:
+        raise invalid(
+            NON_FIELD_ERRORS,
+            _(
+                "Case %(number)s has an unresolved flag: decide it on its own page, with a "
+                "ground and a reason."
+            )
+            % {"number": case.number},
+        )
+    if any(member.outcome != MemberOutcome.APPROVED for member in proposal.members):
+        raise invalid(
+            NON_FIELD_ERRORS,
+            _(
+                "The policy does not propose to approve every member of case %(number)s: "
+                "decide it on its own page, with a ground and a reason."
+            )
+            % {"number": case.number},
+        )
+
+
 def _refusal_grounds(case_type: CaseType) -> str:
     return grounds_text(case_type.refusal_grounds.values())
 
@@ -278,15 +300,21 @@ def case_decide(
     version: int,
     member_outcomes: Mapping[int, tuple[str, str | None]] | None = None,
     note: str = "",
+    approval_only: bool = False,
 ) -> Decision:
     """Decide the household. `member_outcomes` maps a CaseMember id to (outcome, ground) for
-    members whose proposed outcome the approver changes; None accepts the proposal as it is."""
+    members whose proposed outcome the approver changes; None accepts the proposal as it is.
+
+    `approval_only` (a mass decision) refuses, unchanged, a case with an unresolved flag or
+    whose proposal is not to approve every member: those need the single-case form."""
     case = lock_case(official, case_id, "approve", extra=_HAS_FLAGS)
     ensure_version(case, version)
     ensure_can(case, "approve")
     case_type = case_type_for(case)
     members = members_for_proposal(case, case_type)
     proposal = decision_proposal(case, members)
+    if approval_only:
+        _ensure_plain_approval(case, proposal)
     _leaving_decision(case, proposal.outcome, proposal.ground)
     final = _final(case, case_type, proposal, member_outcomes or {}, note)
     outcome, clause, _ground = combine(final, case_type)
@@ -336,12 +364,12 @@ def cases_decide(
     note: str = "",
     batch_size: int = MASS_BATCH,
 ) -> MassDecision:
-    """Decide each selected (case id, version) as its pack proposes, as case_decide would with no
-    change to the proposal: the same checks, rows and audit event per case.
+    """Approve each selected (case id, version) as its pack proposes, as case_decide would with
+    no change to the proposal: the same checks, rows and audit event per case.
 
     One transaction per batch of cases, a savepoint per case: a case that cannot be decided
-    (stale, not awaiting a decision, outside the official's jurisdiction, or proposed to leave
-    the decision) is left as it was and reported, and the others go on.
+    (stale, not awaiting a decision, outside the official's jurisdiction, flagged, or not
+    proposed for approval of every member) is left as it was and reported, and the others go on.
     """
     require(official, authority_for("approve"))
     result = MassDecision()
@@ -350,7 +378,11 @@ def cases_decide(
             for case_id, version in selection[start : start + batch_size]:
                 try:
                     decision = case_decide(
-                        official=official, case_id=case_id, version=version, note=note
+                        official=official,
+                        case_id=case_id,
+                        version=version,
+                        note=note,
+                        approval_only=True,
                     )
                 except NotVisible as exc:
                     record_lost_denial(exc)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("people/", person_views.person_search, name="person_search"),
     path("people/<id:person_id>/", person_views.person_detail, name="person_detail"),
+    path("cases/decide/", views.cases_decide_many, name="cases_decide_many"),
     path("cases/new/", intake_views.intake_start, name="intake_start"),
     path("cases/new/principal/", intake_views.intake_principal, name="intake_principal"),
     path("cases/<text:number>/", views.case_detail, name="case_detail"),

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tumen.cases import services
 from tumen.cases.forms import (
@@ -36,13 +36,15 @@ from tumen.cases.forms import (
     WithdrawForm,
     WorklistForm,
 )
-from tumen.cases.models import Case, Status
+from tumen.cases.models import Case, Decision, Status
 from tumen.cases.pages import case_context, refusal_of_clearance, stale_context
 from tumen.cases.proposal import RETYPE, WITHDRAW, decision_proposal
 from tumen.cases.selectors.cases import case_page, clauses
 from tumen.cases.selectors.clearances import clearance_of_case
 from tumen.cases.selectors.worklists import Filters, queue_cases, queue_clearances, queue_named
-from tumen.cases.workflow import may, refusal
+from tumen.cases.workflow import allowed, may, refusal
+from tumen.lib.parse import parse_id
+from tumen.org.access import scope
 from tumen.policy.selectors import case_type_for, intake_case_types
 from tumen.web.forms import attempt, rebound
 from tumen.web.selectors import visible_counties
@@ -334,6 +336,91 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
         "clauses": _proposal_clauses(case_type, proposal),
     }
     return render(request, "cases/decide.html", {**context, **extra}, status=status)
+
+
+# Mass decision ------------------------------------------------------------------------------
+
+MASS_SELECTION_MAX = 100
+
+
+def _selected_ids(values: list[str]) -> list[int]:
+    """The case ids ticked, in order and once each; anything else is not a case id."""
+    ids: list[int] = []
+    for value in values:
+        case_id = parse_id(value)
+        if case_id is not None and case_id not in ids:
+            ids.append(case_id)
+    return ids
+
+
+def _selection(values: list[str]) -> list[tuple[int, int]]:
+    """(case id, version) pairs as the summary page carries them ("id:version")."""
+    pairs: dict[int, int] = {}
+    for value in values:
+        case_id, _sep, version = value.partition(":")
+        case_id, version = parse_id(case_id), parse_id(version)
+        if case_id is not None and version is not None:
+            pairs.setdefault(case_id, version)
+    return list(pairs.items())
+
+
+def _decisions_queue_url() -> str:
+    return reverse("case_list") + "?queue=decisions"
+
+
+@login_required
+@require_POST
+def cases_decide_many(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked cases as proposed: the worklist posts the ticks here, this shows them
+    for confirmation, and the confirmation decides them and says which were not, and why.
+
+    Authorised by the decision's own rule (and, case by case, its jurisdiction) in the service.
+    Each confirmation carries the version seen, so a repeated post decides nothing twice.
+    """
+    official = request.user
+    if not allowed(official, "approve"):
+        raise PermissionDenied(_("Only an approver decides cases."))
+    if "confirm" in request.POST:
+        selection = _selection(request.POST.getlist("selected"))[:MASS_SELECTION_MAX]
+        result = services.cases_decide(official=official, selection=selection)
+        numbers = dict(
+            scope(Case.objects.filter(pk__in=[pk for pk, _v in selection]), official).values_list(
+                "pk", "number"
+            )
+        )
+        outcomes = dict(Decision.Outcome.choices)
+        context = {
+            "decided": [
+                {"number": numbers.get(pk), "outcome": outcomes.get(outcome, outcome)}
+                for pk, outcome in result.decided.items()
+            ],
+            "not_decided": [
+                {"number": numbers.get(pk), "id": pk, "reason": reason}
+                for pk, reason in result.not_decided.items()
+            ],
+        }
+        return render(request, "cases/decide_many_result.html", context)
+    values = request.POST.getlist("page_case" if "whole_page" in request.POST else "case")
+    ids = _selected_ids(values)
+    if not ids:
+        messages.error(request, _("Select at least one case to approve."))
+        return redirect(_decisions_queue_url())
+    if len(ids) > MASS_SELECTION_MAX:
+        messages.error(
+            request,
+            _("Select at most %(max)d cases at a time.") % {"max": MASS_SELECTION_MAX},
+        )
+        return redirect(_decisions_queue_url())
+    queue = queue_named(official, "decisions")
+    found = {case.pk: case for case in queue_cases(official, queue, Filters()).filter(pk__in=ids)}
+    context = {
+        "cases": [found[pk] for pk in ids if pk in found],
+        # Ticked ids not (or no longer) awaiting this official's decision, whether they exist
+        # elsewhere or not at all: left out, and only counted.
+        "left_out": len([pk for pk in ids if pk not in found]),
+        "back": _decisions_queue_url(),
+    }
+    return render(request, "cases/decide_many.html", context)
 
 
 # Withdrawal and re-typing -------------------------------------------------------------------

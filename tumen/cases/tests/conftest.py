@@ -128,6 +128,19 @@ def clearance(case: Case, kind: str) -> Clearance:
     return Clearance.objects.get(case=case, unit_kind=kind)
 
 
+def flag(officer, case: Case, kind: str, ground: str, member=None) -> None:
+    """The unit of `kind` flags the case (or one member) on `ground`."""
+    item = clearance(case, kind)
+    services.clearance_flag(
+        official=officer(item.unit.code),
+        clearance_id=item.pk,
+        version=item.version,
+        ground=ground,
+        note="Found on checking.",
+        member_id=member.pk if member else None,
+    )
+
+
 def grant_all(case: Case, officer, *, except_kinds=()) -> None:
     for item in Clearance.objects.filter(case=case, status="pending").select_related("unit"):
         if item.unit_kind not in except_kinds:

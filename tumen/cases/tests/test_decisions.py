@@ -14,23 +14,12 @@ from .conftest import (
     RELOCATION_DETAILS,
     clearance,
     db_state,
+    flag,
     fresh,
     grant_all,
     members,
     open_case,
 )
-
-
-def flag(officer, case, kind, ground, member=None):
-    item = clearance(case, kind)
-    services.clearance_flag(
-        official=officer(item.unit.code),
-        clearance_id=item.pk,
-        version=item.version,
-        ground=ground,
-        note="Found on checking.",
-        member_id=member.pk if member else None,
-    )
 
 
 def test_a_household_is_partly_approved_when_one_member_is_refused(
