@@ -11,7 +11,10 @@ from django.db import connection, models, transaction
 from tumen.audit.models import GENESIS_HASH, AuditEvent
 from tumen.lib import clock
 from tumen.lib.canonical import canonical_bytes, canonical_value, sha256_hex
-from tumen.lib.writes import insert_rows
+
+# Rows per AUDIT_APPEND in audit_record_many: 11 parameters a row plus 3 for the guard keeps a
+# batch under every driver's limit on parameters (SQLite's is 32,766, PostgreSQL's 65,535).
+AUDIT_BATCH = 200
 
 # Any constant works; it names the one lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 0x7475_6D65_6E00  # "tumen"
@@ -57,51 +60,62 @@ _VALUES = {
 }
 _ONTO_ROW = "EXISTS (SELECT 1 FROM audit_auditevent WHERE seq = %s AND row_hash = %s)"
 _ONTO_GENESIS = "NOT EXISTS (SELECT 1 FROM audit_auditevent)"
+# AUDIT_APPEND of several events: each row is one SELECT of the compound; the guard also asks
+# that nothing follows the head, so either every row goes in or none does (a row of the batch
+# skipped by ON CONFLICT would leave the next one chained onto a row that is not there).
+_NOTHING_AFTER = " AND NOT EXISTS (SELECT 1 FROM audit_auditevent WHERE seq > %s)"
 
 
-def _append_sql(vendor: str, *, genesis: bool) -> str:
-    return (
-        f"INSERT INTO audit_auditevent ({_COLUMNS}) SELECT {_VALUES[vendor]} "
-        f"WHERE {_ONTO_GENESIS if genesis else _ONTO_ROW} ON CONFLICT (seq) DO NOTHING"
-    )
+def _append_sql(vendor: str, *, genesis: bool, rows: int = 1) -> str:
+    guard = _ONTO_GENESIS if genesis else _ONTO_ROW + (_NOTHING_AFTER if rows > 1 else "")
+    selects = " UNION ALL ".join([f"SELECT {_VALUES[vendor]} WHERE {guard}"] * rows)
+    return f"INSERT INTO audit_auditevent ({_COLUMNS}) {selects} ON CONFLICT (seq) DO NOTHING"
 
 
-def _try_append(event: AuditEvent, head: tuple[int, str]) -> bool:
-    """AUDIT_APPEND onto `head`; False if `head` is not the chain's head."""
+def _try_append(events: Sequence[AuditEvent], head: tuple[int, str]) -> bool:
+    """AUDIT_APPEND of `events`, chained in order onto `head`; False (and nothing written) if
+    `head` is not the chain's head."""
     seq, prev_hash = head
-    event.seq, event.prev_hash = seq + 1, prev_hash
-    event.row_hash = compute_row_hash(event)
     ops = connection.ops
-    params = [
-        event.seq,
-        ops.adapt_datetimefield_value(event.occurred_at),
-        event.actor_id,
-        event.actor_username,
-        event.unit_id,
-        event.action,
-        event.object_type,
-        event.object_id,
-        json.dumps(event.payload),
-        event.prev_hash,
-        event.row_hash,
-    ]
-    if seq:
-        params += [seq, prev_hash]
+    params = []
+    for event in events:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev_hash
+        event.row_hash = prev_hash = compute_row_hash(event)
+        params += [
+            event.seq,
+            ops.adapt_datetimefield_value(event.occurred_at),
+            event.actor_id,
+            event.actor_username,
+            event.unit_id,
+            event.action,
+            event.object_type,
+            event.object_id,
+            json.dumps(event.payload),
+            event.prev_hash,
+            event.row_hash,
+        ]
+        if head[0]:
+            params += [head[0], head[1]] + ([head[0]] if len(events) > 1 else [])
+    sql = _append_sql(connection.vendor, genesis=not head[0], rows=len(events))
     with connection.cursor() as cursor:
-        cursor.execute(_append_sql(connection.vendor, genesis=not seq), params)
-        return cursor.rowcount == 1
+        cursor.execute(sql, params)
+        return cursor.rowcount == len(events)
 
 
-def append(event: AuditEvent) -> AuditEvent:
-    """Chain `event` onto the head and insert it: one statement when this process wrote last."""
+def append(*events: AuditEvent) -> AuditEvent:
+    """Chain `events` onto the head and insert them: one statement when this process wrote
+    last. Returns the last."""
     alias = connection.alias
     head = _HEADS.get(alias)
-    guessed = head is not None and _try_append(event, head)
-    if not guessed and not _try_append(event, chain_head()):
+    guessed = head is not None and _try_append(events, head)
+    if not guessed and not _try_append(events, chain_head()):
         raise RuntimeError("The audit chain's head moved while this transaction held its lock.")
-    _HEADS[alias] = (event.seq, event.row_hash)
-    event._state.adding, event._state.db = False, alias
-    return event
+    last = events[-1]
+    _HEADS[alias] = (last.seq, last.row_hash)
+    for event in events:
+        event._state.adding, event._state.db = False, alias
+    return last
 
 
 def audit_record(
@@ -146,21 +160,14 @@ def audit_record_many(
     *, actor: Any | None, events: Sequence[tuple[str, models.Model, Mapping[str, Any]]]
 ) -> list[AuditEvent]:
     """Append many events (action, target, payload) by one actor in the caller's transaction:
-    the bulk services' form of audit_record, one event per change as ever, chained in order and
-    written with INSERT_ROWS."""
+    the bulk services' form of audit_record, one event per change as ever, chained in order.
+    Written in batches of AUDIT_BATCH rows, each with one AUDIT_APPEND."""
+    rows = [_event(actor, action, target, payload, None) for action, target, payload in events]
     with transaction.atomic(savepoint=False):
         _lock_chain()
-        seq, head = chain_head()
-        rows = []
-        for action, target, payload in events:
-            event = _event(actor, action, target, payload, None)
-            seq += 1
-            event.seq, event.prev_hash = seq, head
-            event.row_hash = head = compute_row_hash(event)
-            rows.append(event)
-        insert_rows(AuditEvent, rows)
-        _HEADS[connection.alias] = (seq, head)
-        return rows
+        for start in range(0, len(rows), AUDIT_BATCH):
+            append(*rows[start : start + AUDIT_BATCH])
+    return rows
 
 
 def audit_access_denied(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from tumen.authorizations.models import (
     CrossingPoint,
     ScanOutcome,
 )
-from tumen.cases.hooks import case_link, on_approved
+from tumen.cases.hooks import case_link, decide_column, on_approved
 from tumen.cases.models import (
     Case,
     CaseMember,
@@ -41,7 +42,7 @@ from tumen.cases.workflow import authority_for, save_case, transition
 from tumen.lib import clock
 from tumen.lib.errors import ensure_version, invalid
 from tumen.org.access import get_for_update, require
-from tumen.org.models import Jurisdiction, Level, Official, UnitKind, WorkUnit
+from tumen.org.models import Level, Official, UnitKind, WorkUnit
 from tumen.policy.selectors import case_type_for
 
 REASON_MAX = 200
@@ -56,20 +57,50 @@ ONLINE_REASONS = {
 # Who issues, for where ----------------------------------------------------------------------
 
 
+def _place_paths(case: Case) -> list[str]:
+    """The paths of the case's county and every place above it, the province's first."""
+    path = getattr(case, "jurisdiction_path", None) or case.jurisdiction.path
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+
+
+# Read with the case that case_decide locks (tumen.cases.hooks.decide_column), so that an
+# approval asks nothing more of the database unless the case has documents already.
+DOCUMENTS_TAKEN = "(SELECT COUNT(*) FROM authorizations_authorization doc WHERE doc.case_id = t.id)"
+# The code of the issuing authority (see issuing_authority): the public-security unit of the
+# deepest province at or above the case's place, the first by code.
+ISSUING_AUTHORITY = (  # Built from two enum constants, never from input.
+    "(SELECT unit.code FROM org_workunit unit"  # noqa: S608
+    " JOIN org_jurisdiction province ON province.id = unit.jurisdiction_id"
+    " JOIN org_jurisdiction place ON place.id = t.jurisdiction_id"
+    f" WHERE unit.kind = '{UnitKind.PUBLIC_SECURITY.value}'"
+    f" AND province.level = '{Level.PROVINCE.value}'"
+    " AND substr(place.path, 1, length(province.path)) = province.path"
+    " ORDER BY length(province.path) DESC, unit.code LIMIT 1)"
+)
+decide_column("documents_taken", DOCUMENTS_TAKEN)
+decide_column("issuing_authority_code", ISSUING_AUTHORITY)
+
+
+def _authority_code(case: Case) -> str:
+    code = getattr(case, "issuing_authority_code", None)
+    return code if code is not None else issuing_authority(case).code
+
+
 def issuing_authority(case: Case) -> WorkUnit:
-    """The public-security unit of the case's province issues its exit documents."""
-    for code in reversed(case.jurisdiction.path.strip("/").split("/")):
-        unit = (
-            WorkUnit.objects.filter(
-                kind=UnitKind.PUBLIC_SECURITY,
-                jurisdiction__code=code,
-                jurisdiction__level=Level.PROVINCE,
-            )
-            .order_by("code")
-            .first()
-        )
-        if unit is not None:
-            return unit
+    """The public-security unit of the case's province issues its exit documents (one query)."""
+    codes = [path.strip("/").rsplit("/", 1)[-1] for path in _place_paths(case)]
+    units = WorkUnit.objects.filter(
+        kind=UnitKind.PUBLIC_SECURITY,
+        jurisdiction__code__in=codes,
+        jurisdiction__level=Level.PROVINCE,
+    ).annotate(place_code=F("jurisdiction__code"))
+    by_place: dict[str, WorkUnit] = {}
+    for unit in sorted(units, key=lambda unit: unit.code):
+        by_place.setdefault(unit.place_code, unit)
+    for code in reversed(codes):
+        if code in by_place:
+            return by_place[code]
     raise invalid(
         NON_FIELD_ERRORS,
         _("case %(number)s: no provincial public-security unit above its county issues documents.")
@@ -78,14 +109,18 @@ def issuing_authority(case: Case) -> WorkUnit:
 
 
 def crossing_points_for(case: Case) -> list[CrossingPoint]:
-    """The crossings of the nearest place at or above the case's county that has any."""
-    for code in reversed(case.jurisdiction.path.strip("/").split("/")):
-        jurisdiction = Jurisdiction.objects.get(code=code)
-        points = list(
-            CrossingPoint.objects.filter(jurisdiction__path__startswith=jurisdiction.path)
+    """The crossings of the nearest place at or above the case's county that has any (one
+    query: every crossing under the topmost place, then the nearest place's share of them)."""
+    paths = _place_paths(case)
+    points = list(
+        CrossingPoint.objects.filter(jurisdiction__path__startswith=paths[0]).annotate(
+            place_path=F("jurisdiction__path")
         )
-        if points:
-            return points
+    )
+    for path in reversed(paths):
+        nearest = [point for point in points if point.place_path.startswith(path)]
+        if nearest:
+            return nearest
     raise invalid(
         NON_FIELD_ERRORS,
         _("case %(number)s: no crossing point lies in its county, prefecture or province.")
@@ -125,12 +160,13 @@ def _document(authz: Authorization, case: Case, points, authority: str) -> tmn1.
     )
 
 
-def _next_number(case: Case) -> str:
-    taken = Authorization.objects.filter(case=case).count()
+def _next_number(case: Case, taken: int | None = None) -> str:
+    if taken is None:
+        taken = Authorization.objects.filter(case=case).count()
     return f"TA-{case.number}-{taken + 1:02d}"
 
 
-def _sign_new(case: Case, member: CaseMember, actor, now, *, replaces=None) -> Authorization:
+def _rule(case: Case):
     rule = case_type_for(case).authorization
     if rule is None:
         raise invalid(
@@ -138,11 +174,14 @@ def _sign_new(case: Case, member: CaseMember, actor, now, *, replaces=None) -> A
             _("case %(number)s: its policy pack says nothing of travel authorizations.")
             % {"number": case.number},
         )
-    authority = issuing_authority(case).code
-    private_key, key = keys.signing_key(authority, now=now)
-    points = crossing_points_for(case)
-    authz = Authorization(
-        number=_next_number(case),
+    return rule
+
+
+def _unsigned(
+    case: Case, member: CaseMember, actor, now, number: str, *, rule, authority, key, replaces=None
+) -> Authorization:
+    return Authorization(
+        number=number,
         case=case,
         member=member,
         person=member.person,
@@ -156,10 +195,44 @@ def _sign_new(case: Case, member: CaseMember, actor, now, *, replaces=None) -> A
         issued_by=actor,
         replaces=replaces,
     )
-    authz.payload = tmn1.encode(_document(authz, case, points, authority), private_key)
-    authz.save()
-    authz.crossing_points.set(points)
-    return authz
+
+
+def _sign_all(case: Case, members, actor, now, *, taken: int, replaces=None) -> list[Authorization]:
+    """Sign one document per member and write them with their crossing points: the authority,
+    the crossings and the key are looked up once for the household, the documents and their
+    crossing-point links go in with one INSERT each."""
+    if not members:
+        return []
+    rule = _rule(case)
+    authority = _authority_code(case)
+    private_key, key = keys.signing_key(authority, now=now)
+    points = crossing_points_for(case)
+    issued = []
+    for offset, member in enumerate(members):
+        authz = _unsigned(
+            case,
+            member,
+            actor,
+            now,
+            _next_number(case, taken + offset),
+            rule=rule,
+            authority=authority,
+            key=key,
+            replaces=replaces,
+        )
+        authz.payload = tmn1.encode(_document(authz, case, points, authority), private_key)
+        issued.append(authz)
+    Authorization.objects.bulk_create(issued)
+    links = Authorization.crossing_points.through
+    links.objects.bulk_create(
+        [links(authorization_id=a.pk, crossingpoint_id=p.pk) for a in issued for p in points]
+    )
+    return issued
+
+
+def _sign_new(case: Case, member: CaseMember, actor, now, *, replaces=None) -> Authorization:
+    taken = Authorization.objects.filter(case=case).count()
+    return _sign_all(case, [member], actor, now, taken=taken, replaces=replaces)[0]
 
 
 def _now() -> dt.datetime:
@@ -167,49 +240,65 @@ def _now() -> dt.datetime:
     return clock.now().replace(microsecond=0)
 
 
-def _issue_for_locked_case(
-    case: Case, actor: Official | None, *, in_decision: bool = False
-) -> list[Authorization]:
-    """Sign what the case's approved members lack; `in_decision` when case_decide calls, whose
-    own save already moved the case to a new version (one call, one version)."""
-    now = _now()
-    has_one = Authorization.objects.filter(case=case, status=AuthorizationStatus.VALID)
-    members = (
-        case.members.filter(outcome=MemberOutcome.APPROVED)
-        .exclude(pk__in=has_one.values("member_id"))
-        .select_related("person")
-    )
-    issued = [_sign_new(case, member, actor, now) for member in members]
+def _sign_missing(case: Case, actor, approved_members) -> list[Authorization]:
+    """Sign what the case's approved members lack (one read of the case's documents).
+
+    `approved_members` with their persons, when the caller has them (case_decide); else read."""
+    if getattr(case, "documents_taken", None) == 0:
+        existing = []
+    else:
+        existing = list(Authorization.objects.filter(case=case).values_list("member_id", "status"))
+    holding = {member for member, status in existing if status == AuthorizationStatus.VALID}
+    if approved_members is None:
+        approved_members = case.members.filter(outcome=MemberOutcome.APPROVED).select_related(
+            "person"
+        )
+    lacking = [member for member in approved_members if member.pk not in holding]
+    return _sign_all(case, lacking, actor, _now(), taken=len(existing))
+
+
+def _authorize(case: Case, actor) -> None:
+    """approved → authorized, in memory; the caller saves the case."""
     if case.status == Status.APPROVED:
         rule = case_type_for(case).authorization
         transition(case, "authorize", actor=actor, clause_id=rule.clause if rule else "")
-        if in_decision:
-            # case_decide's own save already moved the case to a new version: one call, one.
-            case.version -= 1
+
+
+def _issued_event(case: Case, issued: list[Authorization]):
+    payload = {
+        "case": case.pk,
+        "number": case.number,
+        "documents": [a.number for a in issued],
+        "kid": issued[0].kid,
+    }
+    return ("authorization.issued", case, payload)
+
+
+def _issue_for_locked_case(case: Case, actor: Official | None) -> list[Authorization]:
+    """Sign what the approved members of a locked case lack, and move it on to authorized."""
+    issued = _sign_missing(case, actor, None)
+    if case.status == Status.APPROVED:
+        _authorize(case, actor)
         save_case(case, "status")
     if issued:
-        audit_record(
-            actor=actor,
-            action="authorization.issued",
-            target=case,
-            payload={
-                "case": case.pk,
-                "number": case.number,
-                "documents": [a.number for a in issued],
-                "kid": issued[0].kid,
-            },
-        )
+        action, target, payload = _issued_event(case, issued)
+        audit_record(actor=actor, action=action, target=target, payload=payload)
     return issued
 
 
 @on_approved
-def issue_on_approval(*, official: Official, case: Case) -> None:
-    """The hook case_decide runs: the approver's decision issues the documents.
+def issue_on_approval(*, official: Official, case: Case, members) -> list:
+    """The hook case_decide runs before it saves the case: the approver's decision issues the
+    documents of the `members` it approved, and the case moves on to authorized with the same
+    save. Returns the audit event to append after the decision's own.
 
     A pack that says nothing of travel authorizations issues none: its cases stay approved.
     """
-    if case_type_for(case).authorization is not None:
-        _issue_for_locked_case(case, official, in_decision=True)
+    if case_type_for(case).authorization is None:
+        return []
+    issued = _sign_missing(case, official, members)
+    _authorize(case, official)
+    return [_issued_event(case, issued)] if issued else []
 
 
 @case_link

@@ -14,9 +14,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from tumen.audit.services import audit_record
+from tumen.audit.services import audit_record, audit_record_many
 from tumen.cases.clearances import cancel_pending_clearances, grounds_text, listed_ground
-from tumen.cases.hooks import run_approved
+from tumen.cases.hooks import decide_columns, run_approved
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
     Case,
@@ -62,11 +62,18 @@ REASON_MAX = 200
 MASS_BATCH = 100
 # Read with the case as case_decide locks it: whether any clearance is flagged (a flag raised
 # meanwhile would have moved the version, which the decision then refuses).
-_HAS_FLAGS = {
+_DECIDE_EXTRA = {
     # 'flagged' is ClearanceStatus.FLAGGED.
     "has_flags": "EXISTS (SELECT 1 FROM cases_clearance flag WHERE flag.case_id = t.id "
-    "AND flag.status = 'flagged')"
+    "AND flag.status = 'flagged')",
+    # Where the case is, for the work other apps do on approval (who issues, which crossings).
+    "jurisdiction_path": "(SELECT place.path FROM org_jurisdiction place "
+    "WHERE place.id = t.jurisdiction_id)",
 }
+
+
+def _decide_extra() -> dict[str, str]:
+    return {**_DECIDE_EXTRA, **decide_columns()}
 
 
 def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> None:
@@ -271,13 +278,12 @@ def _record_members(case: Case, final: list[MemberProposal], note: str, now) -> 
     )
 
 
-def _audit_decision(official: Official, case: Case, decision: Decision) -> None:
+def _decided_event(case: Case, decision: Decision) -> tuple:
     pack = pack_by_id(case.policy_pack_id)
-    audit_record(
-        actor=official,
-        action="case.decided",
-        target=case,
-        payload=case_payload(
+    return (
+        "case.decided",
+        case,
+        case_payload(
             case,
             decision=decision.pk,
             outcome=decision.outcome,
@@ -307,7 +313,7 @@ def case_decide(
 
     `approval_only` (a mass decision) refuses, unchanged, a case with an unresolved flag or
     whose proposal is not to approve every member: those need the single-case form."""
-    case = lock_case(official, case_id, "approve", extra=_HAS_FLAGS)
+    case = lock_case(official, case_id, "approve", extra=_decide_extra())
     ensure_version(case, version)
     ensure_can(case, "approve")
     case_type = case_type_for(case)
@@ -336,10 +342,16 @@ def case_decide(
     transition(case, OUTCOME_ACTION[outcome], actor=official, reason=outcome, clause_id=clause)
     if outcome != Decision.Outcome.ON_HOLD:
         case.decided_at = now
-    save_case(case, "status", "decided_at")
-    _audit_decision(official, case, decision)
+    after = []
     if outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED):
-        run_approved(official=official, case=case)
+        # Other apps' work on approval (travel documents) may move the case on before its save.
+        approved = {p.member for p in final if p.outcome == MemberOutcome.APPROVED}
+        after = run_approved(
+            official=official, case=case, members=[m for m in members if m.pk in approved]
+        )
+    save_case(case, "status", "decided_at")
+    # The decision's event and the approval work's, chained in that order with one statement.
+    audit_record_many(actor=official, events=[_decided_event(case, decision), *after])
     return decision
 
 

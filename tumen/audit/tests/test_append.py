@@ -69,3 +69,41 @@ def test_a_warm_append_is_one_statement_besides_the_chain_lock(yanji_clerk):
     assert stored.action == "test.measured"
     assert stored.payload == {"case": 1}
     assert verify_chain().ok
+
+
+def _many(official, n: int, prefix: str = "test.many"):
+    from tumen.audit.services import audit_record_many
+
+    return audit_record_many(
+        actor=official, events=[(f"{prefix}.{i}", official, {"i": i}) for i in range(n)]
+    )
+
+
+def test_many_events_go_in_with_one_statement_when_the_guess_is_right(yanji_clerk):
+    audit_record(actor=yanji_clerk, action="test.warm")
+    with CaptureQueriesContext(connection) as queries:
+        rows = _many(yanji_clerk, 3)
+    inserts = [q for q in queries if q["sql"].startswith("INSERT INTO audit_auditevent")]
+    assert len(inserts) == 1
+    assert [r.seq for r in rows] == [rows[0].seq, rows[0].seq + 1, rows[0].seq + 2]
+    assert chain_head() == (rows[-1].seq, rows[-1].row_hash)
+    assert verify_chain().ok
+
+
+def test_many_events_after_another_writer_are_all_chained_or_none_is(yanji_clerk):
+    first = audit_record(actor=yanji_clerk, action="test.first")
+    other = audit_record(actor=yanji_clerk, action="test.other")
+    # This process still guesses `first`: seq first+1 is taken, first+2 is free. The whole
+    # batch must be refused on the guess (not just its first row) and chained onto `other`.
+    services._HEADS[connection.alias] = (first.seq, first.row_hash)
+    rows = _many(yanji_clerk, 3)
+
+    assert (rows[0].seq, rows[0].prev_hash) == (other.seq + 1, other.row_hash)
+    assert AuditEvent.objects.filter(seq__gt=other.seq).count() == 3
+    assert verify_chain().ok
+
+
+def test_many_events_are_written_in_batches(yanji_clerk):
+    rows = _many(yanji_clerk, services.AUDIT_BATCH + 5, prefix="test.batch")
+    assert AuditEvent.objects.filter(action__startswith="test.batch.").count() == len(rows)
+    assert verify_chain().ok

@@ -11,7 +11,7 @@ from tumen.audit.models import AuditEvent
 from tumen.audit.verify import verify_chain
 from tumen.authorizations import keys, services, tmn1
 from tumen.authorizations.models import Authorization, CheckpointScan
-from tumen.cases.models import ExistingIssue, Transition
+from tumen.cases.models import Case, ExistingIssue, Transition
 from tumen.cases.tests.conftest import RELOCATION_DETAILS, grant_all, open_case, submit
 
 
@@ -208,3 +208,31 @@ def test_other_provinces_see_no_documents_and_clerks_cannot_revoke(
     with pytest.raises(PermissionDenied):
         services.authorization_revoke(official=yanji_clerk, number=number, reason="No")
     assert Authorization.objects.get(number=number).status == "valid"
+
+
+def test_the_decision_reads_the_same_issuing_authority_as_the_lookup(db):
+    """ISSUING_AUTHORITY (read with the locked case) and issuing_authority() agree everywhere."""
+    from django.db import connection
+
+    from tumen.authorizations.services import ISSUING_AUTHORITY, issuing_authority
+    from tumen.org.models import Jurisdiction
+
+    places = list(Jurisdiction.objects.all())
+    assert len(places) > 5
+    checked = 0
+    for place in places:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {ISSUING_AUTHORITY} FROM org_jurisdiction base "  # noqa: S608
+                "JOIN (SELECT id AS jurisdiction_id FROM org_jurisdiction) t "
+                "ON t.jurisdiction_id = base.id WHERE base.id = %s",
+                [place.pk],
+            )
+            (from_sql,) = cursor.fetchone()
+        try:
+            expected = issuing_authority(Case(jurisdiction=place, number="T")).code
+        except ValidationError:
+            expected = None
+        assert from_sql == expected, place.path
+        checked += expected is not None
+    assert checked > 3
