@@ -45,8 +45,20 @@ def _write_private(path: Path, private_key) -> None:
         handle.write(pem)
 
 
+# Parsed keys by file, kept while the file is unchanged (same inode, size and modification time):
+# every approval signs, and parsing a PEM key costs more than the signature.
+_PARSED: dict[Path, tuple[tuple, object]] = {}
+
+
 def _read_private(path: Path):
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    stat = path.stat()
+    stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    cached = _PARSED.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    _PARSED[path] = (stamp, key)
+    return key
 
 
 def anchor_key() -> Ed25519PrivateKey:

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,8 +41,11 @@ from tumen.cases.models import (
 from tumen.cases.workflow import authority_for, save_case, transition
 from tumen.lib import clock
 from tumen.lib.errors import ensure_version, invalid
+from tumen.lib.reads import columns, from_row
+from tumen.lib.writes import insert_rows
 from tumen.org.access import get_for_update, require
 from tumen.org.models import Level, Official, UnitKind, WorkUnit
+from tumen.org.reference import remembered
 from tumen.policy.selectors import case_type_for
 
 REASON_MAX = 200
@@ -108,15 +111,37 @@ def issuing_authority(case: Case) -> WorkUnit:
     )
 
 
+# CROSSINGS_UNDER: every crossing point in a subtree, by code, each with its place's path; read
+# at every approval, so plain SQL (tested against the ORM's answer on both engines).
+_CROSSINGS_UNDER = (
+    "SELECT {points}, place.path FROM authorizations_crossingpoint cp "
+    "JOIN org_jurisdiction place ON place.id = cp.jurisdiction_id "
+    "WHERE place.path {like} ORDER BY cp.code"
+)
+
+
+def _crossings_under(path: str) -> list[CrossingPoint]:
+    sql = _CROSSINGS_UNDER.format(
+        points=columns(CrossingPoint, "cp"),
+        like=connection.operators["startswith"] % "%s",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f"{connection.ops.prep_for_like_query(path)}%"])
+        rows = cursor.fetchall()
+    points = []
+    for row in rows:
+        point, (place_path,) = from_row(CrossingPoint, row)
+        point.place_path = place_path
+        points.append(point)
+    return points
+
+
 def crossing_points_for(case: Case) -> list[CrossingPoint]:
     """The crossings of the nearest place at or above the case's county that has any (one
     query: every crossing under the topmost place, then the nearest place's share of them)."""
     paths = _place_paths(case)
-    points = list(
-        CrossingPoint.objects.filter(jurisdiction__path__startswith=paths[0]).annotate(
-            place_path=F("jurisdiction__path")
-        )
-    )
+    token = getattr(case, "reference_token", None)
+    points = remembered(token, ("crossings", paths[0]), lambda: _crossings_under(paths[0]))
     for path in reversed(paths):
         nearest = [point for point in points if point.place_path.startswith(path)]
         if nearest:
@@ -222,10 +247,10 @@ def _sign_all(case: Case, members, actor, now, *, taken: int, replaces=None) -> 
         )
         authz.payload = tmn1.encode(_document(authz, case, points, authority), private_key)
         issued.append(authz)
-    Authorization.objects.bulk_create(issued)
+    insert_rows(Authorization, issued, returning_ids=True)
     links = Authorization.crossing_points.through
-    links.objects.bulk_create(
-        [links(authorization_id=a.pk, crossingpoint_id=p.pk) for a in issued for p in points]
+    insert_rows(
+        links, [links(authorization_id=a.pk, crossingpoint_id=p.pk) for a in issued for p in points]
     )
     return issued
 

@@ -49,6 +49,7 @@ from tumen.lib.policy import CaseType
 from tumen.lib.writes import insert_rows
 from tumen.org.access import NotVisible, record_lost_denial, require
 from tumen.org.models import Official
+from tumen.org.reference import TOKEN_SQL
 from tumen.policy.selectors import case_type_for, case_type_of, pack_by_id
 
 # The household outcome, as the status change that records it.
@@ -69,6 +70,8 @@ _DECIDE_EXTRA = {
     # Where the case is, for the work other apps do on approval (who issues, which crossings).
     "jurisdiction_path": "(SELECT place.path FROM org_jurisdiction place "
     "WHERE place.id = t.jurisdiction_id)",
+    # The version of reference data, so that what approval derives from it is reused.
+    "reference_token": TOKEN_SQL,
 }
 
 
@@ -325,7 +328,7 @@ def case_decide(
     final = _final(case, case_type, proposal, member_outcomes or {}, note)
     outcome, clause, _ground = combine(final, case_type)
     now = clock.now()
-    decision = Decision.objects.create(
+    decision = Decision(
         case=case,
         outcome=outcome,
         proposed_outcome=proposal.outcome,
@@ -338,6 +341,7 @@ def case_decide(
         decided_by=official,
         decided_at=now,
     )
+    insert_rows(Decision, [decision], returning_ids=True)
     _record_members(case, final, note.strip(), now)
     transition(case, OUTCOME_ACTION[outcome], actor=official, reason=outcome, clause_id=clause)
     if outcome != Decision.Outcome.ON_HOLD:

@@ -17,6 +17,7 @@ from tumen.cases.models import (
     ForeignRequest,
     MemberRole,
 )
+from tumen.cases.proposal import members_with_persons
 from tumen.cases.routing import route
 from tumen.cases.validation import details_problems, label, member_problems, shape_problems
 from tumen.cases.workflow import (
@@ -33,8 +34,9 @@ from tumen.lib import clock
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
 from tumen.lib.writes import insert_rows
-from tumen.org.access import get_for_user, require
+from tumen.org.access import get_visible, require
 from tumen.org.models import Jurisdiction, Official, UnitKind, WorkUnit
+from tumen.org.reference import TOKEN_SQL, remembered
 from tumen.people.models import Person
 from tumen.policy.models import PolicyPack
 from tumen.policy.selectors import (
@@ -78,9 +80,11 @@ def next_number(county: Jurisdiction) -> str:
     return next_numbers(county)[0]
 
 
-def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
+def active_pack(
+    case_type: str, *, field: str = "case_type", token: str | None = None
+) -> PolicyPack:
     try:
-        return pack_for_case_type(case_type)
+        return remembered(token, ("pack", case_type), lambda: pack_for_case_type(case_type))
     except LookupError:
         offered = sorted({kind.code for _stored, kind in intake_case_types()})
         raise invalid(
@@ -91,7 +95,7 @@ def active_pack(case_type: str, *, field: str = "case_type") -> PolicyPack:
 
 
 def _visible_person(official: Official, person_id: int) -> Person:
-    return get_for_user(official, Person, pk=person_id)
+    return get_visible(official, Person, person_id, extra=_REFERENCE)
 
 
 def _member_specs(
@@ -128,7 +132,7 @@ def open_preauthorised(
     bulk split of a foreign request builds the same rows). Anything else goes through case_open.
     """
     county = intake_unit.jurisdiction
-    case = Case.objects.create(
+    case = Case(
         number=next_number(county),
         case_type=case_type.code,
         policy_pack=stored,
@@ -139,6 +143,7 @@ def open_preauthorised(
         foreign_request=foreign_request,
         retyped_from=retyped_from,
     )
+    insert_rows(Case, [case], returning_ids=True)
     insert_rows(
         CaseMember,
         [
@@ -187,11 +192,14 @@ def case_open(
     """
     require(official, authority_for("open"))
     unit = official.unit
-    stored = active_pack(case_type)
+    # The members first: the principal's read brings the version of reference data, under
+    # which the active packs are remembered.
+    members = _member_specs(official, principal_id, dependants)
+    token = getattr(members[0][0], "reference_token", None)
+    stored = active_pack(case_type, token=token)
     kind = case_type_of(stored, case_type)
     details = dict(details or {})
     shape_problems(kind, details).raise_if_any()
-    members = _member_specs(official, principal_id, dependants)
     return open_preauthorised(
         actor=official,
         stored=stored,
@@ -302,8 +310,15 @@ def case_remove_member(*, official: Official, case_id: int, version: int, person
     return case
 
 
-def routing_of(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, WorkUnit], Problems]:
-    routes = route([rule.unit_kind for rule in case_type.clearances], county)
+# Read with the locked case or person: the version of reference data (tumen.org.reference).
+_REFERENCE = {"reference_token": TOKEN_SQL}
+
+
+def routing_of(
+    case_type: CaseType, county: Jurisdiction, token: str | None = None
+) -> tuple[dict[str, WorkUnit], Problems]:
+    kinds = tuple(rule.unit_kind for rule in case_type.clearances)
+    routes = remembered(token, ("route", kinds, county.path), lambda: route(kinds, county))
     problems = Problems()
     for rule in case_type.clearances:
         if rule.unit_kind not in routes:
@@ -325,10 +340,12 @@ def routing_of(case_type: CaseType, county: Jurisdiction) -> tuple[dict[str, Wor
 
 
 def _problems(case: Case, case_type: CaseType) -> tuple[dict[str, WorkUnit], Problems]:
-    persons = [member.person for member in case.members.select_related("person")]
+    persons = [member.person for member in members_with_persons(case.pk)]
     problems = details_problems(case_type, case.details)
     problems.merge(member_problems(case_type, persons).by_field)
-    routes, routing = routing_of(case_type, case.jurisdiction)
+    routes, routing = routing_of(
+        case_type, case.jurisdiction, getattr(case, "reference_token", None)
+    )
     problems.merge(routing.by_field)
     return routes, problems
 
@@ -389,7 +406,7 @@ def submit_preauthorised(case: Case, *, actor: Official) -> list[Clearance]:
 @transaction.atomic
 def case_submit(*, official: Official, case_id: int, version: int) -> Case:
     """Submit the draft: every problem is reported at once, per field, or clearances start."""
-    case = lock_case(official, case_id, "submit", related="jurisdiction")
+    case = lock_case(official, case_id, "submit", related="jurisdiction", extra=_REFERENCE)
     ensure_version(case, version)
     submit_preauthorised(case, actor=official)
     return case

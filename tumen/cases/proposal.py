@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from tumen.cases.models import (
@@ -21,7 +21,8 @@ from tumen.cases.models import (
     MemberRole,
 )
 from tumen.lib.policy import CaseType, Eligibility, Ground
-from tumen.people.models import Ethnicity, Nationality, Person, Relation, RelationKind
+from tumen.lib.reads import columns, from_row
+from tumen.people.models import Ethnicity, Nationality, Person, RelationKind
 from tumen.policy.selectors import case_type_for, pack_by_id
 
 WITHDRAW = "withdraw"
@@ -168,18 +169,50 @@ def combine(members: Sequence[MemberProposal], case_type: CaseType) -> tuple[str
     return MemberOutcome.APPROVED.value, case_type.approve_clause, None
 
 
+# MEMBERS_WITH_PERSONS: a case's members in their order (principal first), each with its person
+# and, when asked, whether the person has a relation of the listed kinds; read at every
+# submission and decision, so plain SQL (tested against the ORM's answer on both engines).
+_MEMBERS_WITH_PERSONS = (
+    "SELECT {members}, {persons}{related} FROM cases_casemember m "
+    "JOIN people_person p ON p.id = m.person_id WHERE m.case_id = %s "
+    "ORDER BY m.role DESC, m.id"
+)
+_HAS_RELATION = (
+    ", EXISTS (SELECT 1 FROM people_relation r WHERE r.person_id = m.person_id "
+    "AND r.kind IN ({kinds}))"
+)
+
+
+def members_with_persons(case_id: int, relation_kinds: Sequence[str] = ()) -> list[CaseMember]:
+    """MEMBERS_WITH_PERSONS; with `relation_kinds`, each person's `has_policy_relation`."""
+    related = ""
+    if relation_kinds:
+        related = _HAS_RELATION.format(kinds=", ".join(["%s"] * len(relation_kinds)))
+    sql = _MEMBERS_WITH_PERSONS.format(
+        members=columns(CaseMember, "m"),
+        persons=columns(Person, "p"),
+        related=related,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*relation_kinds, case_id])
+        rows = cursor.fetchall()
+    members = []
+    for row in rows:
+        member, rest = from_row(CaseMember, row)
+        person, rest = from_row(Person, rest)
+        if relation_kinds:
+            person.has_policy_relation = bool(rest[0])
+        member.person = person
+        members.append(member)
+    return members
+
+
 def members_for_proposal(case: Case, case_type: CaseType) -> list[CaseMember]:
     """The members with their persons and, in the same statement, whether each person has a
     relation the case type's eligibility asks for."""
-    members = case.members.select_related("person")
     rule = case_type.eligibility
-    if rule is None or not rule.relation:
-        return list(members)
-    related = Relation.objects.filter(person_id=OuterRef("person_id"), kind__in=rule.relation)
-    members = list(members.annotate(has_policy_relation=Exists(related)))
-    for member in members:
-        member.person.has_policy_relation = member.has_policy_relation
-    return members
+    kinds = tuple(rule.relation) if rule is not None and rule.relation else ()
+    return members_with_persons(case.pk, kinds)
 
 
 def decision_proposal(case: Case, members: Sequence[CaseMember] | None = None) -> Proposal:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
+
+from tumen.lib.reads import columns, from_row
 from tumen.org.models import Jurisdiction, WorkUnit
 
 
@@ -16,12 +19,37 @@ def _depth(unit: WorkUnit) -> int:
     return unit.jurisdiction.path.count("/")
 
 
+# NEAREST_UNITS: the units of some kinds in some places, each with its jurisdiction; read at every
+# submission, so plain SQL (tested against the ORM's answer on both engines).
+_NEAREST_UNITS = (
+    "SELECT {units}, {places} FROM org_workunit u "
+    "JOIN org_jurisdiction j ON j.id = u.jurisdiction_id "
+    "WHERE u.kind IN ({kinds}) AND j.path IN ({paths})"
+)
+
+
 def nearest_units(kinds: Iterable[str], paths: list[str]) -> dict[str, WorkUnit]:
     """For each kind, the unit deepest on the chain of `paths`; one query for all kinds."""
-    units = WorkUnit.objects.filter(kind__in=list(kinds), jurisdiction__path__in=paths)
+    kinds = list(kinds)
+    if not kinds or not paths:
+        return {}
+    sql = _NEAREST_UNITS.format(
+        units=columns(WorkUnit, "u"),
+        places=columns(Jurisdiction, "j"),
+        kinds=", ".join(["%s"] * len(kinds)),
+        paths=", ".join(["%s"] * len(paths)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*kinds, *paths])
+        rows = cursor.fetchall()
+    units = []
+    for row in rows:
+        unit, rest = from_row(WorkUnit, row)
+        unit.jurisdiction, _rest = from_row(Jurisdiction, rest)
+        units.append(unit)
     best: dict[str, WorkUnit] = {}
     # Deepest first; two units of one kind in one place resolve by code, so routing is stable.
-    for unit in sorted(units.select_related("jurisdiction"), key=lambda u: (-_depth(u), u.code)):
+    for unit in sorted(units, key=lambda u: (-_depth(u), u.code)):
         best.setdefault(unit.kind, unit)
     return best
 

@@ -8,13 +8,14 @@ Nothing here checks anything: the services that call it have locked and authoris
 
 UPDATE_COLUMNS  UPDATE <table> SET <only the named columns> WHERE pk = %s [RETURNING <expr>]
 INSERT_ROWS     INSERT INTO <table> (<every column but an automatic id>) VALUES (…), (…)
+                [RETURNING <id>, when the caller needs the new ids: they are set on the objects]
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 _SQL: dict[tuple, tuple[str, list[models.Field]]] = {}
 
@@ -23,8 +24,14 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _prepared(fields: Sequence[models.Field], obj: models.Model) -> list:
-    return [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+def current():
+    """The default connection itself: `django.db.connection` is a proxy that looks the
+    connection up (an asgiref Local) at every attribute; a hot loop takes it once."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _prepared(fields: Sequence[models.Field], obj: models.Model, db) -> list:
+    return [field.get_db_prep_save(getattr(obj, field.attname), db) for field in fields]
 
 
 def update_columns(
@@ -35,8 +42,9 @@ def update_columns(
     `returning` is an SQL expression over the updated row (its table named as the table itself),
     with `returning_params` for its placeholders.
     """
+    db = current()
     meta = type(obj)._meta
-    key = ("update", meta.label, tuple(fields), returning, connection.vendor)
+    key = ("update", meta.label, tuple(fields), returning, db.vendor)
     cached = _SQL.get(key)
     if cached is None:
         columns = [meta.get_field(name) for name in fields]
@@ -48,27 +56,32 @@ def update_columns(
             sql += f" RETURNING {returning}"
         cached = _SQL[key] = (sql, columns)
     sql, columns = cached
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*_prepared(columns, obj), obj.pk, *returning_params])
+    with db.cursor() as cursor:
+        cursor.execute(sql, [*_prepared(columns, obj, db), obj.pk, *returning_params])
         return cursor.fetchone() if returning else None
 
 
-def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """INSERT_ROWS: rows whose ids nobody needs back (transitions, issues), in one statement."""
+def insert_rows(
+    model: type[models.Model], objs: Sequence[models.Model], *, returning_ids: bool = False
+) -> None:
+    """INSERT_ROWS: new rows in one statement (per engine's parameter limit); with
+    `returning_ids`, each object gets its new id, as bulk_create gives it (in the order of the
+    rows, which both engines keep for a single INSERT … VALUES … RETURNING)."""
     meta = model._meta
     columns = [field for field in meta.concrete_fields if field is not meta.auto_field]
     # As many rows per statement as the engine takes parameters (SQLite: 999 by default).
     limit = connection.features.max_query_params or 10_000
     size = max(1, limit // len(columns))
     for start in range(0, len(objs), size):
-        _insert_batch(model, objs[start : start + size])
+        _insert_batch(model, objs[start : start + size], returning_ids)
 
 
-def _insert_batch(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+def _insert_batch(model: type[models.Model], objs: Sequence[models.Model], returning: bool) -> None:
     if not objs:
         return
+    db = current()
     meta = model._meta
-    key = ("insert", meta.label, len(objs), connection.vendor)
+    key = ("insert", meta.label, len(objs), returning, db.vendor)
     cached = _SQL.get(key)
     if cached is None:
         columns = [field for field in meta.concrete_fields if field is not meta.auto_field]
@@ -76,8 +89,14 @@ def _insert_batch(model: type[models.Model], objs: Sequence[models.Model]) -> No
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         rows = ", ".join([row] * len(objs))
         sql = f"INSERT INTO {_quote(meta.db_table)} ({names}) VALUES {rows}"  # noqa: S608
+        if returning:
+            sql += f" RETURNING {_quote(meta.pk.column)}"
         cached = _SQL[key] = (sql, columns)
     sql, columns = cached
-    params = [value for obj in objs for value in _prepared(columns, obj)]
-    with connection.cursor() as cursor:
+    params = [value for obj in objs for value in _prepared(columns, obj, db)]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
+        if returning:
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, db.alias

@@ -194,3 +194,15 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official.username}: {self.get_role_display()}"
+
+
+class ReferenceToken(models.Model):
+    """One row: a token that changes whenever reference data does (tumen.org.reference)."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        db_table = "org_reference"
+
+    def __str__(self) -> str:
+        return self.token

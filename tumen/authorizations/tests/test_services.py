@@ -236,3 +236,25 @@ def test_the_decision_reads_the_same_issuing_authority_as_the_lookup(db):
         assert from_sql == expected, place.path
         checked += expected is not None
     assert checked > 3
+
+
+def test_crossings_under_reads_what_the_orm_reads(db):
+    """CROSSINGS_UNDER: the crossing points of every subtree, in the ORM's order."""
+    from tumen.authorizations.models import CrossingPoint
+    from tumen.authorizations.services import _crossings_under
+    from tumen.org.models import Jurisdiction
+
+    found = 0
+    for place in Jurisdiction.objects.all():
+        read = _crossings_under(place.path)
+        expected = list(CrossingPoint.objects.filter(jurisdiction__path__startswith=place.path))
+        assert [p.pk for p in read] == [p.pk for p in expected], place.path
+        for mine, theirs in zip(read, expected, strict=True):
+            assert (mine.code, mine.name_ko, mine.jurisdiction_id) == (
+                theirs.code,
+                theirs.name_ko,
+                theirs.jurisdiction_id,
+            )
+            assert mine.place_path.startswith(place.path)
+        found += len(read)
+    assert found >= 8

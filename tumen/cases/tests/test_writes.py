@@ -119,3 +119,128 @@ def test_lock_in_subtree_reads_what_the_orm_reads_and_refuses_as_it_does(
     with pytest.raises(PermissionDenied), transaction.atomic():
         lock_in_subtree(yanji_approver, Case, orm.pk, action=Authority(("clerk",)))
     assert AuditEvent.objects.filter(action="access.denied").count() == denied  # rolled back
+
+
+def test_members_with_persons_reads_what_the_orm_reads(yanji_clerk, register, relate):
+    """MEMBERS_WITH_PERSONS: the members in the ORM's order, persons as the ORM makes them, and
+    the relation flag per person (only the listed kinds count)."""
+    from django.db.models import Exists, OuterRef
+
+    from tumen.cases.proposal import members_with_persons
+    from tumen.cases.tests.conftest import RELOCATION_DETAILS, open_case
+    from tumen.people.models import Relation
+
+    dependant, principal, other = register(), register(sex="male"), register()
+    relate(principal, "social_relation_korea")
+    relate(other, "parent")
+    case = open_case(yanji_clerk, "relocation", [principal, dependant, other], RELOCATION_DETAILS)
+    kinds = ("social_relation_korea",)
+
+    read = members_with_persons(case.pk, kinds)
+    related = Relation.objects.filter(person_id=OuterRef("person_id"), kind__in=kinds)
+    expected = list(
+        case.members.select_related("person").annotate(has_policy_relation=Exists(related))
+    )
+    assert [m.pk for m in read] == [m.pk for m in expected]
+    assert read[0].person.pk == principal.pk
+    for mine, theirs in zip(read, expected, strict=True):
+        assert [getattr(mine, f.attname) for f in mine._meta.concrete_fields] == [
+            getattr(theirs, f.attname) for f in theirs._meta.concrete_fields
+        ]
+        fields = theirs.person._meta.concrete_fields
+        assert [getattr(mine.person, f.attname) for f in fields] == [
+            getattr(theirs.person, f.attname) for f in fields
+        ]
+        assert mine.person.has_policy_relation == theirs.has_policy_relation
+    assert [m.person.has_policy_relation for m in read] == [True, False, False]
+    assert not hasattr(members_with_persons(case.pk)[0].person, "has_policy_relation")
+
+
+def test_nearest_units_reads_what_the_orm_reads(db):
+    """NEAREST_UNITS: for every place and every unit kind, the unit the ORM query would pick."""
+    from tumen.cases.routing import nearest_units
+    from tumen.org.models import Jurisdiction, UnitKind, WorkUnit
+
+    kinds = [kind.value for kind in UnitKind]
+    picked = 0
+    for place in Jurisdiction.objects.all():
+        paths = place.ancestor_paths
+        units = WorkUnit.objects.filter(kind__in=kinds, jurisdiction__path__in=paths)
+        expected: dict[str, WorkUnit] = {}
+        ordered = sorted(
+            units.select_related("jurisdiction"),
+            key=lambda u: (-u.jurisdiction.path.count("/"), u.code),
+        )
+        for unit in ordered:
+            expected.setdefault(unit.kind, unit)
+        read = nearest_units(kinds, paths)
+        assert {k: u.pk for k, u in read.items()} == {k: u.pk for k, u in expected.items()}
+        for kind, unit in read.items():
+            assert unit.jurisdiction.path == expected[kind].jurisdiction.path
+            assert unit.name_zh == expected[kind].name_zh
+        picked += len(read)
+    assert picked > 10
+    assert nearest_units([], ["/cn/"]) == {}
+
+
+def test_get_visible_answers_as_get_for_user(
+    yanji_clerk, jilin_security, liaoning_security, central_admin, register, officer
+):
+    """GET_VISIBLE (a person at intake) sees exactly whom get_for_user sees, and refuses the
+    others with the same audited 404, for officials of the county, above it, and elsewhere."""
+    import pytest
+
+    from tumen.cases.tests.conftest import RELOCATION_DETAILS, open_case
+    from tumen.org.access import NotVisible, get_for_user, get_visible
+    from tumen.people.models import Person
+
+    at_home, elsewhere = register(), register(county="longjing")
+    abroad = Person.objects.create(name_hangul="박순희", name_latin="PAK SUN HUI", sex="female")
+    open_case(yanji_clerk, "relocation", [at_home], RELOCATION_DETAILS)
+    officials = [
+        yanji_clerk,
+        officer("longjing-office", "clerk"),
+        jilin_security,
+        liaoning_security,
+        central_admin,
+    ]
+    seen = 0
+    for official in officials:
+        for person in (at_home, elsewhere, abroad):
+            try:
+                expected = get_for_user(official, Person, pk=person.pk)
+            except NotVisible:
+                with pytest.raises(NotVisible):
+                    get_visible(official, Person, person.pk)
+                continue
+            read = get_visible(official, Person, person.pk)
+            fields = Person._meta.concrete_fields
+            assert [getattr(read, f.attname) for f in fields] == [
+                getattr(expected, f.attname) for f in fields
+            ]
+            seen += 1
+    assert 3 <= seen < len(officials) * 3
+    with pytest.raises(NotVisible):
+        get_visible(yanji_clerk, Person, 10**9)
+
+
+def test_a_submission_after_a_reorganisation_goes_to_the_new_unit(yanji_clerk, household, officer):
+    """Routing is remembered per token: a new border-defence unit for Yanji takes the next case."""
+    from tumen.cases.models import Clearance
+    from tumen.cases.tests.conftest import RELOCATION_DETAILS, open_case, submit
+    from tumen.org.models import Jurisdiction, UnitKind, WorkUnit
+
+    first = submit(
+        yanji_clerk, open_case(yanji_clerk, "relocation", household[:1], RELOCATION_DETAILS)
+    )
+    before = Clearance.objects.get(case=first, unit_kind=UnitKind.BORDER_DEFENCE).unit
+    yanji = Jurisdiction.objects.get(code="yanji")
+    # Same place as Yanji's own unit and first by code: routing picks it from now on.
+    nearer = WorkUnit.objects.create(
+        code="yanji-aa-border", kind=UnitKind.BORDER_DEFENCE, jurisdiction=yanji
+    )
+    second = submit(
+        yanji_clerk, open_case(yanji_clerk, "relocation", household[1:2], RELOCATION_DETAILS)
+    )
+    after = Clearance.objects.get(case=second, unit_kind=UnitKind.BORDER_DEFENCE).unit
+    assert after == nearer != before
