@@ -64,6 +64,8 @@ def test_revoking_needs_the_current_etag_and_a_reason(kim_case, yanji_approver):
     stale = api.post(path, {"reason": "Issued in error"}, If_Match='"7"')
     assert stale.status_code == 412
     assert stale["Content-Type"] == "application/problem+json"
+    assert stale["ETag"] == '"1"'
+    assert stale.json()["detail"].startswith("This travel authorization was changed")
     empty = api.post(path, {"reason": "   "}, If_Match='"1"')
     assert (empty.status_code, empty.json()["errors"][0]["field"]) == (422, "/reason")
 
