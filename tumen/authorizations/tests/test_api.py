@@ -10,7 +10,7 @@ from tumen.authorizations import tmn1
 from tumen.authorizations.models import Authorization, CheckpointScan
 from tumen.authorizations.services import trusted_keys
 from tumen.authorizations.tests.presented import POINT
-from tumen.cases.models import Case
+from tumen.cases.models import Case, ExistingIssue
 from tumen.cases.tests.conftest import RELOCATION_DETAILS, open_case
 from tumen.lib import clock
 from tumen.tokens.tests.apiclient import Api
@@ -190,9 +190,15 @@ def test_a_crossing_then_a_second_one_on_a_single_use_document(
 
     second = api.post("checkpoint/crossings", body, Idempotency_Key="cross-2")
     assert (second.json()["valid"], second.json()["reason"]) == (False, "already_used")
-    # The attempt shows in the issuing county's reconciliation.
-    page = Api(yanji_approver).get(f"authorizations/{document_of(kim_case).number}").json()
-    assert len(page["crossed_at"]) == 1
+    # The attempt is recorded, and raised as an existing issue of the case (reconciliation).
+    assert second.json()["recorded"] is True
+    assert list(CheckpointScan.objects.values_list("outcome", "reason")) == [
+        ("refused", "already_used"),
+        ("crossed", "valid"),
+    ]
+    assert ExistingIssue.objects.filter(case=kim_case, kind="reused").count() == 1
+    read = Api(yanji_approver).get(f"authorizations/{document_of(kim_case).number}").json()
+    assert len(read["crossed_at"]) == 1
 
 
 def test_verdicts_speak_the_callers_language(kim_case, checkpoint_officer):
