@@ -1,6 +1,7 @@
 """Every document of presented.ROWS through every channel, one test per channel and row: the
-checkpoint page (pasted text, and a photo of the QR code), the offline `tumen verify`, and the
-API's verify and record-crossing. Each must accept or refuse with the row's reason."""
+checkpoint page (pasted text, a photo of the QR code, and its record-crossing action), the
+offline `tumen verify`, and the API's verify and record-crossing. Each must accept or refuse with
+the row's reason."""
 
 from __future__ import annotations
 
@@ -130,3 +131,24 @@ def test_the_api_record_crossing(row, presented, presented_world, checkpoint_off
     # The second crossing of a single-use document is also an existing issue of its case.
     reused = row.online == "already_used"
     assert ExistingIssue.objects.count() == issues + (1 if reused else 0)
+
+
+def test_the_checkpoint_page_records_the_crossing(
+    row, presented, presented_world, checkpoint_officer
+):
+    """The page's one action, posted with the text as the verdict's form carries it."""
+    officer = Desk(Client(), checkpoint_officer)
+    officer.get("/checkpoint/")
+    with presenting(presented):
+        done = officer.post("/checkpoint/cross/", {"point": POINT, "text": presented.text})
+    assert done.status_code == 302
+    body = text(officer.get("/checkpoint/"))
+    number = presented_world.authorization.number
+    if row.online == "valid":
+        assert f"Crossing recorded: {number}." in body
+    else:
+        assert escape(f"Crossing refused: {refusal_text(row.online)}") in body
+    crossed = CheckpointScan.objects.filter(
+        authorization=presented_world.authorization, outcome=ScanOutcome.CROSSED
+    ).count()
+    assert crossed == (1 if row.online in ("valid", "already_used") else 0)
