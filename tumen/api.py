@@ -335,6 +335,7 @@ def http_error(request, exc: HttpError):
 
 
 def _mount() -> None:
+    from tumen.authorizations.api import router as authorizations
     from tumen.cases.api import router as cases
     from tumen.directives.api import router as directives
     from tumen.org.api import router as org
@@ -344,6 +345,7 @@ def _mount() -> None:
     api.add_router("/", people)
     api.add_router("/", cases)
     api.add_router("/", directives)
+    api.add_router("/", authorizations)
 
 
 _mount()

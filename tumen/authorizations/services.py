@@ -336,17 +336,25 @@ def documents_link(*, official: Official, case: Case) -> list[tuple[str, str, st
 
 
 @transaction.atomic
-def authorizations_issue(*, official: Official | None, case_number: str) -> list[Authorization]:
-    """Issue what an approved case lacks (a case approved before documents existed)."""
+def authorizations_issue(
+    *, official: Official | None, case_number: str, version: int | None = None
+) -> list[Authorization]:
+    """Issue what an approved case lacks (a case approved before documents existed).
+
+    `version`: the case's version as the caller read it (the API's If-Match); None from the
+    command line."""
     if official is None:
         case = Case.objects.select_for_update().filter(number=case_number).first()
         if case is None:
             raise invalid("case", _("case: there is no case %(number)s.") % {"number": case_number})
     else:
         case = get_for_update(official, Case, action=authority_for("approve"), number=case_number)
+    if version is not None:
+        ensure_version(case, version)
     if case.status not in (Status.APPROVED, Status.AUTHORIZED):
+        # The case's state, not a value the caller sent: a conflict (409 in the API).
         raise invalid(
-            "case",
+            NON_FIELD_ERRORS,
             _("case: %(number)s is %(status)s; documents are issued only to approved cases.")
             % {"number": case.number, "status": Status(case.status).label},
         )
@@ -451,6 +459,20 @@ def authorizations_printed(*, official: Official | None, numbers: list[str]) -> 
         payload={"documents": [a.number for a in printed]},
     )
     return printed
+
+
+@transaction.atomic
+def authorization_payload(*, official: Official, number: str) -> Authorization:
+    """The signed text of a document, for those who may print it; each reading is audited, as a
+    print is (whoever holds the text can print the document)."""
+    authz = get_for_update(official, Authorization, action="authorization.print", number=number)
+    audit_record(
+        actor=official,
+        action="authorization.payload_read",
+        target=authz,
+        payload={"number": authz.number, "case": authz.case_id},
+    )
+    return authz
 
 
 # At the crossing ----------------------------------------------------------------------------

@@ -12,40 +12,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tumen.authorizations import pdf, selectors, services
 from tumen.authorizations.forms import CrossingForm, PrintForm, ReasonForm, ScanForm
 from tumen.authorizations.models import AuthorizationStatus
 from tumen.authorizations.offline import read_qr
+from tumen.authorizations.reasons import REFUSALS, refusal_text
 from tumen.cases.selectors.cases import case_page
 from tumen.lib.errors import StaleVersion
 from tumen.org.access import authorised, require
 from tumen.web.forms import add_service_errors
-
-# Refusal reasons as the checkpoint officer reads them.
-REFUSALS = {
-    "malformed": gettext_lazy("This is not a Tumen travel authorization, or it could not be read."),
-    "too_large": gettext_lazy("This is not a Tumen travel authorization (far too large)."),
-    "unknown_key": gettext_lazy(
-        "Signed by a key this system does not trust: a forgery or another issuer."
-    ),
-    "bad_signature": gettext_lazy("The signature does not match: the document has been altered."),
-    "key_not_valid": gettext_lazy("Signed outside the signing key's period of validity."),
-    "not_yet_valid": gettext_lazy("Not valid yet."),
-    "expired": gettext_lazy("Expired."),
-    "revoked": gettext_lazy("Revoked by the issuing authority."),
-    "superseded": gettext_lazy("Replaced by a re-issued document; this copy is void."),
-    "not_on_record": gettext_lazy("Signed, but the document is not on record."),
-    "already_used": gettext_lazy("Single-use document that has already crossed."),
-    "no_qr": gettext_lazy("No QR code could be found in the photo."),
-}
-
-
-def refusal_text(reason: str) -> str:
-    return str(REFUSALS.get(reason, reason))
-
 
 # A case's documents -------------------------------------------------------------------------
 

@@ -32,6 +32,11 @@ class StaleVersion(Exception):
                 "This person's record was changed by someone else (it is now at version "
                 "%(version)d); reload it and try again."
             )
+        if what == "travel authorization":
+            return _(
+                "This travel authorization was changed by someone else (it is now at version "
+                "%(version)d); reload it and try again."
+            )
         if what == "foreign_request":
             return _(
                 "This foreign request was changed by someone else (it is now at version "

@@ -46,3 +46,13 @@ def approve(officer, yanji_clerk, yanji_approver):
 @pytest.fixture
 def checkpoint_officer(make_official):
     return make_official("t.tumen.checkpoint", "tumen-border", "checkpoint_officer")
+
+
+@pytest.fixture
+def presented_world(approve, kim, checkpoint_officer, tmp_path):
+    """A Kim household approved: its one single-use document, and who acts on it."""
+    from tumen.authorizations.models import Authorization
+    from tumen.authorizations.tests.presented import World
+
+    case = approve([kim])
+    return World(Authorization.objects.get(case=case), checkpoint_officer, tmp_path / "elsewhere")
