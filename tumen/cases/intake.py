@@ -34,7 +34,7 @@ from tumen.lib import clock
 from tumen.lib.errors import Problems, ensure_version, invalid
 from tumen.lib.policy import CaseType
 from tumen.lib.writes import insert_rows
-from tumen.org.access import get_visible, require
+from tumen.org.access import NotVisible, get_visible, require
 from tumen.org.models import Jurisdiction, Official, UnitKind, WorkUnit
 from tumen.org.reference import TOKEN_SQL, remembered
 from tumen.people.models import Person
@@ -192,13 +192,17 @@ def case_open(
     """
     require(official, authority_for("open"))
     unit = official.unit
-    # The members first: the principal's read brings the version of reference data, under
-    # which the active packs are remembered.
-    members = _member_specs(official, principal_id, dependants)
-    token = getattr(members[0][0], "reference_token", None)
-    stored = active_pack(case_type, token=token)
-    kind = case_type_of(stored, case_type)
     details = dict(details or {})
+    # The members first: the principal's read brings the version of reference data, under
+    # which the active packs are remembered. A wrong case type or details are still reported
+    # before a person the official may not see, as when the pack was read first.
+    try:
+        members = _member_specs(official, principal_id, dependants)
+    except NotVisible:
+        shape_problems(case_type_of(active_pack(case_type), case_type), details).raise_if_any()
+        raise
+    stored = active_pack(case_type, token=getattr(members[0][0], "reference_token", None))
+    kind = case_type_of(stored, case_type)
     shape_problems(kind, details).raise_if_any()
     return open_preauthorised(
         actor=official,
