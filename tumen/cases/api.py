@@ -34,8 +34,8 @@ from tumen.tokens.protocol import (
     Id,
     Preconditions,
     Retries,
+    act,
     etag,
-    expected_version,
     once,
     parameter_problem,
     text,
@@ -375,21 +375,22 @@ def _case_id(number: str) -> int:
     return Case.objects.filter(number=number).values_list("pk", flat=True).first() or 0
 
 
-def _case(request, response: HttpResponse, number: str) -> CaseOut:
+def _case_now(request, number: str) -> tuple[CaseOut, int]:
     case = case_page(request.auth, number)
-    response["ETag"] = etag(case.version)
-    return CaseOut.of(case)
+    return CaseOut.of(case), case.version
 
 
-def _case_action(request, response, number, headers, call: Callable[[int, int], Any]):
-    version = expected_version(headers.if_match)
-
-    def run():
-        call(_case_id(number), version)
-        case = case_page(request.auth, number)
-        return 200, CaseOut.of(case), {"ETag": etag(case.version)}
-
-    return once(request, response, headers, run)
+def _case_action(request, response, headers, number: str, service: Callable, **arguments):
+    """Call `service` on case `number` at the version of If-Match; answer with the case."""
+    return act(
+        request,
+        response,
+        headers,
+        lambda version: service(
+            official=request.auth, case_id=_case_id(number), version=version, **arguments
+        ),
+        lambda _changed: _case_now(request, number),
+    )
 
 
 # ---- cases --------------------------------------------------------------------------------
@@ -434,7 +435,9 @@ def case_create(request, response: HttpResponse, payload: CaseIn, headers: Heade
 
 @router.get("/cases/{number}", response={200: CaseOut, **READ_ONE})
 def case_read(request, response: HttpResponse, number: text(40)):
-    return _case(request, response, number)
+    out, version = _case_now(request, number)
+    response["ETag"] = etag(version)
+    return out
 
 
 @router.get("/cases/{number}/timeline", response={200: list[TimelineEntryOut], **READ_ONE})
@@ -452,15 +455,7 @@ def case_submit(
     headers: Header[Preconditions],
 ):
     """Submit the draft: its clearances start at every unit the policy requires."""
-    return _case_action(
-        request,
-        response,
-        number,
-        headers,
-        lambda case_id, version: services.case_submit(
-            official=request.auth, case_id=case_id, version=version
-        ),
-    )
+    return _case_action(request, response, headers, number, services.case_submit)
 
 
 @router.post("/cases/{number}/withdraw", response={200: CaseOut, **ACTION})
@@ -472,13 +467,7 @@ def case_withdraw(
     headers: Header[Preconditions],
 ):
     return _case_action(
-        request,
-        response,
-        number,
-        headers,
-        lambda case_id, version: services.case_withdraw(
-            official=request.auth, case_id=case_id, version=version, reason=payload.reason
-        ),
+        request, response, headers, number, services.case_withdraw, reason=payload.reason
     )
 
 
@@ -502,15 +491,11 @@ def case_decide(
     return _case_action(
         request,
         response,
-        number,
         headers,
-        lambda case_id, version: services.case_decide(
-            official=request.auth,
-            case_id=case_id,
-            version=version,
-            member_outcomes=chosen,
-            note=payload.note,
-        ),
+        number,
+        services.case_decide,
+        member_outcomes=chosen,
+        note=payload.note,
     )
 
 
@@ -523,20 +508,17 @@ def case_retype(
     headers: Header[Preconditions],
 ):
     """Close the case as re-typed; answers with the new draft of the type the ground names."""
-    version = expected_version(headers.if_match)
-
-    def run():
-        new = services.case_retype(
+    return act(
+        request,
+        response,
+        headers,
+        lambda version: services.case_retype(
             official=request.auth, case_id=_case_id(number), version=version, ground=payload.ground
-        )
-        out = case_page(request.auth, new.number)
-        return (
-            201,
-            CaseOut.of(out),
-            {"ETag": etag(out.version), "Location": f"/api/v1/cases/{new.number}"},
-        )
-
-    return once(request, response, headers, run)
+        ),
+        lambda new: _case_now(request, new.number),
+        status=201,
+        location=lambda new: f"/api/v1/cases/{new.number}",
+    )
 
 
 # ---- clearances ---------------------------------------------------------------------------
@@ -555,24 +537,27 @@ def clearance_worklist(request, limit: int = Query(50, ge=1, le=200)):
 
 @router.get("/clearances/{clearance_id}", response={200: ClearanceOut, **READ_ONE})
 def clearance_read(request, response: HttpResponse, clearance_id: Id):
+    out, version = _clearance_now(request, clearance_id)
+    response["ETag"] = etag(version)
+    return out
+
+
+def _clearance_now(request, clearance_id: int) -> tuple[ClearanceOut, int]:
     clearance = get_for_user(request.auth, _clearances(), pk=clearance_id)
-    response["ETag"] = etag(clearance.version)
-    return ClearanceOut.of(clearance, clearance.case.number)
+    return ClearanceOut.of(clearance, clearance.case.number), clearance.version
 
 
-def _clearance_action(request, response, clearance_id, headers, call):
-    version = expected_version(headers.if_match)
-
-    def run():
-        call(version)
-        clearance = get_for_user(request.auth, _clearances(), pk=clearance_id)
-        return (
-            200,
-            ClearanceOut.of(clearance, clearance.case.number),
-            {"ETag": etag(clearance.version)},
-        )
-
-    return once(request, response, headers, run)
+def _clearance_action(request, response, headers, clearance_id: int, service, **arguments):
+    """Call `service` on the clearance at the version of If-Match; answer with the clearance."""
+    return act(
+        request,
+        response,
+        headers,
+        lambda version: service(
+            official=request.auth, clearance_id=clearance_id, version=version, **arguments
+        ),
+        lambda _changed: _clearance_now(request, clearance_id),
+    )
 
 
 @router.post("/clearances/{clearance_id}/grant", response={200: ClearanceOut, **ACTION})
@@ -585,13 +570,7 @@ def clearance_grant(
 ):
     """Clear the case: your unit has nothing against it."""
     return _clearance_action(
-        request,
-        response,
-        clearance_id,
-        headers,
-        lambda version: services.clearance_grant(
-            official=request.auth, clearance_id=clearance_id, version=version, note=payload.note
-        ),
+        request, response, headers, clearance_id, services.clearance_grant, note=payload.note
     )
 
 
@@ -607,16 +586,12 @@ def clearance_flag(
     return _clearance_action(
         request,
         response,
-        clearance_id,
         headers,
-        lambda version: services.clearance_flag(
-            official=request.auth,
-            clearance_id=clearance_id,
-            version=version,
-            ground=payload.ground,
-            note=payload.note,
-            member_id=payload.member_id,
-        ),
+        clearance_id,
+        services.clearance_flag,
+        ground=payload.ground,
+        note=payload.note,
+        member_id=payload.member_id,
     )
 
 
@@ -630,13 +605,7 @@ def clearance_resolve(
 ):
     """What was flagged is settled; the flag stays on the record."""
     return _clearance_action(
-        request,
-        response,
-        clearance_id,
-        headers,
-        lambda version: services.clearance_resolve(
-            official=request.auth, clearance_id=clearance_id, version=version, note=payload.note
-        ),
+        request, response, headers, clearance_id, services.clearance_resolve, note=payload.note
     )
 
 
@@ -762,10 +731,9 @@ class ForeignRequestIn(Schema):
     persons: list[NamedPersonIn] = Field(min_length=1, max_length=200)
 
 
-def _foreign_request(request, response: HttpResponse, request_id: int) -> ForeignRequestOut:
+def _foreign_request_now(request, request_id: int) -> tuple[ForeignRequestOut, int]:
     found = foreign_request_page(request.auth, request_id)
-    response["ETag"] = etag(found.version)
-    return ForeignRequestOut.of(found)
+    return ForeignRequestOut.of(found), found.version
 
 
 @router.get(
@@ -810,7 +778,9 @@ def foreign_request_create(
     tags=["foreign requests"],
 )
 def foreign_request_read(request, response: HttpResponse, request_id: Id):
-    return _foreign_request(request, response, request_id)
+    out, version = _foreign_request_now(request, request_id)
+    response["ETag"] = etag(version)
+    return out
 
 
 @router.post(
@@ -825,13 +795,12 @@ def foreign_request_split(
     headers: Header[Preconditions],
 ):
     """Open one family-travel case per household, each in the county it lives in."""
-    version = expected_version(headers.if_match)
-
-    def run():
-        services.foreign_request_split(
+    return act(
+        request,
+        response,
+        headers,
+        lambda version: services.foreign_request_split(
             official=request.auth, request_id=request_id, version=version
-        )
-        out = foreign_request_page(request.auth, request_id)
-        return 200, ForeignRequestOut.of(out), {"ETag": etag(out.version)}
-
-    return once(request, response, headers, run)
+        ),
+        lambda _changed: _foreign_request_now(request, request_id),
+    )

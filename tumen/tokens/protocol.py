@@ -207,6 +207,37 @@ def once(
     return Status(status, body)
 
 
+def act(
+    request: HttpRequest,
+    response: HttpResponse,
+    headers: Preconditions,
+    change: Callable[[int], Any],
+    answer: Callable[[Any], tuple[Schema, int]],
+    *,
+    status: int = 200,
+    location: Callable[[Any], str] | None = None,
+) -> Status:
+    """An action on a versioned record, the same way on every endpoint: parse If-Match (428
+    without it, 412 when it names no version), call the service with that version at most once
+    per Idempotency-Key, and answer with the record as it is now and its new ETag.
+
+    `change(version)` calls the one service function and returns what it changed; `answer`
+    reads that back through the access module as (schema, version); `location`, for an action
+    that makes a new record (a re-typed case), gives its address.
+    """
+    version = expected_version(headers.if_match)
+
+    def run() -> Outcome:
+        changed = change(version)
+        body, now = answer(changed)
+        answered = {"ETag": etag(now)}
+        if location is not None:
+            answered["Location"] = location(changed)
+        return status, body, answered
+
+    return once(request, response, headers, run)
+
+
 def parameter_problem(name: str, message: str) -> ValidationError:
     """A refused query parameter or header: its name is reported as it is, not as a pointer."""
     return ValidationError({f"?{name}": [message]})
