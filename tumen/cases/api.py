@@ -21,7 +21,13 @@ from pydantic import ConfigDict, Field
 
 from tumen.cases import services
 from tumen.cases.models import Case, Clearance, ForeignRequest, Status
-from tumen.cases.selectors.cases import case_page, cases_for, timeline
+from tumen.cases.selectors.cases import (
+    case_summaries,
+    case_values,
+    cases_for,
+    clearance_values,
+    timeline,
+)
 from tumen.cases.selectors.clearances import clearances_for_unit
 from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
 from tumen.lib.parse import parse_id
@@ -131,19 +137,6 @@ class CaseSummary(Schema):
     decision_due: datetime.datetime | None
     version: int
 
-    @staticmethod
-    def of(case: Case) -> CaseSummary:
-        return CaseSummary(
-            id=case.pk,
-            number=case.number,
-            case_type=case.case_type,
-            status=case.status,
-            priority=case.priority,
-            jurisdiction=case.jurisdiction.code,
-            decision_due=case.decision_due,
-            version=case.version,
-        )
-
 
 CASE_EXAMPLE = {
     "id": 1,
@@ -196,47 +189,6 @@ class CaseOut(CaseSummary):
     members: list[MemberOut]
     clearances: list[ClearanceOut]
     decisions: list[DecisionOut]
-
-    @staticmethod
-    def of(case: Case) -> CaseOut:
-        retyped_to = getattr(case, "retyped_to", None) if hasattr(case, "retyped_to") else None
-        return CaseOut(
-            **CaseSummary.of(case).dict(),
-            intake_unit=case.intake_unit.code,
-            policy_pack=case.policy_pack.code,
-            policy_pack_version=case.policy_pack.version,
-            details=case.details,
-            foreign_request=case.foreign_request_id,
-            retyped_from=case.retyped_from.number if case.retyped_from_id else None,
-            retyped_to=retyped_to.number if retyped_to is not None else None,
-            created_at=case.created_at,
-            submitted_at=case.submitted_at,
-            decided_at=case.decided_at,
-            members=[
-                MemberOut(
-                    id=m.pk,
-                    person_id=m.person_id,
-                    role=m.role,
-                    relationship=m.relationship,
-                    outcome=m.outcome,
-                    ground=m.ground,
-                    clause_id=m.clause_id,
-                )
-                for m in case.members.all()
-            ],
-            clearances=[ClearanceOut.of(c, case.number) for c in case.clearances.all()],
-            decisions=[
-                DecisionOut(
-                    outcome=d.outcome,
-                    proposed_outcome=d.proposed_outcome,
-                    policy_pack=d.policy_pack.code,
-                    policy_pack_version=d.policy_pack.version,
-                    clause_id=d.clause_id,
-                    decided_at=d.decided_at,
-                )
-                for d in case.decisions.all()
-            ],
-        )
 
 
 class CasePage(Schema):
@@ -376,8 +328,8 @@ def _case_id(number: str) -> int:
 
 
 def _case_now(request, number: str) -> tuple[CaseOut, int]:
-    case = case_page(request.auth, number)
-    return CaseOut.of(case), case.version
+    case = case_values(request.auth, number)
+    return CaseOut(**case), case["version"]
 
 
 def _case_action(request, response, headers, number: str, service: Callable, **arguments):
@@ -406,11 +358,12 @@ def case_list(request, filters: Query[CaseFilters]):
         county=filters.county,
         overdue=filters.overdue,
     )
-    page = list(cases.filter(pk__gt=_cursor_after(filters.cursor)).order_by("pk")[: filters.limit])
+    after = _cursor_after(filters.cursor)
+    page = case_summaries(cases.filter(pk__gt=after).order_by("pk")[: filters.limit])
     more = len(page) == filters.limit
     return CasePage(
-        items=[CaseSummary.of(c) for c in page],
-        next_cursor=_cursor_of(page[-1].pk) if more else None,
+        items=[CaseSummary(**row) for row in page],
+        next_cursor=_cursor_of(page[-1]["id"]) if more else None,
     )
 
 
@@ -426,9 +379,9 @@ def case_create(request, response: HttpResponse, payload: CaseIn, headers: Heade
             dependants=[(d.person_id, d.relationship) for d in payload.dependants],
             details=payload.details,
         )
-        out = case_page(request.auth, case.number)
-        headers = {"ETag": etag(out.version), "Location": f"/api/v1/cases/{case.number}"}
-        return 201, CaseOut.of(out), headers
+        out, version = _case_now(request, case.number)
+        headers = {"ETag": etag(version), "Location": f"/api/v1/cases/{case.number}"}
+        return 201, out, headers
 
     return once(request, response, headers, run)
 
@@ -524,10 +477,6 @@ def case_retype(
 # ---- clearances ---------------------------------------------------------------------------
 
 
-def _clearances():
-    return Clearance.objects.select_related("case", "unit", "escalated_to")
-
-
 @router.get("/clearances", response={200: list[ClearanceOut], **COMMON})
 def clearance_worklist(request, limit: int = Query(50, ge=1, le=200)):
     """Pending clearances your unit must act on (its own and those escalated to it)."""
@@ -543,8 +492,8 @@ def clearance_read(request, response: HttpResponse, clearance_id: Id):
 
 
 def _clearance_now(request, clearance_id: int) -> tuple[ClearanceOut, int]:
-    clearance = get_for_user(request.auth, _clearances(), pk=clearance_id)
-    return ClearanceOut.of(clearance, clearance.case.number), clearance.version
+    clearance = clearance_values(request.auth, clearance_id)
+    return ClearanceOut(**clearance), clearance["version"]
 
 
 def _clearance_action(request, response, headers, clearance_id: int, service, **arguments):
