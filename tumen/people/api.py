@@ -20,6 +20,7 @@ from tumen.tokens.protocol import (
     COMMON,
     CREATE,
     IF_MATCH_DESCRIPTION,
+    READ_BY_POST,
     READ_ONE,
     Id,
     Retries,
@@ -249,7 +250,7 @@ def person_search(request, query: Query[PersonSearch]):
 
 @router.post(
     "/persons/matches",
-    response={200: list[PersonMatchOut], **COMMON},
+    response={200: list[PersonMatchOut], **READ_BY_POST},
     # A read sent as POST (names stay out of addresses and logs): no Idempotency-Key needed.
     openapi_extra={"x-tumen-read-only": True},
 )

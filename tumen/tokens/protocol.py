@@ -77,6 +77,8 @@ CREATE = _problems(401, 403, 404, 409, 422, 429)
 ACTION = _problems(401, 403, 404, 409, 412, 422, 428, 429)
 # An action on a record without a version (acknowledging a directive): no If-Match.
 UNVERSIONED_ACTION = _problems(401, 403, 404, 409, 422, 429)
+# A read sent as POST (names in the body, not the address): a session without CSRF gets 403.
+READ_BY_POST = _problems(401, 403, 422, 429)
 
 
 class PreconditionRequired(Exception):

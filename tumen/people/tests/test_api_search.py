@@ -145,3 +145,19 @@ def test_identity_matches_need_a_name_and_a_caller(yanji_clerk):
     assert Api().post("persons/matches", {"name_hangul": "김영철"}).status_code == 401
     extra = api.post("persons/matches", {"name_hangul": "김", "household": "A"})
     assert extra.status_code == 422
+
+
+def test_a_browser_session_must_send_csrf_for_matches_and_gets_the_documented_403(yanji_clerk):
+    from django.test import Client
+
+    from tumen.api import api
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(yanji_clerk)
+    refused = browser.post(
+        "/api/v1/persons/matches", {"name_hangul": "김영철"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/problem+json"
+    documented = api.get_openapi_schema()["paths"]["/api/v1/persons/matches"]["post"]
+    assert {"200", "401", "403", "422", "429"} <= {str(c) for c in documented["responses"]}
