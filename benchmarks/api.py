@@ -63,9 +63,11 @@ def parse_args():
     parser.add_argument("--db", type=Path, help="keep the SQLite database here and reuse it")
     parser.add_argument("--seconds", type=int, help="load per scenario (default 15; quick 5)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (2 cores: 3)")
+    # 2 x 4 gthread beat 3 sync workers in every paired run here (keep-alive, and a thread
+    # waiting on SQLite's lock leaves the core to another): docs/performance.md, "API".
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2 cores: 2)")
     parser.add_argument(
-        "--threads", type=int, default=1, help="threads per gunicorn worker (>1: gthread)"
+        "--threads", type=int, default=4, help="threads per gunicorn worker (>1: gthread)"
     )
     parser.add_argument("--port", type=int, default=8110)
     return parser.parse_args()
