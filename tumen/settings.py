@@ -220,6 +220,14 @@ TUMEN_AUDIT_SEAL_WINDOW_SECONDS = env_int("TUMEN_AUDIT_SEAL_WINDOW_SECONDS", 300
 TUMEN_DEMO_PASSWORD = env_str("TUMEN_DEMO_PASSWORD", "tumen-demo-1963")
 # REST API (tumen/api.py): calls per minute allowed to one token (or one browser session).
 TUMEN_API_RATE_PER_MINUTE = env_int("TUMEN_API_RATE_PER_MINUTE", 600, minimum=1)
+# A token found live is trusted for this many seconds without looking it up again (0: never).
+# Revoking it, or changing its official or their roles, takes effect at once in the process that
+# made the change and within these seconds in the others.
+TUMEN_API_TOKEN_CACHE_SECONDS = env_int("TUMEN_API_TOKEN_CACHE_SECONDS", 5, minimum=0)
+# Answers kept for retried creates and actions (Idempotency-Key): a retry within this many hours
+# gets the first answer; `tumen worker` deletes older ones every TUMEN_IDEMPOTENCY_PRUNE_SECONDS.
+TUMEN_IDEMPOTENCY_RETENTION_HOURS = env_int("TUMEN_IDEMPOTENCY_RETENTION_HOURS", 24, minimum=1)
+TUMEN_IDEMPOTENCY_PRUNE_SECONDS = env_int("TUMEN_IDEMPOTENCY_PRUNE_SECONDS", 3600, minimum=1)
 # Travel authorizations: issuing authorities' signing keys live outside the database.
 TUMEN_AUTHORIZATION_KEY_DIR = Path(
     env_str("TUMEN_AUTHORIZATION_KEY_DIR", str(VAR_DIR / "keys" / "authorizations"))

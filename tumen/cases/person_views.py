@@ -13,10 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tumen.cases.forms import NameSearchForm
 from tumen.cases.selectors.cases import cases_for
-from tumen.cases.selectors.worklists import persons_named
-from tumen.org.access import scope
-from tumen.people.models import Person, Relation
-from tumen.people.selectors import cross_script_name_matches, person_record
+from tumen.people.models import Relation
+from tumen.people.selectors import find_persons, person_record
 
 FOUND_AT_MOST = 50
 
@@ -45,17 +43,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
     form = NameSearchForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
-        visible = scope(Person.objects.filter(merged_into=None), request.user)
-        matching = persons_named(form.cleaned_data["name"]).values("pk")
-        found = list(
-            visible.filter(pk__in=matching)
-            .select_related("residence")
-            .order_by("pk")[:FOUND_AT_MOST]
-        )
-        # Then the same name written in other scripts (people.matching), most probable first.
-        found += cross_script_name_matches(
-            request.user, form.cleaned_data["name"], exclude={p.pk for p in found}
-        )
+        result = find_persons(request.user, form.cleaned_data["name"], limit=FOUND_AT_MOST)
+        found = result.persons + result.other_scripts
     return render(
         request, "cases/person_search.html", {"form": form, "found": found, "most": FOUND_AT_MOST}
     )

@@ -5,19 +5,22 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from tumen.lib.parse import MAX_ID
 from tumen.people.models import Person
-from tumen.people.selectors import person_events, person_record, persons_search
+from tumen.people.selectors import find_persons, identity_matches, person_events, person_record
 from tumen.people.services import person_register, person_update
 from tumen.tokens.protocol import (
     ACTION,
     COMMON,
     CREATE,
     IF_MATCH_DESCRIPTION,
+    READ_BY_POST,
     READ_ONE,
     Id,
     Retries,
@@ -140,29 +143,143 @@ class EventOut(Schema):
     payload: dict
 
 
+MATCH_EXAMPLE = {
+    "person": PERSON_EXAMPLE,
+    "found_by": "matcher",
+    "score": 0.97,
+    "reasons": ["Surname agrees (Hangul ~ Chinese characters)", "Same date of birth"],
+}
+
+
+class PersonMatchOut(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [MATCH_EXAMPLE]})
+
+    person: PersonOut
+    found_by: Literal["same_name", "similar_name_same_birth_date", "matcher"] = Field(
+        description=(
+            "How intake found the person: an equal name in some script; a similar name and the "
+            "same date of birth; or the trained matcher, which reads a name across scripts."
+        )
+    )
+    score: float = Field(
+        ge=0, le=1, description="The trained model's probability that this is the same person."
+    )
+    reasons: list[str] = Field(
+        description="What agreed, in the Accept-Language (fields and scripts, never the names)."
+    )
+
+    @staticmethod
+    def of(person: Person, found_by: str, probability: float, reasons: list[str]):
+        return PersonMatchOut(
+            person=PersonOut.of(person),
+            found_by=found_by,
+            score=round(probability, 4),
+            reasons=[str(reason) for reason in reasons],
+        )
+
+
 class PersonPage(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [PERSON_EXAMPLE], "next_cursor": None, "other_scripts": []}]
+        }
+    )
+
     items: list[PersonOut]
     next_cursor: int | None = Field(
         description="Pass as `after` for the next page; null at the end."
     )
+    other_scripts: list[PersonMatchOut] = Field(
+        description=(
+            "On the first page only: persons whose name the matcher reads as the same name in "
+            "another script (김영철 finds 金永哲 and Kim Yong Chol), most probable first."
+        )
+    )
 
 
 class PersonSearch(Schema):
-    name: text(150, min_length=1) = Field(description="The start of a name in any script.")
+    name: text(150, min_length=1) = Field(
+        description=(
+            "Any part of a name in any script (Latin without case or spaces), or an identity, "
+            "household, residence-permit or passport number."
+        )
+    )
     after: int = Field(0, ge=0, le=MAX_ID)
     limit: int = Field(50, ge=1, le=200)
 
 
+class IdentityProbe(Schema):
+    """The person about to be registered: their names as the client has them, and birth date."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name_hangul": "김영철",
+                    "name_hanzi": "",
+                    "name_latin": "",
+                    "date_of_birth": "1931-04-02",
+                    "limit": 10,
+                }
+            ]
+        },
+    )
+
+    name_hangul: text(100) = ""
+    name_hanzi: text(100) = ""
+    name_latin: text(150) = ""
+    date_of_birth: datetime.date | None = None
+    limit: int = Field(10, ge=1, le=50)
+
+
 @router.get("/persons", response={200: PersonPage, **COMMON})
 def person_search(request, query: Query[PersonSearch]):
-    """Persons you can see whose name in Hangul, Chinese characters or Latin starts with `name`."""
-    found = persons_search(
-        official=request.auth, name=query.name, after=query.after, limit=query.limit
-    )
-    more = len(found) == query.limit
+    """Persons you can see by any part of a name in any script or by one of their numbers (the
+    pages' search), a page at a time; the first page adds the same name in other scripts."""
+    found = find_persons(request.auth, query.name, after=query.after, limit=query.limit)
     return PersonPage(
-        items=[PersonOut.of(p) for p in found], next_cursor=found[-1].pk if more else None
+        items=[PersonOut.of(p) for p in found.persons],
+        next_cursor=found.persons[-1].pk if found.more else None,
+        other_scripts=[
+            PersonMatchOut.of(p, p.found_by, p.match.probability, p.match.reasons)
+            for p in found.other_scripts
+        ],
     )
+
+
+@router.post(
+    "/persons/matches",
+    response={200: list[PersonMatchOut], **READ_BY_POST},
+    # A read sent as POST (names stay out of addresses and logs): no Idempotency-Key needed.
+    openapi_extra={"x-tumen-read-only": True},
+)
+def person_matches(request, probe: IdentityProbe):
+    """Registered persons you can see who may be the person about to be registered, as intake
+    shows them before it registers anyone: an equal name first, then a similar name with the
+    same birth date, then the matcher's finds across scripts; each scored and explained.
+
+    A POST, so that names never appear in an address or a log. Changes nothing."""
+    if not (probe.name_hangul.strip() or probe.name_hanzi.strip() or probe.name_latin.strip()):
+        raise ValidationError(
+            {
+                "name_latin": [
+                    _(
+                        "name_hangul, name_hanzi, name_latin: give the person's name in at least "
+                        "one script (Hangul, Chinese characters or Latin)."
+                    )
+                ]
+            }
+        )
+    found = identity_matches(
+        request.auth,
+        name_hangul=probe.name_hangul,
+        name_hanzi=probe.name_hanzi,
+        name_latin=probe.name_latin,
+        date_of_birth=probe.date_of_birth,
+        limit=probe.limit,
+    )
+    return [PersonMatchOut.of(m.person, m.found_by, m.probability, m.reasons) for m in found]
 
 
 @router.post("/persons", response={201: PersonOut, **CREATE})

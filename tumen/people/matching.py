@@ -139,6 +139,31 @@ def _pool(official: Official | None, keys: set[str], exclude: set[int]) -> Query
     return scope(persons, official) if official is not None else persons
 
 
+def probe_features(
+    name_hangul: str = "",
+    name_hanzi: str = "",
+    name_latin: str = "",
+    date_of_birth: datetime.date | None = None,
+    sex: str = "",
+    id_number: str = "",
+) -> Features:
+    """The features of a person being entered, to compare with registered ones."""
+    return features(
+        record_id="",
+        names=(name_hangul, name_hanzi, name_latin),
+        birth_date=date_of_birth,
+        sex=_SEX.get(sex, sex),
+        id_number=id_number,
+    )
+
+
+def scored(probe: Features, person: Person) -> Candidate:
+    """How probably `person` is the one `probe` describes, and why (the model's own terms)."""
+    other = stored_features(person)
+    probability, agreements = model.score(probe, other, model.weights(_register_size()))
+    return Candidate(person, probability, agreements, explain(probe, other, agreements))
+
+
 def candidates(
     *,
     official: Official | None,
@@ -156,13 +181,7 @@ def candidates(
 
     `official` None is the system's own view (bulk review), which sees everyone.
     """
-    probe = features(
-        record_id="",
-        names=(name_hangul, name_hanzi, name_latin),
-        birth_date=date_of_birth,
-        sex=_SEX.get(sex, sex),
-        id_number=id_number,
-    )
+    probe = probe_features(name_hangul, name_hanzi, name_latin, date_of_birth, sex, id_number)
     keys = blocking_keys(probe, without_birth_date=date_of_birth is None)
     if not keys:
         return []

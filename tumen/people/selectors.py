@@ -4,6 +4,7 @@ a person's record for correcting it."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.db.models import F, Q, QuerySet, Value
@@ -11,7 +12,7 @@ from django.db.models.functions import Lower, Replace
 
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Official
-from tumen.people.matching import candidates
+from tumen.people.matching import candidates, probe_features, scored
 from tumen.people.models import CandidateStatus, DuplicateCandidate, Person, PersonMerge
 
 # Two names of one script this alike (difflib ratio) are worth a second look when the date of
@@ -20,6 +21,9 @@ from tumen.people.models import CandidateStatus, DuplicateCandidate, Person, Per
 SIMILAR_NAME_RATIO = 0.6
 # Persons born on one day are few; this bounds the Python-side comparison on a 10-million registry.
 SAME_BIRTH_DATE_CANDIDATES = 500
+# How possible_duplicates found a person (`found_by`): an equal name in some script; a similar
+# name and the same date of birth; the trained matcher, across scripts.
+SAME_NAME, SIMILAR_NAME, MATCHER = "same_name", "similar_name_same_birth_date", "matcher"
 
 # The same expression serves the filter and the person_by_latin_key index, so the database can
 # use the index: lower case, spaces removed ("Kim Il Sung" = "kim ilsung").
@@ -92,6 +96,8 @@ def _same_script_duplicates(
     equal = _equal_name(name_hangul, name_hanzi, name_latin)
     if equal is not None:
         found = list(_visible(official).filter(equal).order_by("pk")[:limit])
+    for person in found:
+        person.found_by = SAME_NAME
     if date_of_birth is None or len(found) >= limit:
         return found
     seen = {person.pk for person in found}
@@ -104,6 +110,8 @@ def _same_script_duplicates(
     similar = [
         p for p in born_same_day if _has_similar_name(p, name_hangul, name_hanzi, name_latin)
     ]
+    for person in similar:
+        person.found_by = SIMILAR_NAME
     return found + similar[: limit - len(found)]
 
 
@@ -114,6 +122,7 @@ def _with_cross_script_matches(official, found, limit, **probe) -> list[Person]:
     extra = candidates(official=official, exclude=seen, limit=limit, **probe)
     for candidate in extra:
         candidate.person.match = candidate
+        candidate.person.found_by = MATCHER
     return (found + [c.person for c in extra])[:limit]
 
 
@@ -156,20 +165,102 @@ def cross_script_name_matches(
     )
     for candidate in found:
         candidate.person.match = candidate
+        candidate.person.found_by = MATCHER
     return [c.person for c in found]
 
 
-def persons_search(
-    *, official: Official, name: str, after: int = 0, limit: int = 50
-) -> list[Person]:
-    """Persons the official can see whose name in any script starts with `name` (Latin without
-    case or spaces), in registration order after the person id `after`."""
+def persons_named(name: str) -> QuerySet[Person]:
+    """Persons with `name` anywhere in their name in any script (明浩 finds 金明浩; Latin without
+    case or spaces), or whose identity, household, residence-permit or passport number it is.
+
+    Not scoped: callers narrow a scoped list with it (find_persons; the worklists' cases).
+    """
     name = name.strip()
-    condition = Q(name_hanzi__startswith=name) | Q(name_hangul__startswith=name)
+    condition = Q(name_hanzi__contains=name) | Q(name_hangul__contains=name)
     if latin_key(name):
-        condition |= Q(latin_key__startswith=latin_key(name))
-    found = _visible(official).filter(condition, pk__gt=after).select_related("residence")
-    return list(found.order_by("pk")[:limit])
+        condition |= Q(latin_key__contains=latin_key(name))
+    number = "".join(name.split()).upper()
+    condition |= (
+        Q(household_number=name)
+        | Q(personal_id_number=number)
+        | Q(residence_permit_number=name)
+        | Q(passport_number=name)
+    )
+    return Person.objects.annotate(latin_key=LATIN_KEY).filter(condition)
+
+
+@dataclass
+class PersonsFound:
+    # Persons with the name or number, in registration order (ids after the search's `after`).
+    persons: list[Person]
+    # Whether a next page of them may follow.
+    more: bool
+    # On the first page: the same name written in other scripts (people.matching), most probable
+    # first, each carrying `.match` (probability and reasons).
+    other_scripts: list[Person]
+
+
+def find_persons(official: Official, name: str, *, after: int = 0, limit: int = 50) -> PersonsFound:
+    """The person search of the pages and the API: persons the official may see by any part of a
+    name in any script, or by any of their numbers; then, on the first page, the same name as
+    the matcher reads it in the other scripts (김영철 finds 金永哲 and Kim Yong Chol)."""
+    visible = scope(Person.objects.filter(merged_into=None), official)
+    persons = list(
+        visible.filter(pk__in=persons_named(name).values("pk"), pk__gt=after)
+        .select_related("residence")
+        .order_by("pk")[:limit]
+    )
+    other_scripts = []
+    if not after:
+        other_scripts = with_residences(
+            cross_script_name_matches(official, name, exclude={p.pk for p in persons})
+        )
+    return PersonsFound(persons, len(persons) == limit, other_scripts)
+
+
+@dataclass
+class IdentityMatch:
+    person: Person
+    # How intake found them: an equal name, a similar name and the same birth date, or the
+    # trained matcher across scripts.
+    found_by: str
+    probability: float
+    reasons: list[str]
+
+
+def identity_matches(
+    official: Official,
+    *,
+    name_hangul: str = "",
+    name_hanzi: str = "",
+    name_latin: str = "",
+    date_of_birth: datetime.date | None = None,
+    limit: int = 10,
+) -> list[IdentityMatch]:
+    """The registered persons intake would show before registering this one, in intake's order
+    (possible_duplicates), each scored by the trained model and explained."""
+    probe = {"name_hangul": name_hangul, "name_hanzi": name_hanzi, "name_latin": name_latin}
+    found = possible_duplicates(
+        official=official, date_of_birth=date_of_birth, limit=limit, **probe
+    )
+    features = probe_features(date_of_birth=date_of_birth, **probe)
+    matches = []
+    for person in with_residences(found):
+        match = person.match or scored(features, person)
+        matches.append(IdentityMatch(person, person.found_by, match.probability, match.reasons))
+    return matches
+
+
+def with_residences(persons: list[Person]) -> list[Person]:
+    """The same persons, with their residences, in one query, in the same order; each keeps
+    the matcher's score and reasons (`match`) and how it was found (`found_by`)."""
+    if not persons:
+        return []
+    loaded = Person.objects.select_related("residence").in_bulk([p.pk for p in persons])
+    for person in persons:
+        loaded[person.pk].match = getattr(person, "match", None)
+        loaded[person.pk].found_by = getattr(person, "found_by", "")
+    return [loaded[p.pk] for p in persons]
 
 
 def person_events(official: Official, person_id: int) -> list:

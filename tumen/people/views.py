@@ -47,7 +47,7 @@ from tumen.people.forms import (
     script_field,
 )
 from tumen.people.models import Person, Relation
-from tumen.people.selectors import person_record, possible_duplicates
+from tumen.people.selectors import person_record, possible_duplicates, with_residences
 from tumen.people.services import (
     person_register,
     person_update,
@@ -78,17 +78,6 @@ class FinderState:
     duplicates: list[Person] = field(default_factory=list)
     # Number fields held by another jurisdiction: the page offers to refer the person there.
     refer: list[str] = field(default_factory=list)
-
-
-def _with_residences(persons: list[Person]) -> list[Person]:
-    """The same persons, with their residences, in one query, in the same order."""
-    if not persons:
-        return []
-    loaded = Person.objects.select_related("residence").in_bulk([p.pk for p in persons])
-    for p in persons:
-        # The matcher's score and reasons (people.selectors), shown beside the person.
-        loaded[p.pk].match = getattr(p, "match", None)
-    return [loaded[p.pk] for p in persons]
 
 
 class PersonFinder:
@@ -134,7 +123,7 @@ class PersonFinder:
             extra.is_valid()
         if error is not None:
             self._spread(error, form, extra)
-        return FinderState("pick", form, extra, matches=_with_residences([person]))
+        return FinderState("pick", form, extra, matches=with_residences([person]))
 
     # The three stages -----------------------------------------------------------------------
 
@@ -247,7 +236,7 @@ class PersonFinder:
             name_latin=names.get("name_latin", name) or "",
             date_of_birth=born,
         )
-        return _with_residences(found)
+        return with_residences(found)
 
 
 # Correcting a record ------------------------------------------------------------------------

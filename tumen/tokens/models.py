@@ -68,6 +68,8 @@ class IdempotentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["official", "key"], name="idempotency_key_once"),
         ]
+        # The worker deletes the answers older than the retention (tumen.tokens.retention).
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_at")]
 
     def __str__(self) -> str:
         return f"{self.official_id}/{self.key}"

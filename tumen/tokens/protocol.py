@@ -77,6 +77,8 @@ CREATE = _problems(401, 403, 404, 409, 422, 429)
 ACTION = _problems(401, 403, 404, 409, 412, 422, 428, 429)
 # An action on a record without a version (acknowledging a directive): no If-Match.
 UNVERSIONED_ACTION = _problems(401, 403, 404, 409, 422, 429)
+# A read sent as POST (names in the body, not the address): a session without CSRF gets 403.
+READ_BY_POST = _problems(401, 403, 422, 429)
 
 
 class PreconditionRequired(Exception):
@@ -205,6 +207,37 @@ def once(
     for name, value in headers.items():
         response[name] = value
     return Status(status, body)
+
+
+def act(
+    request: HttpRequest,
+    response: HttpResponse,
+    headers: Preconditions,
+    change: Callable[[int], Any],
+    answer: Callable[[Any], tuple[Schema, int]],
+    *,
+    status: int = 200,
+    location: Callable[[Any], str] | None = None,
+) -> Status:
+    """An action on a versioned record, the same way on every endpoint: parse If-Match (428
+    without it, 412 when it names no version), call the service with that version at most once
+    per Idempotency-Key, and answer with the record as it is now and its new ETag.
+
+    `change(version)` calls the one service function and returns what it changed; `answer`
+    reads that back through the access module as (schema, version); `location`, for an action
+    that makes a new record (a re-typed case), gives its address.
+    """
+    version = expected_version(headers.if_match)
+
+    def run() -> Outcome:
+        changed = change(version)
+        body, now = answer(changed)
+        answered = {"ETag": etag(now)}
+        if location is not None:
+            answered["Location"] = location(changed)
+        return status, body, answered
+
+    return once(request, response, headers, run)
 
 
 def parameter_problem(name: str, message: str) -> ValidationError:

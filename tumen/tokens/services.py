@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -92,10 +95,60 @@ def token_revoke(*, official: Official, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        # At once, not on commit: should the revocation roll back, the cost is one lookup.
+        forget(token.digest)
         audit_record(
             actor=official, action="api_token.revoked", target=token, payload={"token": token.pk}
         )
     return token
+
+
+# Tokens found live, by digest: (good until, official, token), for TUMEN_API_TOKEN_CACHE_SECONDS,
+# so that a burst of calls does not look the same token up once per call. Per process: a
+# revocation, or a change to the official or their roles, clears it here at once (forget,
+# forget_official) and in other processes within those seconds.
+_LIVE: dict[str, tuple[float, Official, ApiToken]] = {}
+_LIVE_AT_MOST = 10_000
+
+
+def forget(digest: str) -> None:
+    _LIVE.pop(digest, None)
+
+
+def forget_official(official_id: int) -> None:
+    for digest, (_until, official, _token) in list(_LIVE.items()):
+        if official.pk == official_id:
+            _LIVE.pop(digest, None)
+
+
+def _cached(digest: str, now: datetime.datetime) -> tuple[Official, ApiToken] | None:
+    found = _LIVE.get(digest)
+    if found is None:
+        return None
+    until, official, token = found
+    if until < time.monotonic() or token.expires_at <= now:
+        forget(digest)
+        return None
+    # A copy per request: a request may note things on its official; the next must not see them.
+    return copy.copy(official), token
+
+
+def _looked_up(digest: str, now: datetime.datetime) -> tuple[Official, ApiToken] | None:
+    token = (
+        ApiToken.objects.select_related("official__unit__jurisdiction")
+        .filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not may_use_system(token.official):
+        return None
+    seconds = settings.TUMEN_API_TOKEN_CACHE_SECONDS
+    if seconds:
+        if len(_LIVE) >= _LIVE_AT_MOST:
+            _LIVE.clear()
+        token.official.role_set  # noqa: B018 (loaded once, kept with the cached official)
+        _LIVE[digest] = (time.monotonic() + seconds, token.official, token)
+        return copy.copy(token.official), token
+    return token.official, token
 
 
 def official_for_secret(secret: str) -> tuple[Official, ApiToken] | None:
@@ -103,14 +156,12 @@ def official_for_secret(secret: str) -> tuple[Official, ApiToken] | None:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("official__unit__jurisdiction")
-        .filter(digest=digest_of(secret), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
-    if token is None or not may_use_system(token.official):
+    digest = digest_of(secret)
+    found = _cached(digest, now) or _looked_up(digest, now)
+    if found is None:
         return None
+    official, token = found
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    return token.official, token
+    return official, token

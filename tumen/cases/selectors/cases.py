@@ -34,7 +34,7 @@ from tumen.cases.models import (
 )
 from tumen.directives.models import Clause
 from tumen.lib import clock
-from tumen.org.access import get_for_user, scope
+from tumen.org.access import get_for_user, rows_of, scope, values_for_user
 from tumen.org.models import Official, WorkUnit
 
 # Statuses in which a deadline runs, so a case in them can be overdue.
@@ -107,6 +107,70 @@ def case_page(official: Official, number: str) -> Case:
         ),
     )
     return get_for_user(official, cases, number=number)
+
+
+# The API's lean reads (tumen/cases/api.py): plain values, one query per table, no model
+# instances. Keys are the API's field names; a value is the field or the expression it reads.
+def _own(*names: str) -> dict:
+    return {name: name for name in names}
+
+
+CASE_SUMMARY_VALUES = {
+    **_own("id", "number", "case_type", "status", "priority", "decision_due", "version"),
+    "jurisdiction": F("jurisdiction__code"),
+}
+CASE_VALUES = {
+    **CASE_SUMMARY_VALUES,
+    **_own("details", "created_at", "submitted_at", "decided_at"),
+    "intake_unit": F("intake_unit__code"),
+    "policy_pack": F("policy_pack__code"),
+    "policy_pack_version": F("policy_pack__version"),
+    "foreign_request": F("foreign_request_id"),
+    "retyped_from": F("retyped_from__number"),
+    "retyped_to": F("retyped_to__number"),
+}
+MEMBER_VALUES = _own("id", "person_id", "role", "relationship", "outcome", "ground", "clause_id")
+CLEARANCE_VALUES = {
+    **_own("id", "unit_kind", "status", "ground", "member_id", "note", "clause_id"),
+    **_own("due_at", "version"),
+    "case": F("case__number"),
+    "unit": F("unit__code"),
+    "escalated_to": F("escalated_to__code"),
+}
+DECISION_VALUES = {
+    **_own("outcome", "proposed_outcome", "clause_id", "decided_at"),
+    "policy_pack": F("policy_pack__code"),
+    "policy_pack_version": F("policy_pack__version"),
+}
+
+
+def case_values(official: Official, number: str) -> dict:
+    """One case as the API shows it (CaseOut), as plain values in four queries; else the 404.
+
+    The same access check as case_page (get_for_user's scope, the shared 404 and its audited
+    denial), without building the case, its members' persons and its clearances' units.
+    """
+    case = values_for_user(official, Case, CASE_VALUES, number=number)
+    case["members"] = rows_of(
+        CaseMember.objects.filter(case_id=case["id"]).order_by("-role", "pk"), MEMBER_VALUES
+    )
+    case["clearances"] = rows_of(
+        Clearance.objects.filter(case_id=case["id"]).order_by("unit_kind"), CLEARANCE_VALUES
+    )
+    case["decisions"] = rows_of(
+        Decision.objects.filter(case_id=case["id"]).order_by("decided_at", "pk"), DECISION_VALUES
+    )
+    return case
+
+
+def clearance_values(official: Official, clearance_id: int) -> dict:
+    """One clearance as the API shows it (ClearanceOut), in one query; else the shared 404."""
+    return values_for_user(official, Clearance, CLEARANCE_VALUES, pk=clearance_id)
+
+
+def case_summaries(cases: QuerySet[Case]) -> list[dict]:
+    """The API's list rows (CaseSummary) of `cases`, as plain values."""
+    return rows_of(cases, CASE_SUMMARY_VALUES)
 
 
 def clauses(ids: Iterable[str]) -> dict[str, Clause]:

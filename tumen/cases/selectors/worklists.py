@@ -15,7 +15,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -38,8 +37,7 @@ from tumen.cases.workflow import DECIDABLE, allowed
 from tumen.lib import clock
 from tumen.org.access import may_use_system, scope
 from tumen.org.models import Official
-from tumen.people.models import Person
-from tumen.people.selectors import LATIN_KEY, latin_key
+from tumen.people.selectors import persons_named
 
 # A draft untouched this long is listed for clean-up: submit it or discard it.
 DRAFT_CLEAN_UP_DAYS = 30
@@ -131,27 +129,6 @@ def navigation_counts(official: Official) -> dict[str, int]:
         return {}
     row = Official.objects.filter(pk=official.pk).values(**counts).first() or {}
     return {key.removeprefix("n_"): value for key, value in row.items()}
-
-
-def persons_named(name: str) -> QuerySet[Person]:
-    """Persons with `name` anywhere in their name in any script (明浩 finds 金明浩; Latin without
-    case or spaces), or whose identity, household, residence-permit or passport number it is.
-
-    Not scoped on purpose: it is only ever used to narrow a scoped list of cases, so it shows
-    nothing of a person beyond the cases the official may see.
-    """
-    name = name.strip()
-    condition = Q(name_hanzi__contains=name) | Q(name_hangul__contains=name)
-    if latin_key(name):
-        condition |= Q(latin_key__contains=latin_key(name))
-    number = "".join(name.split()).upper()
-    condition |= (
-        Q(household_number=name)
-        | Q(personal_id_number=number)
-        | Q(residence_permit_number=name)
-        | Q(passport_number=name)
-    )
-    return Person.objects.annotate(latin_key=LATIN_KEY).filter(condition)
 
 
 def _case_ids_named(name: str) -> QuerySet:

@@ -112,3 +112,53 @@ def test_each_token_is_limited_with_429_and_retry_after(yanji_clerk, jilin_secur
     # Another token has its own allowance.
     assert Api(jilin_security).get("units").status_code == 200
     cache.clear()
+
+
+def test_a_cached_token_is_refused_at_once_when_revoked_or_its_official_changes(
+    yanji_clerk, settings
+):
+    """
+    GIVEN a token in use (so this process trusts it for a few seconds without a query)
+    WHEN it is revoked, or its official is deactivated
+    THEN the next call is refused at once, not when the cache's seconds run out
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TUMEN_API_TOKEN_CACHE_SECONDS = 60
+    client = Client()
+    first = token_create(official=yanji_clerk, name="cached")
+    assert client.get("/api/v1/jurisdictions", headers=bearer(first.secret)).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/jurisdictions", headers=bearer(first.secret))
+    assert again.status_code == 200
+    assert not [q for q in queries.captured_queries if "tokens_apitoken" in q["sql"]]
+
+    token_revoke(official=yanji_clerk, token_id=first.token.pk)
+    assert client.get("/api/v1/jurisdictions", headers=bearer(first.secret)).status_code == 401
+
+    second = token_create(official=yanji_clerk, name="cached too")
+    assert client.get("/api/v1/jurisdictions", headers=bearer(second.secret)).status_code == 200
+    yanji_clerk.is_active = False
+    yanji_clerk.save()
+    assert client.get("/api/v1/jurisdictions", headers=bearer(second.secret)).status_code == 401
+
+
+def test_a_change_made_elsewhere_is_seen_once_the_cache_seconds_pass(
+    yanji_clerk, settings, monkeypatch
+):
+    """A revocation in another process (here: a bare UPDATE, no signal) counts within the
+    cache's seconds."""
+    import time
+
+    from tumen.tokens import services
+
+    settings.TUMEN_API_TOKEN_CACHE_SECONDS = 5
+    client = Client()
+    new = token_create(official=yanji_clerk, name="elsewhere")
+    assert client.get("/api/v1/jurisdictions", headers=bearer(new.secret)).status_code == 200
+    ApiToken.objects.filter(pk=new.token.pk).update(revoked_at=timezone.now())
+    assert client.get("/api/v1/jurisdictions", headers=bearer(new.secret)).status_code == 200
+    later = time.monotonic() + 6
+    monkeypatch.setattr(services.time, "monotonic", lambda: later)
+    assert client.get("/api/v1/jurisdictions", headers=bearer(new.secret)).status_code == 401

@@ -1,5 +1,5 @@
 """`tumen token create USERNAME --name NAME [--days N]`, `tumen token list USERNAME`,
-`tumen token revoke USERNAME TOKEN_ID`.
+`tumen token revoke USERNAME TOKEN_ID`, `tumen token prune`.
 
 `create` prints the token alone on its last line, so that a script can take it with `tail -n 1`.
 """
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tumen.org.models import Official
+from tumen.tokens.retention import idempotency_prune
 from tumen.tokens.services import token_create, token_revoke
 
 
@@ -25,7 +26,7 @@ def _refusal(exc: ValidationError) -> CommandError:
 
 
 class Command(BaseCommand):
-    help = "Create, list and revoke officials' personal API tokens."
+    help = "Create, list and revoke officials' personal API tokens; prune stored retry answers."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -38,8 +39,17 @@ class Command(BaseCommand):
         revoke = sub.add_parser("revoke", help="Revoke a token by its id.")
         revoke.add_argument("username")
         revoke.add_argument("token_id", type=int)
+        sub.add_parser(
+            "prune",
+            help="Delete stored Idempotency-Key answers older than their retention "
+            "(`tumen worker` does this every hour).",
+        )
 
-    def handle(self, *args, action: str, username: str, **options):
+    def handle(self, *args, action: str, username: str | None = None, **options):
+        if action == "prune":
+            deleted = idempotency_prune()
+            self.stdout.write(f"Deleted {deleted} stored answers past their retention.")
+            return
         official = _official(username)
         try:
             getattr(self, f"_{action}")(official, **options)

@@ -1,0 +1,163 @@
+"""/api/v1/persons (search) and /api/v1/persons/matches (identity matching): the pages' search
+and intake's candidates, through the API, within the caller's jurisdiction."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from tumen.people.selectors import find_persons
+from tumen.people.services import person_register
+from tumen.tokens.tests.apiclient import Api
+
+pytestmark = pytest.mark.django_db
+
+BORN = datetime.date(1948, 3, 12)
+
+
+def register(official, **fields):
+    values = {
+        "name_hanzi": "金永哲",
+        "sex": "male",
+        "date_of_birth": BORN,
+        "nationality": "prc",
+        "ethnicity": "korean",
+        "residence_code": "yanji",
+    }
+    values.update(fields)
+    return person_register(official=official, **values)
+
+
+def ids(items) -> list[int]:
+    return [item.get("person", item)["id"] for item in items]
+
+
+@pytest.fixture
+def registry(yanji_clerk, make_official):
+    kuandian = make_official("t.kuandian.s", "kuandian-office", "clerk")
+    return {
+        "jin": register(yanji_clerk),
+        "ri": register(
+            yanji_clerk,
+            name_hanzi="李明浩",
+            name_hangul="리명호",
+            name_latin="Ri Myong Ho",
+            date_of_birth=datetime.date(1950, 5, 5),
+            household_number="220101-7731",
+            passport_number="G1234567",
+            passport_state="CHN",
+        ),
+        # Same name and birth date as Jin, but in Liaoning: no Yanji official sees him.
+        "far": register(kuandian, residence_code="kuandian", household_number="210624-0001"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("明浩", "ri"),  # the middle of a Hanzi name, not its start
+        ("명호", "ri"),
+        ("myongho", "ri"),  # Latin without case or spaces
+        ("MYONG HO", "ri"),
+        ("220101-7731", "ri"),  # household number
+        ("G1234567", "ri"),  # passport number
+        ("永哲", "jin"),
+    ],
+)
+def test_the_api_finds_any_part_of_a_name_or_a_number(yanji_clerk, registry, typed, who):
+    found = Api(yanji_clerk).get("persons", {"name": typed})
+    assert found.status_code == 200
+    assert ids(found.json()["items"]) == [registry[who].pk]
+
+
+def test_the_first_page_adds_the_same_name_in_other_scripts(yanji_clerk, registry):
+    """GIVEN 金永哲 is registered (Hanzi only)
+    WHEN the API is asked for 김영철
+    THEN no name contains those letters, but other_scripts offers him, scored and explained;
+    and the Liaoning namesake is not offered."""
+    body = Api(yanji_clerk).get("persons", {"name": "김영철"}).json()
+    assert body["items"] == []
+    assert ids(body["other_scripts"]) == [registry["jin"].pk]
+    match = body["other_scripts"][0]
+    assert match["found_by"] == "matcher"
+    assert 0 < match["score"] <= 1
+    assert any("Given name agrees" in reason for reason in match["reasons"])
+
+
+def test_the_api_and_the_pages_share_one_search(client, yanji_clerk, registry):
+    api = Api(yanji_clerk).get("persons", {"name": "Kim Yong Chol"}).json()
+    found = find_persons(yanji_clerk, "Kim Yong Chol")
+    assert ids(api["items"]) == [p.pk for p in found.persons]
+    assert ids(api["other_scripts"]) == [p.pk for p in found.other_scripts] == [registry["jin"].pk]
+    client.force_login(yanji_clerk)
+    page = client.post("/people/", {"name": "Kim Yong Chol"}).content.decode()
+    assert f'href="/people/{registry["jin"].pk}/"' in page
+    assert f'href="/people/{registry["far"].pk}/"' not in page
+
+
+def test_search_pages_follow_the_cursor(yanji_clerk):
+    people = [register(yanji_clerk, name_hanzi=f"朴{n}哲", date_of_birth=None) for n in range(5)]
+    api = Api(yanji_clerk)
+    first = api.get("persons", {"name": "哲", "limit": 3}).json()
+    assert ids(first["items"]) == [p.pk for p in people[:3]]
+    second = api.get("persons", {"name": "哲", "after": first["next_cursor"], "limit": 3}).json()
+    assert ids(second["items"]) == [p.pk for p in people[3:]]
+    assert second["next_cursor"] is None
+    assert second["other_scripts"] == []
+
+
+def test_identity_matches_rank_candidates_as_intake_shows_them(yanji_clerk, registry):
+    """GIVEN 金永哲 (Yanji) and his namesake in Liaoning
+    WHEN a Yanji clerk is about to register 金永哲, or 김영철, born the same day
+    THEN the API offers the Yanji record only: by equal name, then by the matcher across scripts,
+    each with the model's score and its reasons in the caller's language."""
+    api = Api(yanji_clerk)
+    same = api.post("persons/matches", {"name_hanzi": "金永哲", "date_of_birth": "1948-03-12"})
+    assert same.status_code == 200
+    assert ids(same.json()) == [registry["jin"].pk]
+    assert same.json()[0]["found_by"] == "same_name"
+    assert same.json()[0]["score"] > 0.9
+
+    across = api.post("persons/matches", {"name_hangul": "김영철", "date_of_birth": "1948-03-12"})
+    assert ids(across.json()) == [registry["jin"].pk]
+    assert across.json()[0]["found_by"] == "matcher"
+    assert "Same date of birth" in across.json()[0]["reasons"]
+
+    korean = api.post(
+        "persons/matches",
+        {"name_hangul": "김영철", "date_of_birth": "1948-03-12"},
+        Accept_Language="ko",
+    )
+    assert "Same date of birth" not in korean.json()[0]["reasons"]
+
+    nobody = api.post("persons/matches", {"name_hangul": "김순희", "date_of_birth": "1948-03-12"})
+    assert nobody.status_code == 200
+    assert nobody.json() == []
+
+
+def test_identity_matches_need_a_name_and_a_caller(yanji_clerk):
+    api = Api(yanji_clerk)
+    refused = api.post("persons/matches", {"date_of_birth": "1948-03-12"})
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["errors"][0]["field"] == "/name_latin"
+    assert Api().post("persons/matches", {"name_hangul": "김영철"}).status_code == 401
+    extra = api.post("persons/matches", {"name_hangul": "김", "household": "A"})
+    assert extra.status_code == 422
+
+
+def test_a_browser_session_must_send_csrf_for_matches_and_gets_the_documented_403(yanji_clerk):
+    from django.test import Client
+
+    from tumen.api import api
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(yanji_clerk)
+    refused = browser.post(
+        "/api/v1/persons/matches", {"name_hangul": "김영철"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/problem+json"
+    documented = api.get_openapi_schema()["paths"]["/api/v1/persons/matches"]["post"]
+    assert {"200", "401", "403", "422", "429"} <= {str(c) for c in documented["responses"]}
