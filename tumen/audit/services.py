@@ -156,13 +156,14 @@ def _event(actor, action: str, target, payload, unit) -> AuditEvent:
     )
 
 
-def audit_record_many(
-    *, actor: Any | None, events: Sequence[tuple[str, models.Model, Mapping[str, Any]]]
-) -> list[AuditEvent]:
-    """Append many events (action, target, payload) by one actor in the caller's transaction:
-    the bulk services' form of audit_record, one event per change as ever, chained in order.
-    Written in batches of AUDIT_BATCH rows, each with one AUDIT_APPEND."""
-    rows = [_event(actor, action, target, payload, None) for action, target, payload in events]
+def audit_record_many(*, actor: Any | None, events: Sequence[tuple]) -> list[AuditEvent]:
+    """Append many events (action, target, payload[, unit]) by one actor in the caller's
+    transaction: the bulk services' form of audit_record, one event per change as ever, chained
+    in order. Written in batches of AUDIT_BATCH rows, each with one AUDIT_APPEND."""
+    rows = [
+        _event(actor, action, target, payload, unit[0] if unit else None)
+        for action, target, payload, *unit in events
+    ]
     with transaction.atomic(savepoint=False):
         _lock_chain()
         for start in range(0, len(rows), AUDIT_BATCH):

@@ -8,11 +8,11 @@ two sweeps at once, changes nothing more.
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
-from tumen.audit.services import audit_record
+from tumen.audit.services import audit_record_many
 from tumen.cases.clearances import lock_clearance
 from tumen.cases.models import (
     Case,
@@ -78,41 +78,60 @@ def _due_for_escalation(case: Case, clearance: Clearance, now: datetime.datetime
     return now > clearance.due_at + datetime.timedelta(days=delay)
 
 
-def _escalate(case: Case, clearance: Clearance, target, now: datetime.datetime) -> None:
+def _escalate(case: Case, clearance: Clearance, target, now: datetime.datetime, batch) -> None:
+    """Move the clearance up and bump the case; its issue and audit event join the batch's,
+    written with one statement each when the batch ends (Batch.write)."""
     origin = clearance.unit
     clearance.escalated_to, clearance.escalated_at = target, now
     clearance.version += 1
     update_columns(clearance, ("escalated_to", "escalated_at", "version"))
-    issue = ExistingIssue(
-        case_id=case.pk,
-        jurisdiction_id=case.jurisdiction_id,
-        kind=IssueKind.OVERDUE,
-        # For a delay, the "ground" the report groups by is the kind of check that ran over.
-        ground=clearance.unit_kind,
-        clause_id=clearance.clause_id,
-        note=f"{origin.code} → {target.code}",
-        raised_at=now,
-    )
-    insert_rows(ExistingIssue, [issue])
     save_case(case)
-    audit_record(
-        actor=None,
-        action="clearance.escalated",
-        target=clearance,
-        unit=target,
-        payload={
-            "case": case.pk,
-            "case_version": case.version,
-            "clearance": clearance.pk,
-            "kind": clearance.unit_kind,
-            "from": origin.code,
-            "to": target.code,
-            "version": clearance.version,
-        },
+    batch.issues.append(
+        ExistingIssue(
+            case_id=case.pk,
+            jurisdiction_id=case.jurisdiction_id,
+            kind=IssueKind.OVERDUE,
+            # For a delay, the "ground" the report groups by is the kind of check that ran over.
+            ground=clearance.unit_kind,
+            clause_id=clearance.clause_id,
+            note=f"{origin.code} → {target.code}",
+            raised_at=now,
+        )
+    )
+    batch.events.append(
+        (
+            "clearance.escalated",
+            clearance,
+            {
+                "case": case.pk,
+                "case_version": case.version,
+                "clearance": clearance.pk,
+                "kind": clearance.unit_kind,
+                "from": origin.code,
+                "to": target.code,
+                "version": clearance.version,
+            },
+            target,
+        )
     )
 
 
-def _sweep_one(clearance_id: int, now: datetime.datetime, report: SweepReport, above) -> None:
+@dataclass
+class _Batch:
+    """What one batch's escalations add besides their own rows: the existing issues and the
+    audit events, written together at the end of the batch's transaction."""
+
+    issues: list[ExistingIssue] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)
+
+    def write(self) -> None:
+        insert_rows(ExistingIssue, self.issues)
+        audit_record_many(actor=None, events=self.events)
+
+
+def _sweep_one(
+    clearance_id: int, now: datetime.datetime, report: SweepReport, above, batch: _Batch
+) -> None:
     case, clearance = _locked(clearance_id)
     if not _due_for_escalation(case, clearance, now):
         return
@@ -124,7 +143,7 @@ def _sweep_one(clearance_id: int, now: datetime.datetime, report: SweepReport, a
     if target is None:
         report.unescalatable += 1
         return
-    _escalate(case, clearance, target, now)
+    _escalate(case, clearance, target, now, batch)
     report.escalated += 1
 
 
@@ -140,7 +159,9 @@ def deadlines_sweep(
     report, after_pk, above = SweepReport(), 0, {}
     while batch := _overdue_batch(now, after_pk, batch_size):
         with transaction.atomic():
+            written = _Batch()
             for clearance_id in batch:
-                _sweep_one(clearance_id, now, report, above)
+                _sweep_one(clearance_id, now, report, above, written)
+            written.write()
         after_pk = batch[-1]
     return report

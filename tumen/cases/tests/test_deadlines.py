@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tumen.audit.models import AuditEvent
+from tumen.audit.verify import verify_chain
 from tumen.cases import services
 from tumen.cases.models import Clearance, ExistingIssue
 from tumen.cases.tasks import sweep_deadlines
@@ -52,7 +53,12 @@ def test_overdue_clearances_go_up_once_to_the_nearest_unit_of_their_kind(
         "yanji-customs": "yanbian-customs",
     }
     assert ExistingIssue.objects.filter(case=case, kind="overdue").count() == 4
-    assert AuditEvent.objects.filter(action="clearance.escalated", actor=None).count() == 4
+    events = AuditEvent.objects.filter(action="clearance.escalated", actor=None)
+    assert events.count() == 4
+    # Each event is the escalation's own, under the unit that now holds the clearance.
+    assert {(e.unit.code, e.payload["to"]) for e in events} == {
+        (code, code) for code in escalations(case).values()
+    }
     assert fresh(case).version == 2 + 4
     assert services.deadlines_sweep(now=later + DAY).escalated == 0
     assert ExistingIssue.objects.filter(case=case, kind="overdue").count() == 4
@@ -110,3 +116,21 @@ def test_the_task_runs_the_sweep_through_the_tasks_backend(overdue_case, setting
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     result = sweep_deadlines.enqueue()
     assert result.return_value == {"overdue": 4, "escalated": 4, "unescalatable": 0}
+
+
+def test_a_batch_writes_its_issues_and_audit_events_with_one_statement_each(
+    submitted_relocation,
+):
+    """The bulk sweep: per escalation only its own rows (lock, clearance, case); the batch's
+    existing issues and audit events go in together."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    later = submitted_relocation.submitted_at + 11 * DAY
+    with CaptureQueriesContext(connection) as queries:
+        report = services.deadlines_sweep(now=later)
+    assert report.escalated == 4
+    sql = [q["sql"] for q in queries]
+    assert sum(s.startswith("INSERT INTO audit_auditevent") for s in sql) == 1
+    assert sum('INSERT INTO "cases_existingissue"' in s for s in sql) == 1
+    assert verify_chain().ok
