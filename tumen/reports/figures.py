@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tumen.cases.models import OPEN_STATUSES, ForeignRequest, Priority
+from tumen.cases.models import OPEN_STATUSES, ForeignRequest, Priority, Status
 from tumen.lib import clock
 from tumen.org.models import Jurisdiction
 
@@ -29,6 +29,16 @@ HISTORY_MONTHS = 12
 # Overdue clearances by how long they are overdue, in whole days: (label, first day, last day).
 OVERDUE_AGES = (("1-7", 1, 7), ("8-30", 8, 30), ("31+", 31, None))
 PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+# A case in one of these statuses has been decided: approved (and perhaps since authorized,
+# departed and closed) or refused. Departed: every holder crossed (the case is closed at once).
+DECIDED_STATUSES = (
+    Status.APPROVED,
+    Status.REFUSED,
+    Status.AUTHORIZED,
+    Status.DEPARTED,
+    Status.CLOSED,
+)
+DEPARTED_STATUSES = (Status.DEPARTED, Status.CLOSED)
 
 
 class Tally(Counter):
@@ -122,13 +132,21 @@ def _age_bucket(days_overdue: int) -> str:
     return "not_due"
 
 
-def _with_ages(rows: list[tuple], today: int) -> list[tuple]:
-    """Pending clearances by due day become pending clearances by how long overdue today."""
-    return [
-        ("pending", key1, _age_bucket(today - value), 0, n) if figure == "due" else row
-        for row in rows
-        for figure, key1, _key2, value, n in (row,)
-    ]
+def _as_of(rows: list[tuple], today: int) -> list[tuple]:
+    """The rows that depend on the day: pending clearances by due day become pending clearances
+    by how long overdue today; valid unused documents whose last valid day is before today
+    become expired unused ones (the others are still usable and are not counted)."""
+    out = []
+    for row in rows:
+        figure, key1, _key2, value, n = row
+        if figure == "due":
+            out.append(("pending", key1, _age_bucket(today - value), 0, n))
+        elif figure == "authz_unused":
+            if value < today:
+                out.append(("authz_expired", key1, "", 0, n))
+        else:
+            out.append(row)
+    return out
 
 
 def _foreign_rows(ids: list[int], period: str) -> list[tuple]:
@@ -157,14 +175,13 @@ def local_day_number(moment: datetime.datetime) -> int:
 def tally_for(ids: list[int], period: str, *, as_of: datetime.datetime | None = None) -> Tally:
     """The raw counts for these jurisdictions (not their subtrees) in `period`.
 
-    Pending clearances are the state at `as_of` (now by default), grouped by how long overdue.
+    Pending clearances are the state at `as_of` (now by default), grouped by how long overdue;
+    expired unused documents are those whose last valid day is before `as_of`'s.
     """
     if not ids:
         return Tally()
     today = local_day_number(as_of or clock.now())
-    return Tally.from_rows(
-        [*_with_ages(_tally_rows(ids, period), today), *_foreign_rows(ids, period)]
-    )
+    return Tally.from_rows([*_as_of(_tally_rows(ids, period), today), *_foreign_rows(ids, period)])
 
 
 def _sum(tally: Tally, figure: str, position: int, **match) -> dict[str, int]:
@@ -226,9 +243,14 @@ def _history(tally: Tally) -> dict[str, dict[str, int]]:
     return out
 
 
+def _total(tally: Tally, figure: str, **match) -> int:
+    return sum(_sum(tally, figure, 1, **match).values())
+
+
 def derive(tally: Tally) -> dict:
     """The named figures of docs/reports.md, from a tally."""
     by_priority = _sum(tally, "opened", 3)
+    by_status = _sum(tally, "opened", 2)
     pending = _sum(tally, "pending", 1)
     overdue: Counter = Counter()
     for (name, kind, age, _value), n in tally.items():
@@ -237,7 +259,9 @@ def derive(tally: Tally) -> dict:
     return {
         "cases_opened": sum(n for k, n in tally.items() if k[0] == "opened"),
         "cases_opened_by_type": _sum(tally, "opened", 1),
-        "cases_opened_by_status": _sum(tally, "opened", 2),
+        "cases_opened_by_status": by_status,
+        "cases_opened_decided": sum(by_status.get(s, 0) for s in DECIDED_STATUSES),
+        "cases_opened_departed": sum(by_status.get(s, 0) for s in DEPARTED_STATUSES),
         "cases_opened_by_priority": {
             Priority(int(value)).name.lower(): n for value, n in by_priority.items()
         },
@@ -247,8 +271,8 @@ def derive(tally: Tally) -> dict:
         "flags_by_ground": _sum(tally, "flag", 2),
         "flags_by_unit_kind": _sum(tally, "flag", 1),
         "escalations_by_unit_kind": _sum(tally, "issue", 2, key1="overdue"),
-        "retypings": sum(_sum(tally, "moved", 1, key1="retyped").values()),
-        "withdrawals": sum(_sum(tally, "moved", 1, key1="withdrawn").values()),
+        "retypings": _total(tally, "moved", key1="retyped"),
+        "withdrawals": _total(tally, "moved", key1="withdrawn"),
         "clearances_pending_by_unit_kind": pending,
         "clearances_overdue_by_unit_kind": dict(sorted(overdue.items())),
         "clearances_overdue_by_age": {
@@ -262,6 +286,10 @@ def derive(tally: Tally) -> dict:
         "step_days_by_status": _durations(tally, "step", 1),
         "foreign_requests_received": _sum(tally, "foreign", 1).get("received", 0),
         "foreign_requests_split": _sum(tally, "foreign", 1).get("split", 0),
+        "authorizations_issued": _total(tally, "authz_issued"),
+        "authorizations_used": _total(tally, "authz_used"),
+        "authorizations_expired_unused": _total(tally, "authz_expired"),
+        "departures": _total(tally, "moved", key1="departed"),
         "cases_opened_by_month": _history(tally),
         "backlog_by_county": _sum(tally, "backlog", 1),
     }
