@@ -16,11 +16,10 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tumen.cases.models import OPEN_STATUSES, ForeignRequest, Priority, Status
+from tumen.cases.models import Priority, Status
 from tumen.lib import clock
 from tumen.org.models import Jurisdiction
 
@@ -102,24 +101,53 @@ def _in(values: list) -> str:
 
 
 def _tally_rows(ids: list[int], period: str) -> list[tuple]:
-    """One round trip: the month's rows, the twelve months' openings, the backlog by county and
-    the pending clearances by due day (bucketed by the caller)."""
+    """One round trip: the month's rows, the twelve months' openings, the backlog by county,
+    the pending clearances by due day (bucketed by the caller) and the foreign requests."""
     months = months_back(period, HISTORY_MONTHS)
-    statuses = [str(s) for s in OPEN_STATUSES]
+    first, following = month_bounds(period)
+    zone = timezone.get_current_timezone()
+    split_from, split_to = (
+        connection.ops.adapt_datetimefield_value(
+            datetime.datetime.combine(day, datetime.time(), zone)
+        )
+        for day in (first, following)
+    )
+    received_from, received_to = (
+        connection.ops.adapt_datefield_value(day) for day in (first, following)
+    )
     where = f"jurisdiction_id IN ({_in(ids)})"
-    # Only "%s" placeholders are formatted in; every value travels as a parameter.
+    # Only "%s" placeholders are formatted in; every value travels as a parameter. Each part
+    # is a range of the tally's unique index (jurisdiction, month, figure, …).
     statement = (
         f"SELECT figure, key1, key2, value, SUM(n) FROM reports_tally WHERE {where} "  # noqa: S608
         "AND month = %s GROUP BY figure, key1, key2, value "
         f"UNION ALL SELECT 'history', month, key1, 0, SUM(n) FROM reports_tally WHERE {where} "
-        f"AND month IN ({_in(months)}) AND figure = 'opened' GROUP BY month, key1 "
+        "AND month >= %s AND month <= %s AND figure = 'opened' GROUP BY month, key1 "
         "UNION ALL SELECT 'backlog', j.code, '', 0, SUM(t.n) FROM reports_tally t "
         f"JOIN org_jurisdiction j ON j.id = t.jurisdiction_id WHERE t.{where} "
-        f"AND t.figure = 'opened' AND t.key2 IN ({_in(statuses)}) GROUP BY j.code "
+        "AND t.month = '' AND t.figure = 'open' GROUP BY j.code "
         f"UNION ALL SELECT 'due', key1, '', value, SUM(n) FROM reports_tally WHERE {where} "
-        "AND month = '' AND figure = 'pending' GROUP BY key1, value"
+        "AND month = '' AND figure = 'pending' GROUP BY key1, value "
+        "UNION ALL SELECT 'foreign', 'received', '', 0, COUNT(*) FROM cases_foreignrequest "
+        f"WHERE {where} AND received_on >= %s AND received_on < %s "
+        "UNION ALL SELECT 'foreign', 'split', '', 0, COUNT(*) FROM cases_foreignrequest "
+        f"WHERE {where} AND split_at >= %s AND split_at < %s"
     )
-    params = [*ids, period, *ids, *months, *ids, *statuses, *ids]
+    params = [
+        *ids,
+        period,
+        *ids,
+        months[0],
+        months[-1],
+        *ids,
+        *ids,
+        *ids,
+        received_from,
+        received_to,
+        *ids,
+        split_from,
+        split_to,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
@@ -149,22 +177,6 @@ def _as_of(rows: list[tuple], today: int) -> list[tuple]:
     return out
 
 
-def _foreign_rows(ids: list[int], period: str) -> list[tuple]:
-    first, following = month_bounds(period)
-    zone = timezone.get_current_timezone()
-    split_from, split_to = (
-        datetime.datetime.combine(day, datetime.time(), zone) for day in (first, following)
-    )
-    counts = ForeignRequest.objects.filter(jurisdiction_id__in=ids).aggregate(
-        received=Count("pk", filter=Q(received_on__gte=first, received_on__lt=following)),
-        split=Count("pk", filter=Q(split_at__gte=split_from, split_at__lt=split_to)),
-    )
-    return [
-        ("foreign", "received", "", 0, counts["received"]),
-        ("foreign", "split", "", 0, counts["split"]),
-    ]
-
-
 def local_day_number(moment: datetime.datetime) -> int:
     """Days since 1970-01-01 in TUMEN_TIME_ZONE, as the tally counts due dates."""
     from tumen.reports.db import utc_offset_seconds
@@ -181,7 +193,7 @@ def tally_for(ids: list[int], period: str, *, as_of: datetime.datetime | None = 
     if not ids:
         return Tally()
     today = local_day_number(as_of or clock.now())
-    return Tally.from_rows([*_as_of(_tally_rows(ids, period), today), *_foreign_rows(ids, period)])
+    return Tally.from_rows(_as_of(_tally_rows(ids, period), today))
 
 
 def _sum(tally: Tally, figure: str, position: int, **match) -> dict[str, int]:

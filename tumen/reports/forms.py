@@ -38,6 +38,24 @@ class IssuesForm(VersionForm):
         max_length=4000,
     )
 
+    flags = forms.TypedMultipleChoiceField(
+        label=_("Flags referred to"),
+        help_text=_("Flags raised in this jurisdiction in the report's month."),
+        widget=forms.CheckboxSelectMultiple,
+        coerce=int,
+        required=False,
+        choices=[],
+    )
+
+    def __init__(self, *args, flag_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["flags"].choices = list(flag_choices)
+        if not flag_choices:
+            del self.fields["flags"]
+
+    def flag_ids(self) -> list[int]:
+        return list(self.cleaned_data.get("flags") or [])
+
     def case_numbers(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["cases"].splitlines() if line.strip()]
 

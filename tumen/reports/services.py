@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.models import Case
+from tumen.cases.models import Case, ExistingIssue, IssueKind
 from tumen.directives.models import Directive
 from tumen.lib import clock
 from tumen.org.access import get_for_update, get_for_user, require, scope
@@ -18,6 +18,7 @@ from tumen.org.models import Official
 from tumen.reports import workflow
 from tumen.reports.consolidation import children, live_tally, owes
 from tumen.reports.figures import parse_period
+from tumen.reports.links import live_links
 from tumen.reports.models import ReportStatus, SituationReport
 
 MAX_ISSUES_TEXT = 20_000
@@ -113,6 +114,26 @@ def _linked_cases(official: Official, report: SituationReport, numbers: Sequence
     return list(found.values())
 
 
+def _linked_flags(official: Official, report: SituationReport, ids: Sequence[int]) -> list:
+    """Flags (existing issues of kind "flag") raised within the report's jurisdiction."""
+    wanted = list(dict.fromkeys(ids))
+    visible = scope(ExistingIssue.objects.filter(kind=IssueKind.FLAG), official).filter(
+        pk__in=wanted, jurisdiction__path__startswith=report.jurisdiction.path
+    )
+    found = {issue.pk: issue for issue in visible}
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "flags": [
+                    _("flags: there is no flag %(id)s in this jurisdiction.") % {"id": pk}
+                    for pk in missing
+                ]
+            }
+        )
+    return list(found.values())
+
+
 @transaction.atomic
 def report_update(
     *,
@@ -121,8 +142,9 @@ def report_update(
     version: int,
     issues_text: str,
     case_numbers: Sequence[str] = (),
+    flag_ids: Sequence[int] = (),
 ) -> SituationReport:
-    """Write the existing issues in words and name the cases they concern."""
+    """Write the existing issues in words and name the cases and flags they concern."""
     report = _lock(official, report_id, version, "edit")
     text = issues_text.strip()
     if len(text) > MAX_ISSUES_TEXT:
@@ -135,14 +157,18 @@ def report_update(
             }
         )
     cases = _linked_cases(official, report, case_numbers)
+    flags = _linked_flags(official, report, flag_ids)
     report.issues_text = text
     _save(report, "issues_text")
     report.linked_cases.set(cases)
+    report.linked_flags.set(flags)
     audit_record(
         actor=official,
         action="report.updated",
         target=report,
-        payload=_payload(report, cases=sorted(c.pk for c in cases)),
+        payload=_payload(
+            report, cases=sorted(c.pk for c in cases), flags=sorted(f.pk for f in flags)
+        ),
     )
     return report
 
@@ -155,9 +181,17 @@ def report_submit(*, official: Official, report_id: int, version: int) -> Situat
     report.figures = live_tally(report, as_of=now).rows()
     report.frozen_at = now
     report.consolidated = [c.report.pk for c in children(report) if c.accepted]
+    report.frozen_links = live_links(report)
     report.status, report.submitted_at, report.return_comment = ReportStatus.SUBMITTED, now, ""
     _save(
-        report, "figures", "frozen_at", "consolidated", "status", "submitted_at", "return_comment"
+        report,
+        "figures",
+        "frozen_at",
+        "consolidated",
+        "frozen_links",
+        "status",
+        "submitted_at",
+        "return_comment",
     )
     audit_record(
         actor=official,
