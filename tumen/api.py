@@ -339,11 +339,13 @@ def _mount() -> None:
     from tumen.directives.api import router as directives
     from tumen.org.api import router as org
     from tumen.people.api import router as people
+    from tumen.reports.api import router as reports
 
     api.add_router("/", org)
     api.add_router("/", people)
     api.add_router("/", cases)
     api.add_router("/", directives)
+    api.add_router("/", reports)
 
 
 _mount()

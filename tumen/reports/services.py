@@ -13,6 +13,7 @@ from tumen.audit.services import audit_record
 from tumen.cases.models import Case, ExistingIssue, IssueKind
 from tumen.directives.models import Directive
 from tumen.lib import clock
+from tumen.lib.errors import StaleVersion
 from tumen.org.access import get_for_update, get_for_user, require, scope
 from tumen.org.models import Official
 from tumen.reports import workflow
@@ -36,7 +37,8 @@ def _payload(report: SituationReport, **extra) -> dict:
 
 @transaction.atomic
 def report_draft(*, official: Official, directive_code: str, period: str) -> SituationReport:
-    """Start the official's jurisdiction's report for `period`; an existing one is returned."""
+    """Start the official's jurisdiction's report for `period`; an existing one is returned
+    (`drafted_now` tells which)."""
     require(official, workflow.AUTHORITY)
     period = parse_period(period)
     directives = Directive.objects.filter(report_back_required=True)
@@ -56,24 +58,31 @@ def report_draft(*, official: Official, directive_code: str, period: str) -> Sit
         audit_record(
             actor=official, action="report.drafted", target=report, payload=_payload(report)
         )
+    report.drafted_now = created
     return report
+
+
+class StaleReport(StaleVersion, ValidationError):
+    """The report changed since the caller read it: the pages show it as a problem of the form
+    (a ValidationError), the API answers 412 (a StaleVersion)."""
+
+    def __init__(self, current: int):
+        self.message_text = _(
+            "This report was changed by someone else (it is now at version "
+            "%(version)d); reload it and try again."
+        ) % {"version": current}
+        ValidationError.__init__(self, {NON_FIELD_ERRORS: [self.message_text]})
+        self.current, self.what = current, "report"
+
+    def __str__(self) -> str:
+        return self.message_text
 
 
 def _lock(official: Official, report_id: int, version: int, action: str) -> SituationReport:
     queryset = SituationReport.objects.select_related("jurisdiction", "directive")
     report = get_for_update(official, queryset, action=workflow.AUTHORITY, pk=report_id)
     if report.version != version:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _(
-                        "This report was changed by someone else (it is now at version "
-                        "%(version)d); reload it and try again."
-                    )
-                    % {"version": report.version}
-                ]
-            }
-        )
+        raise StaleReport(report.version)
     move = workflow.MOVES[action]
     if report.status not in move.sources:
         raise ValidationError(
