@@ -70,7 +70,8 @@ def _children(report: SituationReport) -> list[list[str]]:
 def _link_text(link: dict) -> str:
     if link["kind"] == "case":
         return f"{link['number']} · {labels.key_label(link['status'])}"
-    return f"{_('Flag')}: {selectors.flag_label(link['case'], link['ground'], link['raised_on'])}"
+    label = selectors.flag_label(link["case"], link["ground"], link["raised_on"])
+    return _("Flag raised: %(label)s") % {"label": label}
 
 
 def _data(report: SituationReport, figures: dict, shown) -> dict:
