@@ -23,7 +23,7 @@ from tumen.lib import clock
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Jurisdiction
 from tumen.reports import selectors, services
-from tumen.reports.figures import derive, subtree_ids, tally_for
+from tumen.reports.figures import PERIOD_PATTERN, derive, subtree_ids, tally_for
 from tumen.reports.links import report_links
 from tumen.reports.models import ReportStatus, SituationReport
 from tumen.tokens.protocol import (
@@ -42,9 +42,8 @@ from tumen.tokens.protocol import (
 
 router = Router(tags=["reports"])
 
-PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 Month = Annotated[str, StringConstraints(min_length=7, max_length=7, pattern=PERIOD_PATTERN)]
-Period = Field(description="A calendar month, YYYY-MM.")
+Period = Field(description="A calendar month, YYYY-MM, from 1900-01 to 2099-12.")
 FIGURES_DESCRIPTION = (
     "The figures of docs/reports.md by their names there (`cases_opened`, "
     "`processing_days_by_type`, `authorizations_issued`, …): numbers, objects of counts by key, "

@@ -27,7 +27,9 @@ Key = tuple[str, str, str, int]
 HISTORY_MONTHS = 12
 # Overdue clearances by how long they are overdue, in whole days: (label, first day, last day).
 OVERDUE_AGES = (("1-7", 1, 7), ("8-30", 8, 30), ("31+", 31, None))
-PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+# A calendar month from 1900-01 to 2099-12: the dates the figures reckon with stay in range.
+PERIOD_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
+PERIOD = re.compile(PERIOD_PATTERN)
 # A case in one of these statuses has been decided: approved (and perhaps since authorized,
 # departed and closed) or refused. Departed: every holder crossed (the case is closed at once).
 DECIDED_STATUSES = (
@@ -64,7 +66,14 @@ def parse_period(text: str) -> str:
     """A period is a calendar month written YYYY-MM."""
     if not PERIOD.match(text or ""):
         raise ValidationError(
-            {"period": [_("period: write the month as YYYY-MM, for example 1963-09.")]}
+            {
+                "period": [
+                    _(
+                        "period: write the month as YYYY-MM, from 1900-01 to 2099-12, "
+                        "for example 1963-09."
+                    )
+                ]
+            }
         )
     return text
 

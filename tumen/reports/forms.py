@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tumen.reports.figures import PERIOD_PATTERN
 from tumen.reports.services import MAX_ISSUES_TEXT
 
 
@@ -12,7 +13,7 @@ class StartForm(forms.Form):
     directive = forms.SlugField(widget=forms.HiddenInput, max_length=50)
     period = forms.RegexField(
         label=_("Month (YYYY-MM)"),
-        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        regex=PERIOD_PATTERN,
         max_length=7,
         error_messages={"invalid": _("Write the month as YYYY-MM, for example 1963-09.")},
     )

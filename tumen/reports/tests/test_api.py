@@ -146,3 +146,10 @@ def test_only_analysts_draft_and_a_directive_not_owed_is_refused(history, api, y
     assert bad.json()["errors"][0]["field"] == "/period"
     unknown = api["yanji"].post("reports", {"directive": "nothing", "period": "1963-09"})
     assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("period", ["0000-01", "9999-12", "1899-12", "2100-01"])
+def test_a_month_outside_the_calendar_the_figures_reckon_with_is_refused(api, period):
+    answer = api["jilin"].get("figures", {"jurisdiction": "jilin", "period": period})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "period"
