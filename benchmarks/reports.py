@@ -5,15 +5,18 @@
     .venv/bin/python benchmarks/reports.py --sizes 1000000 --engines sqlite
 
 For each engine and size, a child process makes a fresh database (a temporary SQLite file, or
-the `h9` PostgreSQL database with its schema dropped first: BENCH_REPORTS_PG_URL), loads the 1963
-scenario and writes the cases with set-based SQL (INSERT … SELECT over a generated series, one
-statement per table and stage, with the tally's triggers dropped meanwhile), then fills the tally
-with its set-based rebuild and reinstalls the triggers: the state a site reaches when every case
-step has gone through the triggers. It then times Jilin's figures for one month:
+the PostgreSQL database BENCH_REPORTS_PG_URL names, `h9` by default, with its schema dropped
+first), loads the 1963 scenario and writes the cases with set-based SQL (INSERT … SELECT over a
+generated series, one statement per table and stage, with the tally's triggers dropped
+meanwhile): cases, their transitions, decisions, refusal issues, clearances, and for one approved
+case in five a member, a travel authorization and, for half of those, its crossing (the case
+then authorized, departed and closed). It then fills the tally with its set-based rebuild and
+reinstalls the triggers: the state a site reaches when every case step has gone through the
+triggers. It then times Jilin's figures for one month:
 
-- **tally**: `derive(tally_for(...))`, what the report page, the PDF, the exports and
+- **tally**: `derive(tally_for(...))`, what the report page, the PDF, the exports, the API and
   `tumen report` run (median of several calls);
-- **baseline**: the same figures by plain GROUP BYs over the raw case tables, with exact medians
+- **baseline**: the same figures by plain GROUP BYs over the raw tables, with exact medians
   and 90th percentiles by ROW_NUMBER over the durations (the nearest rank, as the tally's), and
   checks that both give the same numbers.
 
