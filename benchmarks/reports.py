@@ -5,15 +5,18 @@
     .venv/bin/python benchmarks/reports.py --sizes 1000000 --engines sqlite
 
 For each engine and size, a child process makes a fresh database (a temporary SQLite file, or
-the `h9` PostgreSQL database with its schema dropped first: BENCH_REPORTS_PG_URL), loads the 1963
-scenario and writes the cases with set-based SQL (INSERT … SELECT over a generated series, one
-statement per table and stage, with the tally's triggers dropped meanwhile), then fills the tally
-with its set-based rebuild and reinstalls the triggers: the state a site reaches when every case
-step has gone through the triggers. It then times Jilin's figures for one month:
+the PostgreSQL database BENCH_REPORTS_PG_URL names, `h9` by default, with its schema dropped
+first), loads the 1963 scenario and writes the cases with set-based SQL (INSERT … SELECT over a
+generated series, one statement per table and stage, with the tally's triggers dropped
+meanwhile): cases, their transitions, decisions, refusal issues, clearances, and for one approved
+case in five a member, a travel authorization and, for half of those, its crossing (the case
+then authorized, departed and closed). It then fills the tally with its set-based rebuild and
+reinstalls the triggers: the state a site reaches when every case step has gone through the
+triggers. It then times Jilin's figures for one month:
 
-- **tally**: `derive(tally_for(...))`, what the report page, the PDF, the exports and
+- **tally**: `derive(tally_for(...))`, what the report page, the PDF, the exports, the API and
   `tumen report` run (median of several calls);
-- **baseline**: the same figures by plain GROUP BYs over the raw case tables, with exact medians
+- **baseline**: the same figures by plain GROUP BYs over the raw tables, with exact medians
   and 90th percentiles by ROW_NUMBER over the durations (the nearest rank, as the tally's), and
   checks that both give the same numbers.
 
@@ -62,6 +65,12 @@ COMPARED = (
     "processing_days_by_type",
     "step_days_by_status",
     "backlog_by_county",
+    "cases_opened_decided",
+    "cases_opened_departed",
+    "authorizations_issued",
+    "authorizations_used",
+    "authorizations_expired_unused",
+    "departures",
 )
 
 
@@ -126,8 +135,14 @@ class Sql:
 # Per case i: county i % K, type by i % 7, state by i % 10, opened on day D of 730 at hour H,
 # C days in clearance, E days awaiting the decision.
 D, H, C, E = "((s.i * 7919) % 730)", "(s.i % 24)", "((s.i * 13) % 20)", "((s.i * 17) % 15)"
+# Of the approved cases, one in five has its document (every case here has one member): those with
+# i % 10 = 5 still hold it, those with i % 10 = 0 crossed X days after the decision.
+AUTHORIZED = "(s.i % 10 < 6 AND s.i % 50 <> 0 AND s.i % 5 = 0)"
+DEPARTED = "(s.i % 10 = 0 AND s.i % 50 <> 0)"
+X = "((s.i * 7) % 40)"
 STATUS = (
-    "CASE WHEN s.i % 10 < 6 THEN (CASE WHEN s.i % 50 = 0 THEN 'refused' ELSE 'approved' END) "
+    "CASE WHEN s.i % 10 < 6 THEN (CASE WHEN s.i % 50 = 0 THEN 'refused' "
+    f"WHEN {DEPARTED} THEN 'closed' WHEN {AUTHORIZED} THEN 'authorized' ELSE 'approved' END) "
     "WHEN s.i % 10 = 6 THEN 'in_clearance' WHEN s.i % 10 = 7 THEN 'awaiting_decision' "
     "WHEN s.i % 10 = 8 THEN 'withdrawn' ELSE 'draft' END"
 )
@@ -143,6 +158,8 @@ def _generate(cursor, sql: Sql, lo: int, hi: int, ids: dict) -> None:
     submitted = "s.i % 10 < 8"
     cleared = "(s.i % 10 < 6 OR s.i % 10 = 7)"
     opened = sql.at(D, H)
+    decided_at = sql.at(f"{D} + {C} + {E}", H + " + 3")
+    crossed_at = sql.at(f"{D} + {C} + {E} + {X}", H + " + 4")
     statements = [
         "INSERT INTO cases_case (id, number, case_type, policy_pack_id, jurisdiction_id, "
         "intake_unit_id, status, priority, details, created_at, submitted_at, decided_at, version) "
@@ -160,9 +177,12 @@ def _generate(cursor, sql: Sql, lo: int, hi: int, ids: dict) -> None:
         (
             "'awaiting_decision'",
             "CASE WHEN s.i % 50 = 0 THEN 'refused' ELSE 'approved' END",
-            sql.at(f"{D} + {C} + {E}", H + " + 3"),
+            decided_at,
             decided,
         ),
+        ("'approved'", "'authorized'", decided_at, AUTHORIZED),
+        ("'authorized'", "'departed'", crossed_at, DEPARTED),
+        ("'departed'", "'closed'", crossed_at, DEPARTED),
         ("'draft'", "'withdrawn'", sql.at(f"{D} + 1", H), "s.i % 10 = 8"),
     ]
     for source, target, at, where in transitions:
@@ -181,6 +201,21 @@ def _generate(cursor, sql: Sql, lo: int, hi: int, ids: dict) -> None:
         "INSERT INTO cases_existingissue (case_id, jurisdiction_id, kind, ground, clause_id, "
         "note, raised_at) SELECT s.i, b.jurisdiction_id, 'refusal', 'not_eligible', 'cc1963.5', "
         f"'', {sql.at(f'{D} + {C} + {E}', H + ' + 3')} FROM {series} WHERE s.i % 50 = 0",
+    ]
+    statements += [
+        "INSERT INTO cases_casemember (id, case_id, person_id, role, relationship, outcome, "
+        f"ground, clause_id) SELECT s.i, s.i, {ids['person']}, 'principal', '', 'approved', '', '' "
+        f"FROM {series} WHERE {AUTHORIZED}",
+        "INSERT INTO authorizations_authorization (id, number, case_id, member_id, person_id, "
+        "status, valid_from, valid_until, single_use, clause_id, authority, kid, payload, "
+        "issued_at, revoked_reason, printed_count, version) "
+        f"SELECT s.i, 'TA-B-' || s.i, s.i, s.i, {ids['person']}, 'valid', {decided_at}, "
+        f"{sql.at(f'{D} + {C} + {E} + 90', H + ' + 3')}, TRUE, 'cc1963.3', 'jilin-security', "
+        f"'bench', '', {decided_at}, '', 0, 1 FROM {series} WHERE {AUTHORIZED}",
+        "INSERT INTO authorizations_checkpointscan (authorization_id, point_id, outcome, reason, "
+        "point_named, official_id, unit_id, at) "
+        f"SELECT s.i, {ids['point']}, 'crossed', 'valid', TRUE, {ids['official']}, {ids['unit']}, "
+        f"{crossed_at} FROM {series} WHERE {DEPARTED}",
     ]
     for kind in ("public_security", "foreign_affairs", "border_defence", "customs"):
         flagged = f"s.i % 30 = 6 AND '{kind}' = 'customs'"
@@ -212,6 +247,9 @@ def _reference_ids(cursor) -> dict:
         cursor.execute(
             "INSERT INTO bench_counties VALUES (%s, %s, %s)", [rn, jurisdiction_id, unit_id]
         )
+    from tumen.authorizations.models import CrossingPoint
+    from tumen.people.models import Person
+
     approver = Official.objects.create_user(
         username="bench.approver", unit=WorkUnit.objects.get(code="yanji-office")
     )
@@ -220,6 +258,9 @@ def _reference_ids(cursor) -> dict:
         "k": len(offices),
         "pack": PolicyPack.objects.get(code="cc1963").pk,
         "official": approver.pk,
+        "unit": approver.unit_id,
+        "person": Person.objects.create(name_latin="BENCH HOLDER", nationality="prc").pk,
+        "point": CrossingPoint.objects.order_by("code").first().pk,
     }
 
 
@@ -251,7 +292,12 @@ def generate(cases: int) -> dict:
     db.install_triggers()
     timings["tally_rebuild_s"] = round(time.perf_counter() - start, 1)
     with connection.cursor() as cursor:
-        for table in ("cases_case", "cases_transition", "reports_tally"):
+        for table in (
+            "cases_case",
+            "cases_transition",
+            "authorizations_authorization",
+            "reports_tally",
+        ):
             cursor.execute(f"SELECT COUNT(*) FROM {table}")
             timings[f"{table}_rows"] = cursor.fetchone()[0]
     return timings
@@ -283,8 +329,14 @@ def baseline(ids: list[int], period: str, as_of: datetime.datetime) -> dict:
     from django.db import connection
 
     from tumen.cases.models import OPEN_STATUSES, Priority
-    from tumen.reports.db import dialect
-    from tumen.reports.figures import _age_bucket, local_day_number, month_bounds
+    from tumen.reports.db import dialect, not_automatic
+    from tumen.reports.figures import (
+        DECIDED_STATUSES,
+        DEPARTED_STATUSES,
+        _age_bucket,
+        local_day_number,
+        month_bounds,
+    )
 
     d = dialect(connection.vendor)
     zone = datetime.timezone(datetime.timedelta(seconds=d.offset))
@@ -367,10 +419,22 @@ def baseline(ids: list[int], period: str, as_of: datetime.datetime) -> dict:
     )
     f["step_days_by_status"] = _percentiles(
         f"SELECT y.from_status AS g, {d.days('y.prev', 'y.at')} AS v FROM (SELECT x.from_status, "
-        "x.at, LAG(x.at) OVER (PARTITION BY x.case_id ORDER BY x.id) AS prev "
+        "x.to_status, x.at, LAG(x.at) OVER (PARTITION BY x.case_id ORDER BY x.id) AS prev "
         f"FROM cases_transition x {of_case}) y WHERE y.from_status <> '' AND y.prev IS NOT NULL "
-        f"AND {span('y.at')}"
+        f"AND {span('y.at')} AND {not_automatic('y.from_status', 'y.to_status')}"
     )
+    f.update(_authorization_baseline(d, of_case, span, local_day_number(as_of)))
+    moved_out = dict(
+        grouped(
+            "x.to_status",
+            f"cases_transition x {of_case}",
+            f"x.to_status = 'departed' AND {span('x.at')}",
+        )
+    )
+    f["departures"] = moved_out.get("departed", 0)
+    by_status = f["cases_opened_by_status"]
+    f["cases_opened_decided"] = sum(by_status.get(s, 0) for s in DECIDED_STATUSES)
+    f["cases_opened_departed"] = sum(by_status.get(s, 0) for s in DEPARTED_STATUSES)
     statuses = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     backlog = grouped(
         "j.code",
@@ -379,6 +443,29 @@ def baseline(ids: list[int], period: str, as_of: datetime.datetime) -> dict:
     )
     f["backlog_by_county"] = dict(sorted(backlog))
     return f
+
+
+def _authorization_baseline(d, of_case: str, span, today: int) -> dict:
+    """Documents issued, first crossed and expired unused in the month, over the raw tables."""
+    of_document = f"FROM authorizations_authorization x {of_case}"
+    issued = _rows(f"SELECT COUNT(*) {of_document} WHERE {span('x.issued_at')}")[0][0]
+    used = _rows(
+        "SELECT COUNT(*) FROM (SELECT x.id, MIN(y.at) AS first_at FROM "
+        f"authorizations_checkpointscan y JOIN authorizations_authorization x "
+        f"ON x.id = y.authorization_id {of_case} WHERE y.outcome = 'crossed' GROUP BY x.id) u "
+        f"WHERE {span('u.first_at')}"
+    )[0][0]
+    expired = _rows(
+        f"SELECT COUNT(*) {of_document} WHERE x.status = 'valid' AND {span('x.valid_until')} "
+        f"AND {d.day('x.valid_until')} < {today} AND NOT EXISTS (SELECT 1 FROM "
+        "authorizations_checkpointscan y WHERE y.authorization_id = x.id "
+        "AND y.outcome = 'crossed')"
+    )[0][0]
+    return {
+        "authorizations_issued": issued,
+        "authorizations_used": used,
+        "authorizations_expired_unused": expired,
+    }
 
 
 def _literal(vendor: str, moment: datetime.datetime) -> str:

@@ -30,7 +30,7 @@ from tumen.tokens.protocol import (
 )
 
 PROBLEM_TYPE = "application/problem+json"
-VERSIONED = ("CaseOut", "PersonOut", "ClearanceOut", "ForeignRequestOut")
+VERSIONED = ("CaseOut", "PersonOut", "ClearanceOut", "ForeignRequestOut", "ReportOut")
 HEADERS = {
     "ETag": "The record's version; send it back as If-Match to change the record.",
     "Retry-After": "Seconds to wait before the next call.",
@@ -340,12 +340,14 @@ def _mount() -> None:
     from tumen.directives.api import router as directives
     from tumen.org.api import router as org
     from tumen.people.api import router as people
+    from tumen.reports.api import router as reports
 
     api.add_router("/", org)
     api.add_router("/", people)
     api.add_router("/", cases)
     api.add_router("/", directives)
     api.add_router("/", authorizations)
+    api.add_router("/", reports)
 
 
 _mount()

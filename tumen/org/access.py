@@ -143,6 +143,8 @@ RULES: dict[str, Rule] = {
     "cases.case": in_subtree_by_id("jurisdiction"),
     "cases.clearance": in_subtree_by_id("case__jurisdiction"),
     "cases.foreignrequest": in_subtree("jurisdiction__path"),
+    # Existing issues (flags, refusals, …) belong to their case's county; reports link them.
+    "cases.existingissue": in_subtree_by_id("jurisdiction"),
     # Travel authorizations belong to the county of their case; a checkpoint officer acts on a
     # presented document through tumen.authorizations.services, where the document is the key.
     "authorizations.authorization": in_subtree_by_id("case__jurisdiction"),

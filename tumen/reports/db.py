@@ -20,9 +20,22 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections, transaction
 
+from tumen.cases.models import OPEN_STATUSES
+
 TABLE = "reports_tally"
 KEY = "jurisdiction_id, month, figure, key1, key2, value"
 DECIDED = "('approved', 'refused')"
+# Moves the system makes in the same service call as the move into their source status: the
+# submission starts clearance at once, an approval that issues documents authorizes at once, and
+# the last crossing closes the case. The status they leave was passed through, not waited in, so
+# they end no step (docs/reports.md, "Processing time").
+AUTOMATIC_MOVES = (
+    ("submitted", "in_clearance"),
+    ("approved", "authorized"),
+    ("departed", "closed"),
+)
+AUTHORIZATIONS = "authorizations_authorization"
+SCANS = "authorizations_checkpointscan"
 
 
 def utc_offset_seconds() -> int:
@@ -101,6 +114,15 @@ def _case_row(d: Dialect, row: str, n: object) -> str:
     )
 
 
+OPEN = "(" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
+OPEN_MOVED = "(OLD.jurisdiction_id <> NEW.jurisdiction_id OR OLD.status <> NEW.status)"
+
+
+def _open_row(row: str, n: object) -> str:
+    """A case in an open status now (the backlog), whatever month it was opened."""
+    return f"{row}.jurisdiction_id, '', 'open', {row}.status, '', 0, {n}"
+
+
 def _pending_row(d: Dialect, row: str, n: object) -> str:
     return f"c.jurisdiction_id, '', 'pending', {row}.unit_kind, '', {d.day(f'{row}.due_at')}, {n}"
 
@@ -112,11 +134,125 @@ CASE_CHANGED = (
 PENDING_MOVED = "(OLD.due_at <> NEW.due_at OR OLD.unit_kind <> NEW.unit_kind)"
 
 
+def not_automatic(source: str, target: str) -> str:
+    """SQL: the move source → target ends a step (it is not one of AUTOMATIC_MOVES)."""
+    pairs = ", ".join(f"'{a}>{b}'" for a, b in AUTOMATIC_MOVES)
+    return f"({source} || '>' || {target}) NOT IN ({pairs})"
+
+
+def _crossed(authorization_id: str, *, before: str | None = None) -> str:
+    """SQL: the document has been used to cross (by a scan before `before`, when given)."""
+    earlier = f" AND q.id < {before}" if before else ""
+    # Column names and constants only; the triggers take no values from outside.
+    return (
+        f"EXISTS (SELECT 1 FROM {SCANS} q WHERE q.authorization_id = {authorization_id} "  # noqa: S608
+        f"AND q.outcome = 'crossed'{earlier})"
+    )
+
+
+def _unused_row(d: Dialect, a: str, n: object) -> str:
+    """A valid document that has not crossed, in the month and on the day its validity ends."""
+    return (
+        f"c.jurisdiction_id, {d.month(f'{a}.valid_until')}, 'authz_unused', c.case_type, '', "
+        f"{d.day(f'{a}.valid_until')}, {n}"
+    )
+
+
+def _issued_row(d: Dialect, a: str, n: object) -> str:
+    month = d.month(f"{a}.issued_at")
+    return f"c.jurisdiction_id, {month}, 'authz_issued', c.case_type, '', 0, {n}"
+
+
+UNUSED_MOVED = "(OLD.status <> NEW.status OR OLD.valid_until <> NEW.valid_until)"
+FIRST_CROSSING = _crossed("NEW.authorization_id", before="NEW.id")
+
+
+def authorization_triggers(d: Dialect) -> list[Trigger]:
+    """Documents issued, first used to cross, and still valid and unused (by expiry day)."""
+    of_case = "FROM cases_case c"
+    return [
+        Trigger(
+            "tally_authz_in",
+            AUTHORIZATIONS,
+            "INSERT",
+            (
+                add(_issued_row(d, "NEW", 1), source=of_case, where="c.id = NEW.case_id"),
+                add(
+                    _unused_row(d, "NEW", 1),
+                    source=of_case,
+                    where=f"c.id = NEW.case_id AND NEW.status = 'valid' "
+                    f"AND NOT {_crossed('NEW.id')}",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_authz_up",
+            AUTHORIZATIONS,
+            "UPDATE OF status, valid_until",
+            (
+                add(
+                    _unused_row(d, "OLD", -1),
+                    source=of_case,
+                    where=f"c.id = OLD.case_id AND OLD.status = 'valid' AND {UNUSED_MOVED} "
+                    f"AND NOT {_crossed('OLD.id')}",
+                ),
+                add(
+                    _unused_row(d, "NEW", 1),
+                    source=of_case,
+                    where=f"c.id = NEW.case_id AND NEW.status = 'valid' AND {UNUSED_MOVED} "
+                    f"AND NOT {_crossed('NEW.id')}",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_authz_del",
+            AUTHORIZATIONS,
+            "DELETE",
+            (
+                add(_issued_row(d, "OLD", -1), source=of_case, where="c.id = OLD.case_id"),
+                add(
+                    _unused_row(d, "OLD", -1),
+                    source=of_case,
+                    where=f"c.id = OLD.case_id AND OLD.status = 'valid' "
+                    f"AND NOT {_crossed('OLD.id')}",
+                ),
+            ),
+        ),
+        Trigger(
+            "tally_scan_in",
+            SCANS,
+            "INSERT",
+            (
+                # The document's first crossing: it is used, and no longer waiting to be.
+                add(
+                    f"c.jurisdiction_id, {d.month('NEW.at')}, 'authz_used', c.case_type, '', 0, 1",
+                    source=f"FROM {AUTHORIZATIONS} a, cases_case c",
+                    where="NEW.outcome = 'crossed' AND a.id = NEW.authorization_id "
+                    f"AND c.id = a.case_id AND NOT {FIRST_CROSSING}",
+                ),
+                add(
+                    _unused_row(d, "a", -1),
+                    source=f"FROM {AUTHORIZATIONS} a, cases_case c",
+                    where="NEW.outcome = 'crossed' AND a.id = NEW.authorization_id "
+                    "AND c.id = a.case_id AND a.status = 'valid' "
+                    f"AND NOT {FIRST_CROSSING}",
+                ),
+            ),
+        ),
+    ]
+
+
 def triggers(d: Dialect) -> list[Trigger]:
     of_case = "FROM cases_case c"
     return [
         Trigger(
-            "tally_case_in", "cases_case", "INSERT", (add(_case_row(d, "NEW", 1), where="1 = 1"),)
+            "tally_case_in",
+            "cases_case",
+            "INSERT",
+            (
+                add(_case_row(d, "NEW", 1), where="1 = 1"),
+                add(_open_row("NEW", 1), where=f"NEW.status IN {OPEN}"),
+            ),
         ),
         Trigger(
             "tally_case_up",
@@ -125,10 +261,18 @@ def triggers(d: Dialect) -> list[Trigger]:
             (
                 add(_case_row(d, "OLD", -1), where=CASE_CHANGED),
                 add(_case_row(d, "NEW", 1), where=CASE_CHANGED),
+                add(_open_row("OLD", -1), where=f"{OPEN_MOVED} AND OLD.status IN {OPEN}"),
+                add(_open_row("NEW", 1), where=f"{OPEN_MOVED} AND NEW.status IN {OPEN}"),
             ),
         ),
         Trigger(
-            "tally_case_del", "cases_case", "DELETE", (add(_case_row(d, "OLD", -1), where="1 = 1"),)
+            "tally_case_del",
+            "cases_case",
+            "DELETE",
+            (
+                add(_case_row(d, "OLD", -1), where="1 = 1"),
+                add(_open_row("OLD", -1), where=f"OLD.status IN {OPEN}"),
+            ),
         ),
         Trigger(
             "tally_transition_in",
@@ -145,7 +289,8 @@ def triggers(d: Dialect) -> list[Trigger]:
                     f"c.jurisdiction_id, {d.month('NEW.at')}, 'step', NEW.from_status, "
                     f"c.case_type, {d.days('p.at', 'NEW.at')}, 1",
                     source=f"{of_case}, cases_transition p",
-                    where="c.id = NEW.case_id AND NEW.from_status <> '' AND p.id = "
+                    where="c.id = NEW.case_id AND NEW.from_status <> '' AND "  # noqa: S608
+                    f"{not_automatic('NEW.from_status', 'NEW.to_status')} AND p.id = "
                     "(SELECT MAX(q.id) FROM cases_transition q "
                     "WHERE q.case_id = NEW.case_id AND q.id < NEW.id)",
                 ),
@@ -240,7 +385,7 @@ def rebuild_statements(d: Dialect) -> list[str]:
     """The same rows as the triggers keep, from the raw tables (flags: see docs/reports.md)."""
     of_transition = "FROM cases_transition t JOIN cases_case c ON c.id = t.case_id"
     steps = (
-        "FROM (SELECT t.case_id, t.from_status, t.at, "
+        "FROM (SELECT t.case_id, t.from_status, t.to_status, t.at, "
         "LAG(t.at) OVER (PARTITION BY t.case_id ORDER BY t.id) AS prev FROM cases_transition t) s "
         "JOIN cases_case c ON c.id = s.case_id"
     )
@@ -250,6 +395,12 @@ def rebuild_statements(d: Dialect) -> list[str]:
             _case_row(d, "c", "COUNT(*)"),
             source="FROM cases_case c",
             where="1 = 1",
+            grouped=True,
+        ),
+        add(
+            _open_row("c", "COUNT(*)"),
+            source="FROM cases_case c",
+            where=f"c.status IN {OPEN}",
             grouped=True,
         ),
         add(
@@ -263,7 +414,8 @@ def rebuild_statements(d: Dialect) -> list[str]:
             f"c.jurisdiction_id, {d.month('s.at')}, 'step', s.from_status, c.case_type, "
             f"{d.days('s.prev', 's.at')}, COUNT(*)",
             source=steps,
-            where="s.from_status <> '' AND s.prev IS NOT NULL",
+            where="s.from_status <> '' AND s.prev IS NOT NULL "
+            f"AND {not_automatic('s.from_status', 's.to_status')}",
             grouped=True,
         ),
         add(
@@ -303,9 +455,47 @@ def rebuild_statements(d: Dialect) -> list[str]:
     ]
 
 
-def _install_statements(vendor: str, d: Dialect) -> list[str]:
+def authorization_rebuild_statements(d: Dialect) -> list[str]:
+    """The authorization rows of the tally, from the raw tables."""
+    of_document = f"FROM {AUTHORIZATIONS} a JOIN cases_case c ON c.id = a.case_id"
+    # Table names and constants only.
+    first_crossings = (
+        f"FROM (SELECT authorization_id, MIN(id) AS first_id FROM {SCANS} "  # noqa: S608
+        "WHERE outcome = 'crossed' AND authorization_id IS NOT NULL GROUP BY authorization_id) u "
+        f"JOIN {SCANS} s ON s.id = u.first_id "
+        f"JOIN {AUTHORIZATIONS} a ON a.id = u.authorization_id "
+        "JOIN cases_case c ON c.id = a.case_id"
+    )
+    return [
+        add(_issued_row(d, "a", "COUNT(*)"), source=of_document, where="1 = 1", grouped=True),
+        add(
+            f"c.jurisdiction_id, {d.month('s.at')}, 'authz_used', c.case_type, '', 0, COUNT(*)",
+            source=first_crossings,
+            where="1 = 1",
+            grouped=True,
+        ),
+        add(
+            _unused_row(d, "a", "COUNT(*)"),
+            source=of_document,
+            where=f"a.status = 'valid' AND NOT {_crossed('a.id')}",
+            grouped=True,
+        ),
+    ]
+
+
+def _with_authorizations(connection) -> bool:
+    """The authorization tables exist (the reports migrations may run before theirs)."""
+    return AUTHORIZATIONS in connection.introspection.table_names()
+
+
+def _all_triggers(connection, d: Dialect) -> list[Trigger]:
+    extra = authorization_triggers(d) if _with_authorizations(connection) else []
+    return [*triggers(d), *extra]
+
+
+def _install_statements(vendor: str, d: Dialect, every: list[Trigger]) -> list[str]:
     statements = []
-    for trigger in triggers(d):
+    for trigger in every:
         if vendor == "sqlite":
             body = "; ".join(trigger.statements)
             statements.append(f"DROP TRIGGER IF EXISTS {trigger.name}")
@@ -329,14 +519,15 @@ def _install_statements(vendor: str, d: Dialect) -> list[str]:
 def install_triggers(using: str = "default") -> None:
     connection = connections[using]
     d = dialect(connection.vendor)
+    every = _all_triggers(connection, d)
     with connection.cursor() as cursor:
-        for statement in _install_statements(connection.vendor, d):
+        for statement in _install_statements(connection.vendor, d, every):
             cursor.execute(statement)
 
 
 def drop_triggers(using: str = "default") -> None:
     connection = connections[using]
-    names = [(t.name, t.table) for t in triggers(dialect(connection.vendor))]
+    names = [(t.name, t.table) for t in _all_triggers(connection, dialect(connection.vendor))]
     with connection.cursor() as cursor:
         for name, table in names:
             on = "" if connection.vendor == "sqlite" else f" ON {table}"
@@ -347,6 +538,13 @@ def rebuild(using: str = "default") -> None:
     """Recompute the whole tally from the case tables, in one transaction."""
     connection = connections[using]
     d = dialect(connection.vendor)
+    statements = rebuild_statements(d)
+    if _with_authorizations(connection):
+        statements += authorization_rebuild_statements(d)
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for statement in rebuild_statements(d):
+        for statement in statements:
             cursor.execute(statement)
+        # The planner's statistics of a table that was just refilled (SQLite keeps none until
+        # ANALYZE is run, and plans the few reads by the unique index anyway).
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {TABLE}")

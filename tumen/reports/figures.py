@@ -16,11 +16,10 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tumen.cases.models import OPEN_STATUSES, ForeignRequest, Priority
+from tumen.cases.models import Priority, Status
 from tumen.lib import clock
 from tumen.org.models import Jurisdiction
 
@@ -28,7 +27,19 @@ Key = tuple[str, str, str, int]
 HISTORY_MONTHS = 12
 # Overdue clearances by how long they are overdue, in whole days: (label, first day, last day).
 OVERDUE_AGES = (("1-7", 1, 7), ("8-30", 8, 30), ("31+", 31, None))
-PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+# A calendar month from 1900-01 to 2099-12: the dates the figures reckon with stay in range.
+PERIOD_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
+PERIOD = re.compile(PERIOD_PATTERN)
+# A case in one of these statuses has been decided: approved (and perhaps since authorized,
+# departed and closed) or refused. Departed: every holder crossed (the case is closed at once).
+DECIDED_STATUSES = (
+    Status.APPROVED,
+    Status.REFUSED,
+    Status.AUTHORIZED,
+    Status.DEPARTED,
+    Status.CLOSED,
+)
+DEPARTED_STATUSES = (Status.DEPARTED, Status.CLOSED)
 
 
 class Tally(Counter):
@@ -55,7 +66,14 @@ def parse_period(text: str) -> str:
     """A period is a calendar month written YYYY-MM."""
     if not PERIOD.match(text or ""):
         raise ValidationError(
-            {"period": [_("period: write the month as YYYY-MM, for example 1963-09.")]}
+            {
+                "period": [
+                    _(
+                        "period: write the month as YYYY-MM, from 1900-01 to 2099-12, "
+                        "for example 1963-09."
+                    )
+                ]
+            }
         )
     return text
 
@@ -92,24 +110,53 @@ def _in(values: list) -> str:
 
 
 def _tally_rows(ids: list[int], period: str) -> list[tuple]:
-    """One round trip: the month's rows, the twelve months' openings, the backlog by county and
-    the pending clearances by due day (bucketed by the caller)."""
+    """One round trip: the month's rows, the twelve months' openings, the backlog by county,
+    the pending clearances by due day (bucketed by the caller) and the foreign requests."""
     months = months_back(period, HISTORY_MONTHS)
-    statuses = [str(s) for s in OPEN_STATUSES]
+    first, following = month_bounds(period)
+    zone = timezone.get_current_timezone()
+    split_from, split_to = (
+        connection.ops.adapt_datetimefield_value(
+            datetime.datetime.combine(day, datetime.time(), zone)
+        )
+        for day in (first, following)
+    )
+    received_from, received_to = (
+        connection.ops.adapt_datefield_value(day) for day in (first, following)
+    )
     where = f"jurisdiction_id IN ({_in(ids)})"
-    # Only "%s" placeholders are formatted in; every value travels as a parameter.
+    # Only "%s" placeholders are formatted in; every value travels as a parameter. Each part
+    # is a range of the tally's unique index (jurisdiction, month, figure, …).
     statement = (
         f"SELECT figure, key1, key2, value, SUM(n) FROM reports_tally WHERE {where} "  # noqa: S608
         "AND month = %s GROUP BY figure, key1, key2, value "
         f"UNION ALL SELECT 'history', month, key1, 0, SUM(n) FROM reports_tally WHERE {where} "
-        f"AND month IN ({_in(months)}) AND figure = 'opened' GROUP BY month, key1 "
+        "AND month >= %s AND month <= %s AND figure = 'opened' GROUP BY month, key1 "
         "UNION ALL SELECT 'backlog', j.code, '', 0, SUM(t.n) FROM reports_tally t "
         f"JOIN org_jurisdiction j ON j.id = t.jurisdiction_id WHERE t.{where} "
-        f"AND t.figure = 'opened' AND t.key2 IN ({_in(statuses)}) GROUP BY j.code "
+        "AND t.month = '' AND t.figure = 'open' GROUP BY j.code "
         f"UNION ALL SELECT 'due', key1, '', value, SUM(n) FROM reports_tally WHERE {where} "
-        "AND month = '' AND figure = 'pending' GROUP BY key1, value"
+        "AND month = '' AND figure = 'pending' GROUP BY key1, value "
+        "UNION ALL SELECT 'foreign', 'received', '', 0, COUNT(*) FROM cases_foreignrequest "
+        f"WHERE {where} AND received_on >= %s AND received_on < %s "
+        "UNION ALL SELECT 'foreign', 'split', '', 0, COUNT(*) FROM cases_foreignrequest "
+        f"WHERE {where} AND split_at >= %s AND split_at < %s"
     )
-    params = [*ids, period, *ids, *months, *ids, *statuses, *ids]
+    params = [
+        *ids,
+        period,
+        *ids,
+        months[0],
+        months[-1],
+        *ids,
+        *ids,
+        *ids,
+        received_from,
+        received_to,
+        *ids,
+        split_from,
+        split_to,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
@@ -122,29 +169,21 @@ def _age_bucket(days_overdue: int) -> str:
     return "not_due"
 
 
-def _with_ages(rows: list[tuple], today: int) -> list[tuple]:
-    """Pending clearances by due day become pending clearances by how long overdue today."""
-    return [
-        ("pending", key1, _age_bucket(today - value), 0, n) if figure == "due" else row
-        for row in rows
-        for figure, key1, _key2, value, n in (row,)
-    ]
-
-
-def _foreign_rows(ids: list[int], period: str) -> list[tuple]:
-    first, following = month_bounds(period)
-    zone = timezone.get_current_timezone()
-    split_from, split_to = (
-        datetime.datetime.combine(day, datetime.time(), zone) for day in (first, following)
-    )
-    counts = ForeignRequest.objects.filter(jurisdiction_id__in=ids).aggregate(
-        received=Count("pk", filter=Q(received_on__gte=first, received_on__lt=following)),
-        split=Count("pk", filter=Q(split_at__gte=split_from, split_at__lt=split_to)),
-    )
-    return [
-        ("foreign", "received", "", 0, counts["received"]),
-        ("foreign", "split", "", 0, counts["split"]),
-    ]
+def _as_of(rows: list[tuple], today: int) -> list[tuple]:
+    """The rows that depend on the day: pending clearances by due day become pending clearances
+    by how long overdue today; valid unused documents whose last valid day is before today
+    become expired unused ones (the others are still usable and are not counted)."""
+    out = []
+    for row in rows:
+        figure, key1, _key2, value, n = row
+        if figure == "due":
+            out.append(("pending", key1, _age_bucket(today - value), 0, n))
+        elif figure == "authz_unused":
+            if value < today:
+                out.append(("authz_expired", key1, "", 0, n))
+        else:
+            out.append(row)
+    return out
 
 
 def local_day_number(moment: datetime.datetime) -> int:
@@ -157,14 +196,13 @@ def local_day_number(moment: datetime.datetime) -> int:
 def tally_for(ids: list[int], period: str, *, as_of: datetime.datetime | None = None) -> Tally:
     """The raw counts for these jurisdictions (not their subtrees) in `period`.
 
-    Pending clearances are the state at `as_of` (now by default), grouped by how long overdue.
+    Pending clearances are the state at `as_of` (now by default), grouped by how long overdue;
+    expired unused documents are those whose last valid day is before `as_of`'s.
     """
     if not ids:
         return Tally()
     today = local_day_number(as_of or clock.now())
-    return Tally.from_rows(
-        [*_with_ages(_tally_rows(ids, period), today), *_foreign_rows(ids, period)]
-    )
+    return Tally.from_rows(_as_of(_tally_rows(ids, period), today))
 
 
 def _sum(tally: Tally, figure: str, position: int, **match) -> dict[str, int]:
@@ -226,9 +264,14 @@ def _history(tally: Tally) -> dict[str, dict[str, int]]:
     return out
 
 
+def _total(tally: Tally, figure: str, **match) -> int:
+    return sum(_sum(tally, figure, 1, **match).values())
+
+
 def derive(tally: Tally) -> dict:
     """The named figures of docs/reports.md, from a tally."""
     by_priority = _sum(tally, "opened", 3)
+    by_status = _sum(tally, "opened", 2)
     pending = _sum(tally, "pending", 1)
     overdue: Counter = Counter()
     for (name, kind, age, _value), n in tally.items():
@@ -237,7 +280,9 @@ def derive(tally: Tally) -> dict:
     return {
         "cases_opened": sum(n for k, n in tally.items() if k[0] == "opened"),
         "cases_opened_by_type": _sum(tally, "opened", 1),
-        "cases_opened_by_status": _sum(tally, "opened", 2),
+        "cases_opened_by_status": by_status,
+        "cases_opened_decided": sum(by_status.get(s, 0) for s in DECIDED_STATUSES),
+        "cases_opened_departed": sum(by_status.get(s, 0) for s in DEPARTED_STATUSES),
         "cases_opened_by_priority": {
             Priority(int(value)).name.lower(): n for value, n in by_priority.items()
         },
@@ -247,8 +292,8 @@ def derive(tally: Tally) -> dict:
         "flags_by_ground": _sum(tally, "flag", 2),
         "flags_by_unit_kind": _sum(tally, "flag", 1),
         "escalations_by_unit_kind": _sum(tally, "issue", 2, key1="overdue"),
-        "retypings": sum(_sum(tally, "moved", 1, key1="retyped").values()),
-        "withdrawals": sum(_sum(tally, "moved", 1, key1="withdrawn").values()),
+        "retypings": _total(tally, "moved", key1="retyped"),
+        "withdrawals": _total(tally, "moved", key1="withdrawn"),
         "clearances_pending_by_unit_kind": pending,
         "clearances_overdue_by_unit_kind": dict(sorted(overdue.items())),
         "clearances_overdue_by_age": {
@@ -262,6 +307,10 @@ def derive(tally: Tally) -> dict:
         "step_days_by_status": _durations(tally, "step", 1),
         "foreign_requests_received": _sum(tally, "foreign", 1).get("received", 0),
         "foreign_requests_split": _sum(tally, "foreign", 1).get("split", 0),
+        "authorizations_issued": _total(tally, "authz_issued"),
+        "authorizations_used": _total(tally, "authz_used"),
+        "authorizations_expired_unused": _total(tally, "authz_expired"),
+        "departures": _total(tally, "moved", key1="departed"),
         "cases_opened_by_month": _history(tally),
         "backlog_by_county": _sum(tally, "backlog", 1),
     }

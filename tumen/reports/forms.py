@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tumen.reports.figures import PERIOD_PATTERN
 from tumen.reports.services import MAX_ISSUES_TEXT
 
 
@@ -12,7 +13,7 @@ class StartForm(forms.Form):
     directive = forms.SlugField(widget=forms.HiddenInput, max_length=50)
     period = forms.RegexField(
         label=_("Month (YYYY-MM)"),
-        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        regex=PERIOD_PATTERN,
         max_length=7,
         error_messages={"invalid": _("Write the month as YYYY-MM, for example 1963-09.")},
     )
@@ -37,6 +38,24 @@ class IssuesForm(VersionForm):
         required=False,
         max_length=4000,
     )
+
+    flags = forms.TypedMultipleChoiceField(
+        label=_("Flags referred to"),
+        help_text=_("Flags raised in this jurisdiction in the report's month."),
+        widget=forms.CheckboxSelectMultiple,
+        coerce=int,
+        required=False,
+        choices=[],
+    )
+
+    def __init__(self, *args, flag_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["flags"].choices = list(flag_choices)
+        if not flag_choices:
+            del self.fields["flags"]
+
+    def flag_ids(self) -> list[int]:
+        return list(self.cleaned_data.get("flags") or [])
 
     def case_numbers(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["cases"].splitlines() if line.strip()]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tumen.cases.models import Case
+from tumen.cases.models import Case, ExistingIssue
 from tumen.directives.models import Directive
 from tumen.org.models import Jurisdiction
 
@@ -78,6 +78,12 @@ class SituationReport(models.Model):
     linked_cases = models.ManyToManyField(
         Case, verbose_name=_("cases referred to"), blank=True, related_name="+"
     )
+    linked_flags = models.ManyToManyField(
+        ExistingIssue, verbose_name=_("flags referred to"), blank=True, related_name="+"
+    )
+    # The linked cases and flags as they stood when the report was submitted (a list of dicts,
+    # tumen.reports.links), so that later changes to them do not alter a submitted report.
+    frozen_links = models.JSONField(_("frozen links"), default=list, blank=True)
     # The frozen tally (a list of [figure, key1, key2, value, n]) and the moment it was taken;
     # empty while the report is a draft or has been returned.
     figures = models.JSONField(_("frozen figures"), default=list, blank=True)

@@ -16,6 +16,7 @@ from tumen.org.models import Level
 from tumen.reports import labels, selectors
 from tumen.reports.charts import charts
 from tumen.reports.exports import figure_rows
+from tumen.reports.links import report_links
 from tumen.reports.models import ReportPdf, SituationReport
 
 TEMPLATE = """\
@@ -27,6 +28,11 @@ TEMPLATE = """\
 
 #heading(level: 2, data.issues_heading)
 #data.issues
+
+#if data.links.len() > 0 {
+  heading(level: 3, data.links_heading)
+  list(..data.links)
+}
 
 #if data.children.len() > 0 {
   heading(level: 2, data.children_heading)
@@ -61,6 +67,13 @@ def _children(report: SituationReport) -> list[list[str]]:
     return rows
 
 
+def _link_text(link: dict) -> str:
+    if link["kind"] == "case":
+        return f"{link['number']} · {labels.key_label(link['status'])}"
+    label = selectors.flag_label(link["case"], link["ground"], link["raised_on"])
+    return _("Flag raised: %(label)s") % {"label": label}
+
+
 def _data(report: SituationReport, figures: dict, shown) -> dict:
     return {
         "caption": f"{_('Situation report')} · {report.directive.title}",
@@ -68,6 +81,8 @@ def _data(report: SituationReport, figures: dict, shown) -> dict:
         "status": str(report.get_status_display()),
         "issues_heading": _("Existing issues"),
         "issues": report.issues_text or _("None written."),
+        "links_heading": _("Cases and flags referred to"),
+        "links": [_link_text(link) for link in report_links(report)],
         "children_heading": _("Reports from the level below"),
         "children": _children(report),
         "charts": [

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from tumen.cases.models import ExistingIssue, IssueKind
 from tumen.directives.models import Directive
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Jurisdiction, Official
-from tumen.reports import consolidation, workflow
+from tumen.reports import consolidation, labels, workflow
 from tumen.reports.consolidation import ChildState, owes, report_tally
 from tumen.reports.figures import derive, month_bounds, previous_period
 from tumen.reports.models import ReportStatus, SituationReport
@@ -105,6 +106,33 @@ def worklist(*, official: Official, today: datetime.date | None = None) -> Workl
         to_review=list(to_review.select_related("jurisdiction", "directive")),
         overdue_below=below,
     )
+
+
+FLAG_CHOICES = 200
+
+
+def flag_choices(*, official: Official, report: SituationReport) -> list[tuple[int, str]]:
+    """Flags a report may link: those raised in its jurisdiction in its month, and those it
+    links already; newest first. The service checks each chosen one again."""
+    first, following = month_bounds(report.period)
+    zone = timezone.get_current_timezone()
+    start, end = (
+        datetime.datetime.combine(day, datetime.time(), zone) for day in (first, following)
+    )
+    flags = scope(ExistingIssue.objects.filter(kind=IssueKind.FLAG), official).filter(
+        jurisdiction__path__startswith=report.jurisdiction.path
+    )
+    linked = set(report.linked_flags.values_list("pk", flat=True))
+    chosen = flags.filter(Q(raised_at__gte=start, raised_at__lt=end) | Q(pk__in=linked))
+    rows = chosen.select_related("case").order_by("-raised_at", "-pk")[:FLAG_CHOICES]
+    return [
+        (issue.pk, flag_label(issue.case.number, issue.ground, issue.raised_at)) for issue in rows
+    ]
+
+
+def flag_label(case_number: str, ground: str, raised_at) -> str:
+    raised = raised_at if isinstance(raised_at, str) else timezone.localdate(raised_at).isoformat()
+    return f"{case_number} · {labels.key_label(ground)} · {raised}"
 
 
 def reports_list(*, official: Official) -> list[SituationReport]:

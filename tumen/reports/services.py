@@ -10,14 +10,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.models import Case
+from tumen.cases.models import Case, ExistingIssue, IssueKind
 from tumen.directives.models import Directive
 from tumen.lib import clock
+from tumen.lib.errors import StaleVersion
 from tumen.org.access import get_for_update, get_for_user, require, scope
 from tumen.org.models import Official
 from tumen.reports import workflow
 from tumen.reports.consolidation import children, live_tally, owes
 from tumen.reports.figures import parse_period
+from tumen.reports.links import live_links
 from tumen.reports.models import ReportStatus, SituationReport
 
 MAX_ISSUES_TEXT = 20_000
@@ -35,7 +37,8 @@ def _payload(report: SituationReport, **extra) -> dict:
 
 @transaction.atomic
 def report_draft(*, official: Official, directive_code: str, period: str) -> SituationReport:
-    """Start the official's jurisdiction's report for `period`; an existing one is returned."""
+    """Start the official's jurisdiction's report for `period`; an existing one is returned
+    (`drafted_now` tells which)."""
     require(official, workflow.AUTHORITY)
     period = parse_period(period)
     directives = Directive.objects.filter(report_back_required=True)
@@ -55,24 +58,31 @@ def report_draft(*, official: Official, directive_code: str, period: str) -> Sit
         audit_record(
             actor=official, action="report.drafted", target=report, payload=_payload(report)
         )
+    report.drafted_now = created
     return report
+
+
+class StaleReport(StaleVersion, ValidationError):
+    """The report changed since the caller read it: the pages show it as a problem of the form
+    (a ValidationError), the API answers 412 (a StaleVersion)."""
+
+    def __init__(self, current: int):
+        self.message_text = _(
+            "This report was changed by someone else (it is now at version "
+            "%(version)d); reload it and try again."
+        ) % {"version": current}
+        ValidationError.__init__(self, {NON_FIELD_ERRORS: [self.message_text]})
+        self.current, self.what = current, "report"
+
+    def __str__(self) -> str:
+        return self.message_text
 
 
 def _lock(official: Official, report_id: int, version: int, action: str) -> SituationReport:
     queryset = SituationReport.objects.select_related("jurisdiction", "directive")
     report = get_for_update(official, queryset, action=workflow.AUTHORITY, pk=report_id)
     if report.version != version:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _(
-                        "This report was changed by someone else (it is now at version "
-                        "%(version)d); reload it and try again."
-                    )
-                    % {"version": report.version}
-                ]
-            }
-        )
+        raise StaleReport(report.version)
     move = workflow.MOVES[action]
     if report.status not in move.sources:
         raise ValidationError(
@@ -113,6 +123,26 @@ def _linked_cases(official: Official, report: SituationReport, numbers: Sequence
     return list(found.values())
 
 
+def _linked_flags(official: Official, report: SituationReport, ids: Sequence[int]) -> list:
+    """Flags (existing issues of kind "flag") raised within the report's jurisdiction."""
+    wanted = list(dict.fromkeys(ids))
+    visible = scope(ExistingIssue.objects.filter(kind=IssueKind.FLAG), official).filter(
+        pk__in=wanted, jurisdiction__path__startswith=report.jurisdiction.path
+    )
+    found = {issue.pk: issue for issue in visible}
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "flags": [
+                    _("flags: there is no flag %(id)s in this jurisdiction.") % {"id": pk}
+                    for pk in missing
+                ]
+            }
+        )
+    return list(found.values())
+
+
 @transaction.atomic
 def report_update(
     *,
@@ -121,8 +151,9 @@ def report_update(
     version: int,
     issues_text: str,
     case_numbers: Sequence[str] = (),
+    flag_ids: Sequence[int] = (),
 ) -> SituationReport:
-    """Write the existing issues in words and name the cases they concern."""
+    """Write the existing issues in words and name the cases and flags they concern."""
     report = _lock(official, report_id, version, "edit")
     text = issues_text.strip()
     if len(text) > MAX_ISSUES_TEXT:
@@ -135,14 +166,18 @@ def report_update(
             }
         )
     cases = _linked_cases(official, report, case_numbers)
+    flags = _linked_flags(official, report, flag_ids)
     report.issues_text = text
     _save(report, "issues_text")
     report.linked_cases.set(cases)
+    report.linked_flags.set(flags)
     audit_record(
         actor=official,
         action="report.updated",
         target=report,
-        payload=_payload(report, cases=sorted(c.pk for c in cases)),
+        payload=_payload(
+            report, cases=sorted(c.pk for c in cases), flags=sorted(f.pk for f in flags)
+        ),
     )
     return report
 
@@ -155,9 +190,17 @@ def report_submit(*, official: Official, report_id: int, version: int) -> Situat
     report.figures = live_tally(report, as_of=now).rows()
     report.frozen_at = now
     report.consolidated = [c.report.pk for c in children(report) if c.accepted]
+    report.frozen_links = live_links(report)
     report.status, report.submitted_at, report.return_comment = ReportStatus.SUBMITTED, now, ""
     _save(
-        report, "figures", "frozen_at", "consolidated", "status", "submitted_at", "return_comment"
+        report,
+        "figures",
+        "frozen_at",
+        "consolidated",
+        "frozen_links",
+        "status",
+        "submitted_at",
+        "return_comment",
     )
     audit_record(
         actor=official,

@@ -21,6 +21,7 @@ from tumen.reports import pdf, selectors, services, workflow
 from tumen.reports.charts import charts
 from tumen.reports.exports import as_csv, as_xlsx
 from tumen.reports.forms import IssuesForm, ReturnForm, StartForm, VersionForm
+from tumen.reports.links import report_links
 from tumen.reports.models import ReportStatus
 from tumen.reports.tasks import typeset_report
 from tumen.web.forms import add_service_errors, problems_form
@@ -60,25 +61,40 @@ def report_start(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_list.html", context, status=400)
 
 
+def _issues_form(official, report, data=None) -> IssuesForm:
+    choices = selectors.flag_choices(official=official, report=report) if report.pk else []
+    if data is not None:
+        return IssuesForm(data, flag_choices=choices)
+    return IssuesForm(
+        initial={
+            "version": report.version,
+            "issues_text": report.issues_text,
+            "cases": "\n".join(c.number for c in report.linked_cases.order_by("number")),
+            "flags": list(report.linked_flags.values_list("pk", flat=True)),
+        },
+        flag_choices=choices,
+    )
+
+
 def _page(request, report, *, issues_form=None, return_form=None, problems=None, status=200):
     official = request.user
     figures = selectors.report_figures(report)
     version = {"version": report.version}
+    may = {action: workflow.may(official, report, action) for action in workflow.MOVES}
+    links = report_links(report)
     context = {
         "report": report,
         "figures": figures,
         "charts": charts(figures),
         "children": selectors.children(report),
-        "linked_cases": list(report.linked_cases.order_by("number")),
-        "may": {action: workflow.may(official, report, action) for action in workflow.MOVES},
-        "issues_form": issues_form
-        or IssuesForm(
-            initial={
-                **version,
-                "issues_text": report.issues_text,
-                "cases": "\n".join(c.number for c in report.linked_cases.order_by("number")),
-            }
-        ),
+        "linked_cases": [link for link in links if link["kind"] == "case"],
+        "linked_flags": [
+            {**link, "label": selectors.flag_label(link["case"], link["ground"], link["raised_on"])}
+            for link in links
+            if link["kind"] == "flag"
+        ],
+        "may": may,
+        "issues_form": issues_form or (_issues_form(official, report) if may["edit"] else None),
         "return_form": return_form or ReturnForm(initial=version),
         "version_form": VersionForm(initial=version),
         "problems": problems or problems_form(),
@@ -107,8 +123,10 @@ DONE = {
 def report_act(request: HttpRequest, report_id: str, action: str) -> HttpResponse:
     official = request.user
     report = selectors.report_for_official(official=official, report_id=int(report_id))
-    form_class = {"edit": IssuesForm, "return": ReturnForm}.get(action, VersionForm)
-    form = form_class(request.POST)
+    if action == "edit":
+        form = _issues_form(official, report, request.POST)
+    else:
+        form = {"return": ReturnForm}.get(action, VersionForm)(request.POST)
     if form.is_valid():
         try:
             _call(official, report, action, form)
@@ -127,7 +145,10 @@ def _call(official, report, action: str, form) -> None:
     ids = {"official": official, "report_id": report.pk, "version": form.cleaned_data["version"]}
     if action == "edit":
         services.report_update(
-            **ids, issues_text=form.cleaned_data["issues_text"], case_numbers=form.case_numbers()
+            **ids,
+            issues_text=form.cleaned_data["issues_text"],
+            case_numbers=form.case_numbers(),
+            flag_ids=form.flag_ids(),
         )
     elif action == "submit":
         services.report_submit(**ids)

@@ -55,3 +55,8 @@ def test_the_rebuild_leaves_the_same_figures(history):
 def test_bad_arguments_are_named(db, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_a_month_outside_1900_to_2099_is_named(db):
+    with pytest.raises(CommandError, match="from 1900-01 to 2099-12"):
+        run("jilin", "--period", "0000-01")

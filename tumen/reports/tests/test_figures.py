@@ -80,3 +80,33 @@ def test_a_month_without_cases_has_empty_figures(history):
     f = figures("jilin", "1962-01")
     assert f["cases_opened"] == 0
     assert f["processing_days_by_type"] == {}
+
+
+def test_foreign_requests_received_and_split_count_by_local_date(history):
+    import datetime
+
+    from tumen.cases.models import ForeignRequest
+    from tumen.org.models import WorkUnit
+
+    unit = WorkUnit.objects.get(code="jilin-foreign")
+
+    def register(reference, received, split_at=None):
+        ForeignRequest.objects.create(
+            reference=reference,
+            received_on=received,
+            authority="DPRK MFA",
+            registered_by=unit,
+            jurisdiction=unit.jurisdiction,
+            split_at=split_at,
+        )
+
+    # Split at 23:30 on 30 September in Yanbian time (15:30 UTC): a September split.
+    register("R-1", datetime.date(1963, 9, 1), at(9, 30, 23, 30))
+    # Received on the last day of August; split at 00:30 on 1 October: an October split.
+    register("R-2", datetime.date(1963, 8, 31), at(10, 1, 0, 30))
+    register("R-3", datetime.date(1963, 9, 30))
+    f = figures("jilin")
+    assert (f["foreign_requests_received"], f["foreign_requests_split"]) == (2, 1)
+    october = figures("jilin", "1963-10")
+    assert (october["foreign_requests_received"], october["foreign_requests_split"]) == (0, 1)
+    assert figures("yanbian")["foreign_requests_received"] == 0
