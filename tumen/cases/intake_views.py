@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,7 +47,7 @@ from tumen.people.rules import field_label
 from tumen.people.services import relation_add
 from tumen.people.views import Found, PersonFinder, person_edit_url
 from tumen.policy.selectors import case_type_for, intake_case_types
-from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
+from tumen.web.forms import add_service_errors, problem_texts, problems_form, rebound
 
 INTAKE_KEY = "tumen_intake_case_type"
 
@@ -367,11 +367,11 @@ def _correction_url(case: Case, person: Person, key: str) -> str:
     return person_edit_url(person.pk, next_url=back, field=anchor)
 
 
-def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[Problem]:
+def _problem_items(case: Case, error: ValidationError) -> list[Problem]:
     """Submission problems, each with a link to the page that fixes it."""
     members = list(case.members.all())
     items = []
-    for key, texts in problems.items():
+    for key, beside, away in problem_texts(error):
         href, who, person = "", "", None
         if key.startswith("details."):
             href = reverse("intake_details", args=[case.number]) + f"#id_{_details_key(key)}"
@@ -380,9 +380,8 @@ def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[Problem]:
             href = reverse("intake_members", args=[case.number])
             if person is not None:
                 who, href = person.display_name + ": ", _correction_url(case, person, key)
-        for text in texts:
-            shown = str(text) if key == NON_FIELD_ERRORS else who + without_subject(text)
-            items.append(Problem(shown, href, person.pk if person else None))
+        shown = who + beside if person is not None else away
+        items.append(Problem(shown, href, person.pk if person else None))
     return items
 
 
@@ -433,7 +432,7 @@ def intake_review(request: HttpRequest, number: str) -> HttpResponse:
             form = rebound(SubmitForm, request, values={"version": case.version})
             status = 409
         except ValidationError as exc:
-            errors = _problem_items(case, exc.message_dict)
+            errors = _problem_items(case, exc)
         else:
             messages.success(
                 request,
@@ -450,7 +449,9 @@ def intake_review(request: HttpRequest, number: str) -> HttpResponse:
         "predicted": predicted,
         "form": form,
         "summary": [(problem.text, problem.href) for problem in errors],
-        "missing": [] if errors else _problem_items(case, submission_problems(case)),
+        "missing": []
+        if errors
+        else _problem_items(case, ValidationError(submission_problems(case))),
         "details": [(rule, case.details.get(rule.name, "")) for rule in case_type.fields],
         "type_title": label(case_type.title),
         **extra,

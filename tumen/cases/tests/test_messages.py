@@ -17,7 +17,7 @@ from django.utils import translation
 
 from tumen.cases import services
 from tumen.people.services import person_register
-from tumen.web.forms import without_subject
+from tumen.web.forms import problem_texts
 
 from .conftest import RELOCATION_DETAILS, fresh, grant_all, members, open_case, submit
 
@@ -28,7 +28,7 @@ EMPTY_LIST = re.compile(r"[:：]\s*[。.;；]")
 # Codes without an underscore: case types, and fields and grounds of one word.
 KNOWN_CODES = re.compile(r"\b(relocation|repatriation|destination|residence|ground|note)\b")
 # What the reader typed, echoed back in quotes, is theirs, not a code of ours.
-ECHOED = re.compile(r"'[^']*'")
+ECHOED = re.compile(r"'[^']*'|“[^”]*”|‘[^’]*’")
 
 
 def _awaiting(yanji_clerk, officer, household):
@@ -141,11 +141,11 @@ REFUSALS = [
 
 
 def _messages(call, language, cast) -> list[str]:
-    with translation.override(language), pytest.raises(ValidationError) as caught:
-        call(*cast)
-    error = caught.value
-    found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-    return [without_subject(m) for messages in found.values() for m in messages]
+    # Messages are rendered when read, so both the call and the reading are in the language.
+    with translation.override(language):
+        with pytest.raises(ValidationError) as caught:
+            call(*cast)
+        return [beside for _key, beside, _away in problem_texts(caught.value)]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "ko"])

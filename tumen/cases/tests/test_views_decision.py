@@ -91,7 +91,7 @@ def test_a_refusal_without_a_ground_is_refused_beside_that_members_ground(
     body = text(response)
     assert response.status_code == 200
     assert f'href="#id_ground_{member.pk}"' in body
-    assert "a refusal needs a ground" in body
+    assert "A refusal needs a ground" in body
     assert db_state() == before
 
 

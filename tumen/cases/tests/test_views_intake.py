@@ -198,7 +198,7 @@ def test_a_document_number_already_registered_is_refused_beside_its_field(clerk_
         },
     )
 
-    assert f"already registered as person P{existing.pk}; use that record." in text(response)
+    assert f"Already registered as person P{existing.pk}; use that record." in text(response)
     assert 'href="#id_personal_id_number"' in text(response)
     assert not Case.objects.exists()
 
@@ -327,8 +327,7 @@ def test_a_member_whose_record_lacks_a_field_is_corrected_from_the_review_and_su
 
     body = text(review)
     assert (
-        "a Relocation case needs every member&#x27;s household registration number (cc1963.3)"
-        in body
+        "A Relocation case needs the household registration number of member 2 (cc1963.3)" in body
     )
     correct = f"/people/{child.pk}/edit/?next=%2Fcases%2F{case.number}%2Freview%2F"
     link = f'<a href="{correct}#id_household_number" data-testid="correct-person">'
