@@ -19,7 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
-from tumen.lib.errors import StaleVersion
+from tumen.lib.errors import StaleVersion, described, errors_by_field, raw_params, registered
 from tumen.org.access import NotVisible, record_lost_denial
 from tumen.tokens.auth import OfficialSession, PerClientThrottle, TokenAuth
 from tumen.tokens.protocol import (
@@ -212,11 +212,18 @@ def as_sent(field: str) -> str | None:
 
 @api.exception_handler(ValidationError)
 def invalid_input(request, exc: ValidationError):
-    by_field = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    # Each error carries the registered code of its message (tumen.lib.errors.MESSAGES) and its
+    # parameters as codes and values; the message is in the request's language.
+    by_field = errors_by_field(exc)
     errors = [
-        {"field": as_sent(field), "code": "invalid", "message": message}
-        for field, messages in by_field.items()
-        for message in messages
+        {
+            "field": as_sent(field),
+            "code": found.code if registered(found.code) else "invalid",
+            "params": raw_params(found.params) if registered(found.code) else {},
+            "message": described(field, found),
+        }
+        for field, found_errors in by_field.items()
+        for found in found_errors
     ]
     if set(by_field) == {NON_FIELD_ERRORS}:
         # Not a value but the record's state forbids it (a decided case cannot be withdrawn).

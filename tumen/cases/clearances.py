@@ -12,7 +12,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tumen.audit.services import audit_record
 from tumen.cases.models import (
@@ -23,7 +23,6 @@ from tumen.cases.models import (
     ExistingIssue,
     IssueKind,
 )
-from tumen.cases.validation import label
 from tumen.cases.workflow import (
     ClearanceMove,
     assigned,
@@ -33,7 +32,7 @@ from tumen.cases.workflow import (
     transition,
 )
 from tumen.lib import clock
-from tumen.lib.errors import ensure_version, invalid
+from tumen.lib.errors import ensure_version, error, invalid
 from tumen.lib.policy import CaseType, Ground
 from tumen.lib.writes import update_columns
 from tumen.org.access import get_for_update, lock_in_subtree
@@ -70,12 +69,7 @@ def _lock(official: Official, clearance_id: int, action: str) -> tuple[Case, Cle
         clearance = lock_in_subtree(official, Clearance, clearance_id, action=who, related="case")
     case = clearance.case
     if not assigned(official, clearance):
-        raise PermissionDenied(
-            _(
-                "This clearance is assigned to another unit; only its officers, or those of "
-                "the unit it was escalated to, may act on it."
-            )
-        )
+        raise PermissionDenied(error("clearance_not_assigned").messages[0])
     return case, clearance
 
 
@@ -166,11 +160,7 @@ def _audit(official: Official, action: str, case: Case, clearance: Clearance, **
 def _required_note(note: str, action: str) -> str:
     note = note.strip()
     if not note:
-        raise invalid(
-            "note",
-            _("note: say what was found; a clearance cannot be %(action)s without a note.")
-            % {"action": action},
-        )
+        raise invalid("note", "note_required", action=action)
     return note
 
 
@@ -187,34 +177,19 @@ def clearance_grant(
     return clearance
 
 
-def grounds_text(grounds) -> str:
-    """Grounds as a reader names them: each label in the reader's language, with its clause."""
-    return ", ".join(f"{label(g.label)} ({g.clause})" for g in grounds) or _("none")
-
-
-def allowed_grounds(case_type: CaseType) -> str:
-    return grounds_text(case_type.grounds.values())
-
-
 def listed_ground(case: Case, case_type: CaseType, code: str, *, field: str = "ground") -> Ground:
     """The pack's ground by code, or a refusal that lists the grounds the policy allows."""
     ground = case_type.grounds.get(code)
     if ground is None:
         raise invalid(
             field,
-            _(
-                "%(field)s: %(code)r is not a ground the policy lists for %(type)s "
-                "(%(pack)s v%(version)d, %(clause)s); allowed: %(allowed)s."
-            )
-            % {
-                "field": field,
-                "code": code,
-                "type": label(case_type.title),
-                "pack": case.policy_pack.code,
-                "version": case.policy_pack.version,
-                "clause": case_type.restriction_clause or case_type.clause,
-                "allowed": allowed_grounds(case_type),
-            },
+            "ground_unknown",
+            code=code,
+            type=case_type,
+            pack=case.policy_pack.code,
+            version=case.policy_pack.version,
+            clause=case_type.restriction_clause or case_type.clause,
+            allowed=list(case_type.grounds.values()),
         )
     return ground
 
@@ -224,11 +199,7 @@ def _member(case: Case, member_id: int | None) -> CaseMember | None:
         return None
     member = case.members.filter(pk=member_id).first()
     if member is None:
-        raise invalid(
-            "member_id",
-            _("member_id: %(pk)s is not a member of case %(number)s.")
-            % {"pk": member_id, "number": case.number},
-        )
+        raise invalid("member_id", "member_id_unknown", pk=member_id, number=case.number)
     return member
 
 
@@ -247,7 +218,7 @@ def clearance_flag(
     case_type = case_type_for(case)
     listed = listed_ground(case, case_type, ground)
     member = _member(case, member_id)
-    note = _required_note(note, _("flagged"))
+    note = _required_note(note, gettext_lazy("flagged"))
     clearance.ground, clearance.member = listed.code, member
     pending = _record(clearance, move, official, note, "ground", "member")
     ExistingIssue.objects.create(
@@ -271,7 +242,7 @@ def clearance_resolve(
 ) -> Clearance:
     """What was flagged is settled: the clearance is cleared; the flag stays on the record."""
     case, clearance, move = _acting(official, clearance_id, version, "resolve")
-    note = _required_note(note, _("resolved"))
+    note = _required_note(note, gettext_lazy("resolved"))
     resolved_ground = clearance.ground
     # The flag itself lives on in its ExistingIssue, its audit event and the timeline.
     clearance.ground, clearance.member = "", None

@@ -33,10 +33,14 @@ class Navigation:
     requests: NavItem | None
 
 
-def _navigation(user) -> Navigation:
+def _navigation(request: HttpRequest) -> Navigation:
+    user = request.user
     if not may_use_system(user):
         return Navigation([], False, None)
-    counts = navigation_counts(user)
+    # A page that counted already (the home page's "Your work") leaves its counts on the request.
+    counts = getattr(request, "navigation_counts", None)
+    if counts is None:
+        counts = navigation_counts(user)
     worklist = reverse("case_list")
     queues = [
         NavItem(queue.key, str(queue.label), f"{worklist}?queue={queue.key}", counts.get(queue.key))
@@ -53,4 +57,4 @@ def _navigation(user) -> Navigation:
 
 def navigation(request: HttpRequest) -> dict:
     """`nav`, computed only if a template uses it (error pages do not), in one query."""
-    return {"nav": SimpleLazyObject(lambda: _navigation(request.user))}
+    return {"nav": SimpleLazyObject(lambda: _navigation(request))}

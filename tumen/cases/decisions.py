@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record, audit_record_many
-from tumen.cases.clearances import cancel_pending_clearances, grounds_text, listed_ground
+from tumen.cases.clearances import cancel_pending_clearances, listed_ground
 from tumen.cases.hooks import decide_columns, run_approved
 from tumen.cases.intake import active_pack, open_preauthorised
 from tumen.cases.models import (
@@ -34,7 +33,6 @@ from tumen.cases.proposal import (
     decision_proposal,
     members_for_proposal,
 )
-from tumen.cases.validation import label
 from tumen.cases.workflow import (
     authority_for,
     case_payload,
@@ -81,93 +79,38 @@ def _decide_extra() -> dict[str, str]:
 
 def _leaving_decision(case: Case, proposal_outcome: str, ground: str | None) -> None:
     """Withdrawal and re-typing are their own services, with their own checks and records."""
-    service = {WITHDRAW: "case_withdraw", RETYPE: "case_retype"}.get(proposal_outcome)
-    if service is None:
-        return
-    raise invalid(
-        NON_FIELD_ERRORS,
-        _(
-            "The policy proposes to %(outcome)s case %(number)s (ground %(ground)s), which is "
-            "not decided here: use %(service)s, or have the flag resolved first."
-        )
-        % {
-            "outcome": proposal_outcome,
-            "number": case.number,
-            "ground": ground,
-            "service": service,
-        },
+    code = {WITHDRAW: "proposal_withdraw_elsewhere", RETYPE: "proposal_retype_elsewhere"}.get(
+        proposal_outcome
     )
+    if code is None:
+        return
+    listed = case_type_for(case).grounds.get(ground) if ground else None
+    raise invalid(NON_FIELD_ERRORS, code, number=case.number, ground=listed)
 
 
 def _ensure_plain_approval(case: Case, proposal) -> None:
     """Only a case the pack proposes to approve whole, with no flag open, is decided in bulk."""
     if case.has_flags:
-        raise invalid(
-            NON_FIELD_ERRORS,
-            _(
-                "Case %(number)s has an unresolved flag: decide it on its own page, with a "
-                "ground and a reason."
-            )
-            % {"number": case.number},
-        )
+        raise invalid(NON_FIELD_ERRORS, "bulk_flagged", number=case.number)
     if any(member.outcome != MemberOutcome.APPROVED for member in proposal.members):
-        raise invalid(
-            NON_FIELD_ERRORS,
-            _(
-                "The policy does not propose to approve every member of case %(number)s: "
-                "decide it on its own page, with a ground and a reason."
-            )
-            % {"number": case.number},
-        )
-
-
-def _refusal_grounds(case_type: CaseType) -> str:
-    return grounds_text(case_type.refusal_grounds.values())
+        raise invalid(NON_FIELD_ERRORS, "bulk_not_all_approved", number=case.number)
 
 
 def _refused(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
+    refusing = list(case_type.refusal_grounds.values())
     if ground is None:
-        raise invalid(
-            field,
-            _("%(field)s: a refusal needs a ground; refusal grounds for %(type)s: %(grounds)s.")
-            % {
-                "field": field,
-                "type": label(case_type.title),
-                "grounds": _refusal_grounds(case_type),
-            },
-        )
+        raise invalid(field, "refusal_needs_ground", type=case_type, grounds=refusing)
     listed = listed_ground(case, case_type, ground, field=field)
     if listed.effect != "refuse":
-        raise invalid(
-            field,
-            _(
-                "%(field)s: %(ground)s (%(clause)s) is not a refusal ground for %(type)s; "
-                "refusal grounds: %(grounds)s."
-            )
-            % {
-                "field": field,
-                "ground": label(listed.label),
-                "type": label(case_type.title),
-                "clause": listed.clause,
-                "grounds": _refusal_grounds(case_type),
-            },
-        )
+        raise invalid(field, "not_refusal_ground", ground=listed, type=case_type, grounds=refusing)
     return MemberProposal(proposed.member, proposed.person, "refused", listed.code, listed.clause)
-
-
-def _hold_grounds(case_type: CaseType) -> str:
-    holding = [g for g in case_type.grounds.values() if g.effect == "hold"]
-    return ", ".join(f"{label(g.label)} ({g.clause})" for g in holding) or _("none")
 
 
 def _held(case: Case, case_type: CaseType, proposed: MemberProposal, ground, field):
     # A hold cites the ground it waits on; without one it would cite nothing the pack says.
     if ground is None:
-        raise invalid(
-            field,
-            _("%(field)s: a hold needs a ground; hold grounds for %(type)s: %(grounds)s.")
-            % {"field": field, "type": label(case_type.title), "grounds": _hold_grounds(case_type)},
-        )
+        holding = [g for g in case_type.grounds.values() if g.effect == "hold"]
+        raise invalid(field, "hold_needs_ground", type=case_type, grounds=holding)
     listed = listed_ground(case, case_type, ground, field=field)
     return MemberProposal(proposed.member, proposed.person, "on_hold", listed.code, listed.clause)
 
@@ -189,11 +132,7 @@ def _override(case, case_type, proposed: MemberProposal, choice) -> MemberPropos
     field = f"member_outcomes[{proposed.member}]"
     outcome, ground = choice
     if outcome not in OVERRIDES:
-        raise invalid(
-            field,
-            _("%(field)s: %(outcome)r is not an outcome; choose approved, refused or on_hold.")
-            % {"field": field, "outcome": outcome},
-        )
+        raise invalid(field, "outcome_unknown", outcome=outcome)
     return OVERRIDES[outcome](case, case_type, proposed, ground, field)
 
 
@@ -208,9 +147,7 @@ def _final(
     problems = Problems()
     for member_id in set(chosen) - {m.member for m in proposal.members}:
         problems.add(
-            f"member_outcomes[{member_id}]",
-            _("member_outcomes[%(pk)s]: not a member of case %(number)s.")
-            % {"pk": member_id, "number": case.number},
+            f"member_outcomes[{member_id}]", "outcome_not_member", pk=member_id, number=case.number
         )
     final = []
     for proposed in proposal.members:
@@ -220,13 +157,10 @@ def _final(
         try:
             final.append(_override(case, case_type, proposed, chosen[proposed.member]))
         except ValidationError as exc:
-            problems.merge(exc.message_dict)
+            problems.merge(exc)
     departs = any(_departs(p, f) for p, f in zip(proposal.members, final, strict=False))
     if departs and not note.strip():
-        problems.add(
-            "note",
-            _("note: you depart from the policy's proposal; say why, in a few words."),
-        )
+        problems.add("note", "departure_needs_note")
     problems.raise_if_any()
     return final
 
@@ -413,11 +347,7 @@ def cases_decide(
 def _required_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX:
-        raise invalid(
-            "reason",
-            _("reason: say in at most %(max)d characters why the case is withdrawn.")
-            % {"max": REASON_MAX},
-        )
+        raise invalid("reason", "reason_required", max=REASON_MAX)
     return reason
 
 
@@ -453,19 +383,9 @@ def case_withdraw(*, official: Official, case_id: int, version: int, reason: str
 def _retype_ground(case: Case, case_type: CaseType, code: str):
     listed = listed_ground(case, case_type, code)
     if listed.effect != "retype":
-        retyping = grounds_text(g for g in case_type.grounds.values() if g.retype_to)
+        retyping = [g for g in case_type.grounds.values() if g.retype_to]
         raise invalid(
-            "ground",
-            _(
-                "ground: %(ground)s (%(clause)s) does not re-type a %(type)s case; "
-                "re-typing grounds: %(grounds)s."
-            )
-            % {
-                "ground": label(listed.label),
-                "type": label(case_type.title),
-                "clause": listed.clause,
-                "grounds": retyping,
-            },
+            "ground", "not_retype_ground", ground=listed, type=case_type, grounds=retyping
         )
     return listed
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from tumen.audit.services import audit_record, audit_record_many
 from tumen.cases.intake import (
@@ -33,8 +33,8 @@ from tumen.cases.models import (
 from tumen.cases.validation import details_problems, member_problems
 from tumen.cases.workflow import authority_for, opening_row
 from tumen.lib import clock
-from tumen.lib.dates import past_date_problem
-from tumen.lib.errors import Problems, ensure_version, invalid
+from tumen.lib.dates import past_date_error
+from tumen.lib.errors import Problems, ensure_version, errors_by_field, invalid
 from tumen.lib.policy import CaseType
 from tumen.lib.writes import insert_rows
 from tumen.org.access import (
@@ -85,7 +85,7 @@ def _person(official: Official, index: int, spec: dict) -> Person:
         return _registered(official, spec)
     except ValidationError as exc:
         raise ValidationError(
-            {_entry_field(index, field): msgs for field, msgs in exc.message_dict.items()}
+            {_entry_field(index, field): errors for field, errors in errors_by_field(exc).items()}
         ) from None
 
 
@@ -95,36 +95,15 @@ def _entry_problems(persons: Sequence[dict]) -> Problems:
     for index, spec in enumerate(persons):
         household = str(spec.get("household", "")).strip()
         if not household:
-            problems.add(
-                f"persons[{index}].household",
-                _(
-                    "persons[%(i)d].household: say which household of the request this person "
-                    "travels with."
-                )
-                % {"i": index},
-            )
+            problems.add(f"persons[{index}].household", "foreign_household_missing")
         principals[household] += bool(spec.get("is_principal"))
         if spec.get("person_id") is None and not spec.get("residence_code"):
             # The policy concerns Chinese nationals or residents in China (cc1963.6), and the
             # county of residence is where the household's case will be opened.
-            problems.add(
-                f"persons[{index}].residence_code",
-                _(
-                    "persons[%(i)d].residence_code: give the county this person lives in; the "
-                    "household's case is opened there."
-                )
-                % {"i": index},
-            )
+            problems.add(f"persons[{index}].residence_code", "foreign_residence_missing")
     for household, count in sorted(principals.items()):
         if household and count != 1:
-            problems.add(
-                "persons",
-                _(
-                    "persons: household %(h)r has %(n)d principals; each household needs exactly "
-                    "one."
-                )
-                % {"h": household, "n": count},
-            )
+            problems.add("persons", "foreign_principals", household=household, count=count)
     return problems
 
 
@@ -137,15 +116,11 @@ def _resolve_persons(
             resolved.append(_person(official, index, spec))
         except ValidationError as exc:
             resolved.append(None)
-            problems.merge(exc.message_dict)
+            problems.merge(exc)
     seen = [person.pk if person else None for person in resolved]
     for index, pk in enumerate(seen):
         if pk is not None and seen.index(pk) != index:
-            problems.add(
-                f"persons[{index}].person_id",
-                _("persons[%(i)d].person_id: person P%(pk)d is already named in this request.")
-                % {"i": index, "pk": pk},
-            )
+            problems.add(f"persons[{index}].person_id", "foreign_person_repeated", pk=pk)
     return resolved
 
 
@@ -200,20 +175,9 @@ def _refuse_known_reference(official: Official, reference: str) -> None:
     if existing is None:
         return
     if can_see(official, existing):
-        raise invalid(
-            "reference",
-            _("reference: the note %(ref)s is already registered; a request is registered once.")
-            % {"ref": reference},
-        )
+        raise invalid("reference", "foreign_reference_known", reference=reference)
     denial = clash_outside_jurisdiction(official, existing)
-    error = invalid(
-        "reference",
-        _(
-            "reference: a note with this reference is registered by another jurisdiction "
-            "(%(place)s), whose request you may not open. Refer the matter to that office."
-        )
-        % {"place": existing.jurisdiction.name},
-    )
+    error = invalid("reference", "foreign_reference_elsewhere", place=existing.jurisdiction.name)
     error.denials = [denial]
     raise error
 
@@ -240,9 +204,9 @@ def foreign_request_register(
     # Callers that hand over the ISO text (tests, the CLI) get it read as the form reads it.
     if isinstance(received_on, str):
         received_on = datetime.date.fromisoformat(received_on)
-    late = past_date_problem(received_on)
+    late = past_date_error(received_on)
     if late:
-        problems.add("received_on", _("received_on: %(problem)s") % {"problem": late})
+        problems.add("received_on", late[0], **late[1])
     resolved = _resolve_persons(official, persons, problems)
     problems.raise_if_any()
     request = ForeignRequest.objects.create(
@@ -271,11 +235,8 @@ def _request_case_type():
     """The pack says which case type a request opens (the 1963 pack: family_travel)."""
     try:
         return foreign_request_case_type()
-    except LookupError as exc:
-        raise invalid(
-            "__all__",
-            _("No policy pack opens cases from foreign requests: %(why)s.") % {"why": exc},
-        ) from None
+    except LookupError:
+        raise invalid(NON_FIELD_ERRORS, "foreign_no_pack") from None
 
 
 def _households(request: ForeignRequest) -> dict[str, list[ForeignRequestPerson]]:
@@ -307,30 +268,21 @@ def _county_office(official: Official, label: str, principal: Person, problems: 
         seen[key] = (visible, office)
     visible, office = seen[key]
     if not visible:
-        problems.add(
-            field,
-            _(
-                "%(field)s: the principal P%(pk)d does not live in a county within your "
-                "jurisdiction, so no county can take the case."
-            )
-            % {"field": field, "pk": principal.pk},
-        )
+        problems.add(field, "foreign_principal_outside", pk=principal.pk)
         return None
     if office is None:
-        problems.add(
-            field,
-            _("%(field)s: %(county)s has no county office to take the case.")
-            % {"field": field, "county": county.code},
-        )
+        problems.add(field, "foreign_no_county_office", county=county.name)
     return office
 
 
 def _already_split(request: ForeignRequest) -> ValidationError:
-    numbers = ", ".join(request.cases.order_by("number").values_list("number", flat=True))
+    numbers = list(request.cases.order_by("number").values_list("number", flat=True))
     return invalid(
         NON_FIELD_ERRORS,
-        _("The request %(ref)s was already split at %(at)s, into cases %(numbers)s.")
-        % {"ref": request.reference, "at": request.split_at.isoformat(), "numbers": numbers},
+        "foreign_already_split",
+        reference=request.reference,
+        at=timezone.localdate(request.split_at),
+        numbers=numbers,
     )
 
 

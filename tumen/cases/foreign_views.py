@@ -12,7 +12,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,12 +25,13 @@ from tumen.cases.forms import ForeignPersonForm, ForeignRequestNoteForm, SplitFo
 from tumen.cases.selectors.foreign_requests import foreign_request_page, foreign_requests_for
 from tumen.cases.selectors.worklists import handles_foreign_requests
 from tumen.cases.workflow import authority_for
+from tumen.lib.errors import errors_by_field
 from tumen.lib.parse import clean_text, parse_int
 from tumen.org.access import record_lost_denials, require, scope
 from tumen.org.models import Official
 from tumen.people.models import Person
 from tumen.people.views import Found, PersonFinder
-from tumen.web.forms import add_service_errors, problems_form, without_subject
+from tumen.web.forms import add_service_errors, problem_texts, problems_form
 
 DRAFT_KEY = "tumen_foreign_request_draft"
 PAGE_SIZE = 25
@@ -72,16 +73,15 @@ def foreign_request_list(request: HttpRequest) -> HttpResponse:
 def _register_problems(entries: list[dict], error: ValidationError) -> list[tuple[str, str]]:
     """Problems with the persons, each told with the name of the person it is about."""
     items = []
-    for key, texts in error.message_dict.items():
+    for key, beside, away in problem_texts(error):
         match = _ENTRY.match(key)
         index = parse_int(match.group(1)) if match else None
         entry = entries[index] if index is not None and index < len(entries) else None
-        for text in texts:
-            if entry is not None and entry["person"] is not None:
-                who = entry["person"].display_name
-                items.append((f"{who}: {without_subject(text)}", f"#entry-{entry['index']}"))
-            else:
-                items.append((str(text) if key == NON_FIELD_ERRORS else without_subject(text), ""))
+        if entry is not None and entry["person"] is not None:
+            who = entry["person"].display_name
+            items.append((f"{who}: {beside}", f"#entry-{entry['index']}"))
+        else:
+            items.append((away, ""))
     return items
 
 
@@ -100,10 +100,11 @@ def _register(request: HttpRequest, form: ForeignRequestNoteForm, entries: list[
         )
     except ValidationError as exc:
         record_lost_denials(exc)
-        note_fields = {k: v for k, v in exc.message_dict.items() if k in form.fields}
+        found = errors_by_field(exc)
+        note_fields = {k: v for k, v in found.items() if k in form.fields}
         if note_fields:
             add_service_errors(form, ValidationError(note_fields))
-        rest = {k: v for k, v in exc.message_dict.items() if k not in form.fields}
+        rest = {k: v for k, v in found.items() if k not in form.fields}
         return _register_problems(entries, ValidationError(rest)) if rest else []
     request.session.pop(DRAFT_KEY, None)
     messages.success(

@@ -146,6 +146,10 @@ class SubmitForm(VersionForm):
     pass
 
 
+class StartForm(forms.Form):
+    """Starting an application takes nothing but the clerk's say-so (and the CSRF token)."""
+
+
 # Clearances -------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tumen.audit.services import audit_record
 from tumen.cases.models import (
@@ -19,7 +19,7 @@ from tumen.cases.models import (
 )
 from tumen.cases.proposal import members_with_persons
 from tumen.cases.routing import route
-from tumen.cases.validation import details_problems, label, member_problems, shape_problems
+from tumen.cases.validation import details_problems, member_problems, shape_problems
 from tumen.cases.workflow import (
     authority_for,
     case_payload,
@@ -86,11 +86,12 @@ def active_pack(
     try:
         return remembered(token, ("pack", case_type), lambda: pack_for_case_type(case_type))
     except LookupError:
-        offered = sorted({kind.code for _stored, kind in intake_case_types()})
+        offered = {kind.code: kind for _stored, kind in intake_case_types()}
         raise invalid(
             field,
-            _("%(field)s: no active policy pack defines %(type)r; case types open: %(offered)s.")
-            % {"field": field, "type": case_type, "offered": ", ".join(offered) or "-"},
+            "case_type_unknown",
+            type=case_type,
+            offered=[offered[code] for code in sorted(offered)],
         ) from None
 
 
@@ -104,11 +105,7 @@ def _member_specs(
     ids = [principal_id, *(person_id for person_id, _relationship in dependants)]
     repeated = sorted({pk for pk in ids if ids.count(pk) > 1})
     if repeated:
-        raise invalid(
-            "dependants",
-            _("dependants: person P%(pk)d is listed twice; a person travels once per case.")
-            % {"pk": repeated[0]},
-        )
+        raise invalid("dependants", "member_listed_twice", pk=repeated[0])
     specs = [(_visible_person(official, principal_id), MemberRole.PRINCIPAL, "")]
     for person_id, relationship in dependants:
         specs.append((_visible_person(official, person_id), MemberRole.DEPENDANT, relationship))
@@ -264,11 +261,7 @@ def case_add_member(
     case = _editable_case(official, case_id, version, _("change its members"))
     person = _visible_person(official, person_id)
     if case.members.filter(person=person).exists():
-        raise invalid(
-            "person_id",
-            _("person_id: person P%(pk)d is already a member of case %(number)s.")
-            % {"pk": person.pk, "number": case.number},
-        )
+        raise invalid("person_id", "member_already", pk=person.pk, number=case.number)
     member = CaseMember.objects.create(
         case=case, person=person, role=MemberRole.DEPENDANT, relationship=relationship
     )
@@ -288,20 +281,9 @@ def case_remove_member(*, official: Official, case_id: int, version: int, person
     case = _editable_case(official, case_id, version, _("change its members"))
     member = case.members.filter(person_id=person_id).first()
     if member is None:
-        raise invalid(
-            "person_id",
-            _("person_id: person P%(pk)d is not a member of case %(number)s.")
-            % {"pk": person_id, "number": case.number},
-        )
+        raise invalid("person_id", "member_not_on_case", pk=person_id, number=case.number)
     if member.role == MemberRole.PRINCIPAL:
-        raise invalid(
-            "person_id",
-            _(
-                "person_id: person P%(pk)d is the principal of case %(number)s and cannot be "
-                "removed; withdraw the case and open a new one instead."
-            )
-            % {"pk": person_id, "number": case.number},
-        )
+        raise invalid("person_id", "principal_not_removable", pk=person_id, number=case.number)
     member_pk = member.pk
     member.delete()
     save_case(case)
@@ -328,17 +310,11 @@ def routing_of(
         if rule.unit_kind not in routes:
             problems.add(
                 f"clearances.{rule.unit_kind}",
-                _(
-                    "clearances.%(code)s: no %(kind)s unit at or above %(county)s to clear a "
-                    "%(type)s case (%(clause)s); the organisation needs one."
-                )
-                % {
-                    "code": rule.unit_kind,
-                    "kind": UnitKind(rule.unit_kind).label,
-                    "county": county.name,
-                    "type": label(case_type.title),
-                    "clause": rule.clause,
-                },
+                "no_clearing_unit",
+                kind=UnitKind(rule.unit_kind),
+                county=county.name,
+                type=case_type,
+                clause=rule.clause,
             )
     return routes, problems
 
@@ -346,11 +322,11 @@ def routing_of(
 def _problems(case: Case, case_type: CaseType) -> tuple[dict[str, WorkUnit], Problems]:
     persons = [member.person for member in members_with_persons(case.pk)]
     problems = details_problems(case_type, case.details)
-    problems.merge(member_problems(case_type, persons).by_field)
+    problems.merge(member_problems(case_type, persons))
     routes, routing = routing_of(
         case_type, case.jurisdiction, getattr(case, "reference_token", None)
     )
-    problems.merge(routing.by_field)
+    problems.merge(routing)
     return routes, problems
 
 

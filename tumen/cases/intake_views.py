@@ -1,13 +1,17 @@
 """Intake at a county office, one thing per page.
 
 1. /cases/new/                     the kind of case (kept in the session until the case exists)
-2. /cases/new/principal/           find or register the principal; the draft case is opened
+2. /cases/new/principal/           find or register the principal (kept in the session too)
+   /cases/new/start/               the clerk commits: the draft case is opened here, not before
 3. /cases/<number>/members/        find or register each household member; remove one
 4. /cases/<number>/details/        the details the pack asks for
 5. /cases/<number>/review/         check everything, then submit for clearance
 
-From step 2 on, the draft itself holds the work, so a clerk can stop and continue later from the
-case page. Every step posts the draft's version; the services refuse a stale one.
+Choosing a principal and walking away leaves no case: the kind of case and the principal's id
+are kept in the server-side session (never in an address) until the clerk starts the
+application. From then on the draft itself holds the work, so a clerk can stop and continue
+later from the case page; an unsubmitted draft can be discarded, and old ones are listed for
+clean-up. Every step posts the draft's version; the services refuse a stale one.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +34,7 @@ from tumen.cases.forms import (
     MemberExtraForm,
     QualifyingRelationForm,
     RemoveMemberForm,
+    StartForm,
     SubmitForm,
 )
 from tumen.cases.intake import submission_problems
@@ -44,12 +49,15 @@ from tumen.org.access import require
 from tumen.org.models import Official
 from tumen.people.models import Nationality, Person
 from tumen.people.rules import field_label
+from tumen.people.selectors import person_record
 from tumen.people.services import relation_add
 from tumen.people.views import Found, PersonFinder, person_edit_url
 from tumen.policy.selectors import case_type_for, intake_case_types
-from tumen.web.forms import add_service_errors, problems_form, rebound, without_subject
+from tumen.web.forms import add_service_errors, problem_texts, problems_form, rebound
 
 INTAKE_KEY = "tumen_intake_case_type"
+# The principal chosen at step 2, by id only, until the clerk starts the application.
+PRINCIPAL_KEY = "tumen_intake_principal"
 
 
 def _require_intake_office(official: Official) -> None:
@@ -99,6 +107,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     form = CaseTypeForm(request.POST or None, initial=initial, case_types=types)
     if request.method == "POST" and form.is_valid():
         request.session[INTAKE_KEY] = form.cleaned_data["case_type"]
+        request.session.pop(PRINCIPAL_KEY, None)
         return redirect("intake_principal")
     return render(request, "cases/intake_type.html", {"form": form, "offered": offered})
 
@@ -115,20 +124,9 @@ def intake_principal(request: HttpRequest) -> HttpResponse:
     finder = PersonFinder(request, required=_required_fields(offered[code][1]))
     state = finder.handle() if finder.owns() else finder.start()
     if isinstance(state, Found):
-        try:
-            case = services.case_open(
-                official=official, case_type=code, principal_id=state.person.pk
-            )
-        except ValidationError as exc:
-            state = finder.pick_again(state.person, {}, exc)
-        else:
-            request.session.pop(INTAKE_KEY, None)
-            messages.success(
-                request,
-                _("Draft case %(number)s is opened. Now add the household members who travel.")
-                % {"number": case.number},
-            )
-            return redirect("intake_members", number=case.number)
+        # Nothing is written yet: the clerk starts the application on the next page.
+        request.session[PRINCIPAL_KEY] = state.person.pk
+        return redirect("intake_confirm")
     case_type = offered[code][1]
     context = {
         "finder": state,
@@ -136,6 +134,47 @@ def intake_principal(request: HttpRequest) -> HttpResponse:
         "member_fields": _member_field_labels(case_type),
     }
     return render(request, "cases/intake_principal.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_confirm(request: HttpRequest) -> HttpResponse:
+    """The clerk commits to the application: only here is the draft case opened."""
+    official = request.user
+    _require_intake_office(official)
+    offered = _offered_types()
+    code = request.session.get(INTAKE_KEY)
+    if code not in offered:
+        return redirect("intake_start")
+    principal_id = request.session.get(PRINCIPAL_KEY)
+    if not isinstance(principal_id, int):
+        return redirect("intake_principal")
+    person = person_record(official, principal_id)
+    case_type = offered[code][1]
+    form = StartForm(request.POST or None)
+    problems = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(official=official, case_type=code, principal_id=person.pk)
+        except ValidationError as exc:
+            problems = problems_form(exc)
+        else:
+            request.session.pop(INTAKE_KEY, None)
+            request.session.pop(PRINCIPAL_KEY, None)
+            messages.success(
+                request,
+                _("Draft case %(number)s is opened. Now add the household members who travel.")
+                % {"number": case.number},
+            )
+            return redirect("intake_members", number=case.number)
+    context = {
+        "form": form,
+        "problems_form": problems,
+        "person": person,
+        "case_type": case_type,
+        "member_fields": _member_field_labels(case_type),
+    }
+    return render(request, "cases/intake_confirm.html", context)
 
 
 def _remove_member(request: HttpRequest, case: Case) -> HttpResponse | dict:
@@ -367,11 +406,11 @@ def _correction_url(case: Case, person: Person, key: str) -> str:
     return person_edit_url(person.pk, next_url=back, field=anchor)
 
 
-def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[Problem]:
+def _problem_items(case: Case, error: ValidationError) -> list[Problem]:
     """Submission problems, each with a link to the page that fixes it."""
     members = list(case.members.all())
     items = []
-    for key, texts in problems.items():
+    for key, beside, away in problem_texts(error):
         href, who, person = "", "", None
         if key.startswith("details."):
             href = reverse("intake_details", args=[case.number]) + f"#id_{_details_key(key)}"
@@ -380,9 +419,8 @@ def _problem_items(case: Case, problems: dict[str, list[str]]) -> list[Problem]:
             href = reverse("intake_members", args=[case.number])
             if person is not None:
                 who, href = person.display_name + ": ", _correction_url(case, person, key)
-        for text in texts:
-            shown = str(text) if key == NON_FIELD_ERRORS else who + without_subject(text)
-            items.append(Problem(shown, href, person.pk if person else None))
+        shown = who + beside if person is not None else away
+        items.append(Problem(shown, href, person.pk if person else None))
     return items
 
 
@@ -433,7 +471,7 @@ def intake_review(request: HttpRequest, number: str) -> HttpResponse:
             form = rebound(SubmitForm, request, values={"version": case.version})
             status = 409
         except ValidationError as exc:
-            errors = _problem_items(case, exc.message_dict)
+            errors = _problem_items(case, exc)
         else:
             messages.success(
                 request,
@@ -450,7 +488,9 @@ def intake_review(request: HttpRequest, number: str) -> HttpResponse:
         "predicted": predicted,
         "form": form,
         "summary": [(problem.text, problem.href) for problem in errors],
-        "missing": [] if errors else _problem_items(case, submission_problems(case)),
+        "missing": []
+        if errors
+        else _problem_items(case, ValidationError(submission_problems(case))),
         "details": [(rule, case.details.get(rule.name, "")) for rule in case_type.fields],
         "type_title": label(case_type.title),
         **extra,

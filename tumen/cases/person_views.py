@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tumen.cases.forms import NameSearchForm
 from tumen.cases.selectors.cases import cases_for
+from tumen.org.access import authorised
 from tumen.people.models import Relation
 from tumen.people.selectors import find_persons, person_record
 
@@ -31,7 +32,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         .order_by("-pk")
     )
     relations = Relation.objects.filter(person=person).select_related("relative").order_by("pk")
-    context = {"person": person, "cases": cases, "relations": relations}
+    context = {
+        "person": person,
+        "cases": cases,
+        "relations": relations,
+        # The link to correct the record is offered only to those who may (no dead end).
+        "may_edit": authorised(request.user, "person.update"),
+    }
     return render(request, "cases/person_detail.html", context)
 
 

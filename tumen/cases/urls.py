@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/decide/", views.cases_decide_many, name="cases_decide_many"),
     path("cases/new/", intake_views.intake_start, name="intake_start"),
     path("cases/new/principal/", intake_views.intake_principal, name="intake_principal"),
+    path("cases/new/start/", intake_views.intake_confirm, name="intake_confirm"),
     path("cases/<text:number>/", views.case_detail, name="case_detail"),
     path("cases/<text:number>/members/", intake_views.intake_members, name="intake_members"),
     path(

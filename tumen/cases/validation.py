@@ -11,14 +11,11 @@ import re
 from collections.abc import Sequence
 from types import SimpleNamespace
 
-from django.utils.translation import gettext as _
-
-from tumen.lib.dates import past_date_problem
-from tumen.lib.errors import Problems
+from tumen.lib.dates import past_date_error
+from tumen.lib.errors import FieldRef, Problems
 from tumen.lib.localized import localized
 from tumen.lib.policy import CaseType, FieldRule
 from tumen.people.models import Person
-from tumen.people.rules import field_label
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -42,64 +39,45 @@ def shape_problems(case_type: CaseType, details: object) -> Problems:
     """Details may hold only the fields the pack lists, each as text (dates as text too)."""
     problems = Problems()
     if not isinstance(details, dict):
-        problems.add("details", _("details: give the case details as a mapping of field to text."))
+        problems.add("details", "details_not_mapping")
         return problems
-    known = {rule.name for rule in case_type.fields}
+    known = {rule.name: rule for rule in case_type.fields}
     for name, value in details.items():
         if name not in known:
             problems.add(
                 f"details.{name}",
-                _(
-                    "details.%(name)s: not a field the policy lists for %(type)s (%(clause)s); "
-                    "fields: %(known)s."
-                )
-                % {
-                    "name": name,
-                    "type": label(case_type.title),
-                    "clause": case_type.clause,
-                    "known": ", ".join(sorted(known)) or _("none"),
-                },
+                "details_field_unknown",
+                name=name,
+                type=case_type,
+                clause=case_type.clause,
+                known=[rule.label for _name, rule in sorted(known.items())],
             )
         elif not isinstance(value, str):
-            problems.add(f"details.{name}", _("details.%(name)s: must be text.") % {"name": name})
+            field = FieldRef(f"details.{name}", known[name].label)
+            problems.add(field, "details_not_text", label=known[name].label)
     return problems
 
 
-def _field_problem(rule: FieldRule, value: str, case_type: CaseType) -> str | None:
-    values = {
-        "name": rule.name,
-        "label": label(rule.label),
-        "type": label(case_type.title),
-        "clause": rule.clause,
-        "value": value,
-    }
+def _field_problem(rule: FieldRule, value: str, case_type: CaseType) -> tuple[str, dict] | None:
     if not value:
         if not rule.required:
             return None
-        return (
-            _("details.%(name)s: %(label)s is required for a %(type)s case (%(clause)s).") % values
-        )
+        return "details_required", {"label": rule.label, "type": case_type, "clause": rule.clause}
     if rule.kind == "date" and not _is_iso_date(value):
-        return (
-            _(
-                "details.%(name)s: %(value)r is not a date; write it as YYYY-MM-DD "
-                "(%(label)s, %(clause)s)."
-            )
-            % values
-        )
+        return "details_not_date", {"value": value, "label": rule.label, "clause": rule.clause}
     # A date the pack asks for is one that has happened (an application, a note received).
-    problem = past_date_problem(datetime.date.fromisoformat(value)) if rule.kind == "date" else None
-    if problem:
-        return _("details.%(name)s: %(label)s: %(problem)s") % {**values, "problem": problem}
+    if rule.kind == "date":
+        return past_date_error(datetime.date.fromisoformat(value))
     return None
 
 
 def details_problems(case_type: CaseType, details: dict) -> Problems:
     problems = shape_problems(case_type, details)
     for rule in case_type.fields:
-        message = _field_problem(rule, (details.get(rule.name) or "").strip(), case_type)
-        if message:
-            problems.add(f"details.{rule.name}", message)
+        found = _field_problem(rule, (details.get(rule.name) or "").strip(), case_type)
+        if found:
+            code, params = found
+            problems.add(FieldRef(f"details.{rule.name}", rule.label), code, **params)
     return problems
 
 
@@ -116,19 +94,13 @@ def member_problems(case_type: CaseType, persons: Sequence[Person]) -> Problems:
             if not rule.applies_to(person.nationality):
                 continue
             if _member_value(person, rule.name) in (None, ""):
+                key = f"members[{index}].{rule.name}"
                 problems.add(
-                    f"members[{index}].{rule.name}",
-                    _(
-                        "members[%(index)d].%(field)s: a %(type)s case needs every member's "
-                        "%(label)s (%(clause)s); person P%(person)d has none recorded."
-                    )
-                    % {
-                        "index": index,
-                        "field": rule.name,
-                        "label": field_label(rule.name),
-                        "type": label(case_type.title),
-                        "clause": case_type.clause,
-                        "person": person.pk,
-                    },
+                    key,
+                    "member_field_missing",
+                    field=key,
+                    type=case_type,
+                    clause=case_type.clause,
+                    person=person.pk,
                 )
     return problems

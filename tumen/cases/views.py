@@ -42,10 +42,11 @@ from tumen.cases.proposal import RETYPE, WITHDRAW, decision_proposal
 from tumen.cases.selectors.cases import case_page, clauses
 from tumen.cases.selectors.clearances import clearance_of_case
 from tumen.cases.selectors.worklists import Filters, queue_cases, queue_clearances, queue_named
+from tumen.cases.validation import label
 from tumen.cases.workflow import allowed, may, refusal
 from tumen.lib.parse import parse_id
 from tumen.org.access import scope
-from tumen.policy.selectors import case_type_for, intake_case_types
+from tumen.policy.selectors import case_type_for, intake_case_types, pack_by_id
 from tumen.web.forms import attempt, rebound
 from tumen.web.selectors import visible_counties
 
@@ -489,6 +490,12 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/withdraw.html", context, status=status)
 
 
+def _retype_title(case: Case, ground) -> str:
+    """The title of the type the ground re-types the case as, from the case's own pack."""
+    kind = pack_by_id(case.policy_pack_id).case_types.get(ground.retype_to)
+    return label(kind.title) if kind is not None else ground.retype_to
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_retype(request: HttpRequest, number: str) -> HttpResponse:
@@ -504,7 +511,12 @@ def case_retype(request: HttpRequest, number: str) -> HttpResponse:
     initial = {"version": case.version, "ground": proposal.ground or ""}
     form = RetypeForm(request.POST or None, initial=initial, case_type=case_type)
     status, extra = 200, {}
-    if request.method == "POST" and form.is_valid():
+    confirming = request.method == "POST" and form.is_valid() and not request.POST.get("confirm")
+    if confirming:
+        # Re-typing closes the case: it is asked again, naming the new type, before it is done.
+        ground = case_type.grounds[form.cleaned_data["ground"]]
+        extra = {"confirm_ground": ground, "confirm_type": _retype_title(case, ground)}
+    elif request.method == "POST" and form.is_valid():
         outcome, fresh, extra = _on_case(
             official,
             number,

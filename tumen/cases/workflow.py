@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumen.cases.models import (
@@ -25,6 +24,7 @@ from tumen.cases.models import (
     Transition,
 )
 from tumen.lib import clock
+from tumen.lib.errors import invalid
 from tumen.lib.writes import insert_rows, update_columns
 from tumen.org.access import Authority, lock_in_subtree
 from tumen.org.models import Official, Role, UnitKind
@@ -173,33 +173,21 @@ def may(official: Official, obj, action: str) -> bool:
     return refusal(official, obj, action) is None
 
 
-def _labels(statuses) -> str:
-    return ", ".join(str(Status(s).label) for s in statuses)
-
-
-def state_refusal(case: Case, label: str, allowed) -> ValidationError:
-    return ValidationError(
-        {
-            NON_FIELD_ERRORS: [
-                _(
-                    "status: case %(number)s is %(status)s, so it cannot %(action)s; that is "
-                    "possible only while it is: %(allowed)s."
-                )
-                % {
-                    "number": case.number,
-                    "status": Status(case.status).label,
-                    "action": label,
-                    "allowed": _labels(allowed),
-                }
-            ]
-        }
+def state_refusal(case: Case, label, allowed) -> ValidationError:
+    return invalid(
+        NON_FIELD_ERRORS,
+        "case_state",
+        number=case.number,
+        status=Status(case.status),
+        action=label,
+        allowed=[Status(s) for s in allowed],
     )
 
 
 def ensure_can(case: Case, action: str) -> Move:
     move = TRANSITIONS[action]
     if case.status not in move.sources:
-        raise state_refusal(case, str(move.label), move.sources)
+        raise state_refusal(case, move.label, move.sources)
     return move
 
 
@@ -250,24 +238,16 @@ def record_opening(case: Case, *, actor, clause_id: str = "", unit=None) -> Tran
 def ensure_clearance_can(clearance, case: Case, action: str) -> ClearanceMove:
     move = CLEARANCE_MOVES[action]
     if case.status not in move.case_statuses:
-        raise state_refusal(case, str(move.label), move.case_statuses)
+        raise state_refusal(case, move.label, move.case_statuses)
     if clearance.status not in move.sources:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _(
-                        "status: the %(kind)s clearance of case %(number)s is %(status)s, so it "
-                        "cannot %(action)s; that is possible only while it is: %(allowed)s."
-                    )
-                    % {
-                        "kind": clearance.get_unit_kind_display(),
-                        "number": case.number,
-                        "status": ClearanceStatus(clearance.status).label,
-                        "action": move.label,
-                        "allowed": ", ".join(str(ClearanceStatus(s).label) for s in move.sources),
-                    }
-                ]
-            }
+        raise invalid(
+            NON_FIELD_ERRORS,
+            "clearance_state",
+            kind=UnitKind(clearance.unit_kind),
+            number=case.number,
+            status=ClearanceStatus(clearance.status),
+            action=move.label,
+            allowed=[ClearanceStatus(s) for s in move.sources],
         )
     return move
 

@@ -80,6 +80,14 @@ def choose_case_type(desk: Desk, code: str, *, shot: str = "") -> None:
     click_and_wait(desk, tagged("continue"))
 
 
+def start_application(desk: Desk, *, shot: str = "") -> None:
+    """The principal chosen, the clerk commits: only now is the draft case opened."""
+    assert desk.path() == "/cases/new/start/"
+    if shot:
+        desk.shot(shot)
+    click_and_wait(desk, tagged("start-application"))
+
+
 def search_register(desk: Desk, name: str, *, shot: str = "") -> None:
     """The finder's first stage: search the register by name."""
     form = desk.page.locator(tagged("person-search"))

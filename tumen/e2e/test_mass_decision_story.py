@@ -23,6 +23,7 @@ def _register_relocation(clerk, person: NewPerson, language: str) -> str:
     steps.click_and_wait(clerk, tagged("nav-new-case"))
     steps.choose_case_type(clerk, "relocation")
     steps.register_new_person(clerk, person, language)
+    steps.start_application(clerk)
     number = clerk.path().split("/")[2]
     steps.click_and_wait(clerk, tagged("members-done"))
     steps.record_relation(clerk, "Pak Song Chol", "Hamhung")

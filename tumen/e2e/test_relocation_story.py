@@ -48,6 +48,7 @@ def test_a_household_is_registered_cleared_by_four_units_and_approved_under_cc19
     steps.click_and_wait(clerk, tagged("nav-new-case"))
     steps.choose_case_type(clerk, "relocation", shot="04-intake-type")
     steps.register_new_person(clerk, PRINCIPAL, language, shot="05-intake-principal-register")
+    steps.start_application(clerk, shot="05b-intake-start")
     number = clerk.path().split("/")[2]
     assert clerk.path() == f"/cases/{number}/members/"
     steps.register_new_person(

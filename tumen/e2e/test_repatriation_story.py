@@ -58,6 +58,7 @@ def test_a_korean_national_and_her_chinese_national_husband_are_approved_under_c
     steps.click_and_wait(clerk, tagged("nav-new-case"))
     steps.choose_case_type(clerk, "repatriation")
     steps.register_new_person(clerk, APPLICANT, language, shot="30-repatriation-applicant")
+    steps.start_application(clerk)
     number = clerk.path().split("/")[2]
     steps.register_new_person(clerk, HUSBAND, language, relationship="spouse")
     assert clerk.page.locator(tagged("members")).locator("tbody tr").count() == 2

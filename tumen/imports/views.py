@@ -20,7 +20,7 @@ from tumen.imports.forms import UploadForm
 from tumen.imports.models import ImportRun, RunStatus
 from tumen.imports.services import run_create
 from tumen.imports.tasks import run_import
-from tumen.org.access import get_for_user, scope
+from tumen.org.access import authorised, get_for_user, scope
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_TYPE}
 
@@ -57,7 +57,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("import_detail", run_id=run.pk)
     runs = scope(ImportRun.objects.all(), request.user).select_related("actor")[:20]
-    return render(request, "imports/import_list.html", {"form": form, "runs": runs})
+    context = {
+        "form": form,
+        "runs": runs,
+        # Offered only to the roles that may export, so no link there answers 403.
+        "may_export": authorised(request.user, "export"),
+    }
+    return render(request, "imports/import_list.html", context)
 
 
 def _run(request: HttpRequest, run_id: int) -> ImportRun:

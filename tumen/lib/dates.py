@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import formats
-from django.utils.translation import gettext as _
-
 from tumen.lib import clock
+from tumen.lib.errors import error
 
 EARLIEST = datetime.date(1880, 1, 1)
 
 
-def past_date_problem(value: datetime.date) -> str | None:
-    """Why `value` cannot be a date already passed; the caller names the field."""
+def past_date_error(value: datetime.date) -> tuple[str, dict] | None:
+    """Why `value` cannot be a date already passed, as a registered code and its parameters
+    (tumen.lib.errors); the caller names the field."""
     today = clock.today()
     if value > today:
-        return _("%(date)s is in the future; today is %(today)s.") % {
-            "date": formats.date_format(value),
-            "today": formats.date_format(today),
-        }
+        return "date_in_future", {"date": value, "today": today}
     if value < EARLIEST:
-        return _("%(date)s is before 1880; check the year.") % {"date": formats.date_format(value)}
+        return "date_before_1880", {"date": value}
     return None
+
+
+def past_date_problem(value: datetime.date) -> str | None:
+    """The same, as words in the active language (for reports that are text, like imports)."""
+    found = past_date_error(value)
+    if found is None:
+        return None
+    code, params = found
+    return error(code, **params).messages[0]

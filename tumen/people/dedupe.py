@@ -8,14 +8,12 @@ the record kept, keeping the merged record (hidden) so that `merge_undo` can put
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.cases.models import CaseMember, ForeignRequestPerson
+from tumen.cases.models import Case, CaseMember, ForeignRequestPerson
 from tumen.lib import clock
-from tumen.lib.errors import ensure_version
+from tumen.lib.errors import ensure_version, invalid
 from tumen.org.access import get_for_update, require
 from tumen.org.models import Official
 from tumen.people.linkage import bulk, model
@@ -98,14 +96,7 @@ def _open_candidate(official: Official, candidate_id: int, version: int) -> Dupl
     candidate = get_for_update(official, DuplicateCandidate, action="person.merge", pk=candidate_id)
     ensure_version(candidate, version, what="possible duplicate")
     if candidate.status != CandidateStatus.OPEN:
-        raise ValidationError(
-            {
-                "candidate": [
-                    _("This pair was already decided: %(status)s.")
-                    % {"status": candidate.get_status_display()}
-                ]
-            }
-        )
+        raise invalid("candidate", "pair_decided", status=CandidateStatus(candidate.status))
     return candidate
 
 
@@ -141,31 +132,15 @@ def _refuse_overlap(survivor: Person, merged: Person) -> None:
         & set(CaseMember.objects.filter(person=merged).values_list("case_id", flat=True))
     )
     if shared:
-        raise ValidationError(
-            {
-                "survivor_id": [
-                    _(
-                        "Both records are members of the same case (case id %(cases)s); remove "
-                        "one of them from that case before merging."
-                    )
-                    % {"cases": ", ".join(map(str, shared))}
-                ]
-            }
+        numbers = Case.objects.filter(pk__in=shared).order_by("number")
+        raise invalid(
+            "survivor_id", "merge_shared_case", cases=list(numbers.values_list("number", flat=True))
         )
     if (
         Relation.objects.filter(person=survivor, relative=merged).exists()
         or Relation.objects.filter(person=merged, relative=survivor).exists()
     ):
-        raise ValidationError(
-            {
-                "survivor_id": [
-                    _(
-                        "The two records are recorded as relatives of each other; "
-                        "they cannot be merged."
-                    )
-                ]
-            }
-        )
+        raise invalid("survivor_id", "merge_relatives")
 
 
 def _move(survivor: Person, merged: Person) -> dict[str, list[int]]:
@@ -203,9 +178,7 @@ def person_merge(
     """
     candidate = _open_candidate(official, candidate_id, version)
     if survivor_id not in (candidate.first_id, candidate.second_id):
-        raise ValidationError(
-            {"survivor_id": [_("survivor_id: keep one of the two records of this pair.")]}
-        )
+        raise invalid("survivor_id", "survivor_not_in_pair")
     merged_id = candidate.second_id if survivor_id == candidate.first_id else candidate.first_id
     first, second = sorted((survivor_id, merged_id))
     locked = {
@@ -213,9 +186,7 @@ def person_merge(
     }
     survivor, merged = locked[survivor_id], locked[merged_id]
     if survivor.merged_into_id or merged.merged_into_id:
-        raise ValidationError(
-            {"survivor_id": [_("One of the two records was already merged into another.")]}
-        )
+        raise invalid("survivor_id", "already_merged")
     _refuse_overlap(survivor, merged)
     moved = _move(survivor, merged)
     _bump(merged, merged_into=survivor)
@@ -247,14 +218,14 @@ def merge_undo(*, official: Official, merge_id: int) -> PersonMerge:
     """
     merge = PersonMerge.objects.select_for_update().filter(pk=merge_id).first()
     if merge is None:
-        raise ValidationError({"merge": [_("No such merge.")]})
+        raise invalid("merge", "merge_unknown")
     first, second = sorted((merge.survivor_id, merge.merged_id))
     locked = {
         pk: get_for_update(official, Person, action="person.merge", pk=pk) for pk in (first, second)
     }
     survivor, merged = locked[merge.survivor_id], locked[merge.merged_id]
     if merge.undone_at is not None:
-        raise ValidationError({"merge": [_("This merge was already undone.")]})
+        raise invalid("merge", "merge_undone")
     moved = merge.moved
     CaseMember.objects.filter(pk__in=moved["case_members"], person=survivor).update(person=merged)
     ForeignRequestPerson.objects.filter(pk__in=moved["request_persons"], person=survivor).update(

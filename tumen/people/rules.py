@@ -1,16 +1,14 @@
 """The registry's rules for one person's record, beyond what each column's type checks.
 
-Each problem is (field, message without the field's name); people.services puts the field's
-label in front, in the reader's language.
+Each problem is (field, message code, parameters) of tumen.lib.errors; the message is rendered
+in the reader's language, with the field's label in front where it is shown away from it.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext as _
-
-from tumen.lib.dates import past_date_problem
+from tumen.lib.dates import past_date_error
 from tumen.lib.identity import is_state_code, prc_id_problem
 from tumen.people.models import Person
 
@@ -27,30 +25,22 @@ def field_label(field: str) -> str:
         )
 
 
-def record_problems(person: Person) -> list[tuple[str, str]]:
-    problems = []
+def record_problems(person: Person) -> list[tuple[str, str, dict]]:
+    """(field, registered message code, its parameters) for each rule the record breaks."""
+    problems: list[tuple[str, str, dict]] = []
     if _HANGUL.search(person.name_hanzi):
-        problems.append(
-            ("name_hanzi", _("this is written in Hangul; put it in the Hangul name field."))
-        )
+        problems.append(("name_hanzi", "hanzi_in_hangul", {}))
     if person.date_of_birth is not None:
-        message = past_date_problem(person.date_of_birth)
-        if message:
-            problems.append(("date_of_birth", message))
+        late = past_date_error(person.date_of_birth)
+        if late:
+            problems.append(("date_of_birth", *late))
     problem = prc_id_problem(person.personal_id_number) if person.personal_id_number else None
     if problem == "shape":
-        problems.append(
-            ("personal_id_number", _("write the 18 characters: 17 digits and a digit or X."))
-        )
+        problems.append(("personal_id_number", "prc_id_shape", {}))
     elif problem == "check":
-        problems.append(
-            (
-                "personal_id_number",
-                _("the last character does not match the others; check the number."),
-            )
-        )
+        problems.append(("personal_id_number", "prc_id_check", {}))
     if person.passport_number and not person.passport_state:
-        problems.append(("passport_state", _("give the state that issued the passport.")))
+        problems.append(("passport_state", "passport_state_missing", {}))
     if person.passport_state and not is_state_code(person.passport_state):
-        problems.append(("passport_state", _("write the state's three-letter code, like CHN.")))
+        problems.append(("passport_state", "passport_state_code", {}))
     return problems

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
-from tumen.lib.errors import ensure_version
+from tumen.lib.errors import Problems, ensure_version, errors_by_field, invalid
 from tumen.lib.identity import normal_prc_id
 from tumen.org.access import (
     can_see,
@@ -30,7 +30,7 @@ from tumen.org.access import (
 from tumen.org.models import Jurisdiction, Level, Official
 from tumen.people.matching import refresh_keys
 from tumen.people.models import Person, Relation, RelationKind
-from tumen.people.rules import field_label, record_problems
+from tumen.people.rules import record_problems
 
 # Numbers that identify one person; the household registration number is shared, so not here.
 DOCUMENT_FIELDS = ("personal_id_number", "residence_permit_number", "passport_number")
@@ -58,7 +58,7 @@ def _document_lookup(field: str, person: Person) -> Q:
 
 def _duplicate_documents(
     person: Person, official: Official, denials: list[dict], elsewhere: list[str]
-) -> dict[str, list[str]]:
+) -> dict[str, list[ValidationError]]:
     """Document numbers of `person` that already belong to a registered person.
 
     A record the official may see is named so that intake can use it; one outside their
@@ -66,7 +66,7 @@ def _duplicate_documents(
     attempt is audited (appended to `denials`) and the field is offered for a referral
     (appended to `elsewhere`; tumen.web.referrals).
     """
-    problems: dict[str, list[str]] = {}
+    problems = Problems()
     for field in DOCUMENT_FIELDS:
         if not getattr(person, field):
             continue
@@ -75,20 +75,12 @@ def _duplicate_documents(
         if holder is None:
             continue
         if can_see(official, holder):
-            message = _("%(field)s: already registered as person P%(pk)d; use that record.") % {
-                "field": field_label(field),
-                "pk": holder.pk,
-            }
+            problems.add(field, "document_registered", pk=holder.pk)
         else:
             denials.append(clash_outside_jurisdiction(official, holder))
             elsewhere.append(field)
-            message = _(
-                "%(field)s: this number is registered to a person held by another "
-                "jurisdiction (%(place)s), whose record you may not open. Refer the person to "
-                "that office."
-            ) % {"field": field_label(field), "place": _holder_place(holder)}
-        problems[field] = [message]
-    return problems
+            problems.add(field, "document_registered_elsewhere", place=_holder_place(holder))
+    return problems.by_field
 
 
 def holding_jurisdiction(person: Person) -> Jurisdiction | None:
@@ -118,39 +110,29 @@ def _residence(official: Official, residence_code: str | None) -> Jurisdiction |
         return None
     residence = get_for_user(official, Jurisdiction, code=residence_code)
     if residence.level != Level.COUNTY:
-        raise ValidationError(
-            {
-                "residence_code": [
-                    _(
-                        "residence_code: a person's residence is a county or district; "
-                        "%(code)s is a %(level)s."
-                    )
-                    % {"code": residence_code, "level": residence.get_level_display()}
-                ]
-            }
+        raise invalid(
+            "residence_code",
+            "residence_not_county",
+            code=residence.name,
+            level=Level(residence.level),
         )
     return residence
 
 
-def _field_problems(person: Person) -> dict[str, list[str]]:
+def _field_problems(person: Person) -> dict[str, list[ValidationError]]:
     """Choices and lengths, as Django's field validation states them, keyed by field."""
-    problems: dict[str, list[str]] = {}
+    problems = Problems()
     if not any(getattr(person, field) for field in NAME_FIELDS):
-        problems[NON_FIELD_ERRORS] = [
-            _(
-                "name_hangul, name_hanzi, name_latin: give the person's name in at least one "
-                "script (Hangul, Chinese characters or Latin)."
-            )
-        ]
+        problems.add(NON_FIELD_ERRORS, "name_missing")
     try:
         person.full_clean(exclude=["residence", "registered_by"], validate_constraints=False)
     except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            label = field_label(field) if field != NON_FIELD_ERRORS else ""
-            problems.setdefault(field, []).extend(f"{label}: {m}" for m in messages)
-    for field, message in record_problems(person):
-        problems.setdefault(field, []).append(f"{field_label(field)}: {message}")
-    return problems
+        for field, errors in errors_by_field(exc).items():
+            for found in errors:
+                problems.add(field, "field_invalid", problem=found)
+    for field, code, params in record_problems(person):
+        problems.add(field, code, **params)
+    return problems.by_field
 
 
 def _tidied(values: dict[str, Any]) -> dict[str, Any]:
@@ -169,7 +151,9 @@ def _tidied(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refusal(
-    problems: dict[str, list[str]], denials: list[dict], elsewhere: list[str] | None = None
+    problems: dict[str, list[ValidationError]],
+    denials: list[dict],
+    elsewhere: list[str] | None = None,
 ) -> ValidationError:
     error = ValidationError(problems)
     # Audited clashes, for tumen.org.access.record_lost_denials once this transaction is undone.
@@ -259,15 +243,10 @@ def person_register(
 def _unknown_fields(changes: dict[str, Any]) -> None:
     unknown = sorted(set(changes) - set(PERSON_FIELDS))
     if unknown:
-        raise ValidationError(
-            {
-                name: [
-                    _("%(field)s: not part of a person's record; the parts are %(fields)s.")
-                    % {"field": name, "fields": ", ".join(PERSON_FIELDS)}
-                ]
-                for name in unknown
-            }
-        )
+        problems = Problems()
+        for name in unknown:
+            problems.add(name, "person_field_unknown", name=name, fields=PERSON_FIELDS)
+        problems.raise_if_any()
 
 
 def _apply(official: Official, person: Person, values: dict[str, Any]) -> list[str]:
@@ -335,33 +314,15 @@ def _relative(official: Official, person: Person, relative_id: int | None) -> Pe
     if relative_id is None:
         return None
     if relative_id == person.pk:
-        raise ValidationError(
-            {"relative_id": [_("relative_id: a person cannot be their own relative.")]}
-        )
+        raise invalid("relative_id", "own_relative")
     return get_for_user(official, Person, pk=relative_id)
 
 
 def _check_relation(kind: str, relative: Person | None, relative_name: str) -> None:
     if kind not in RelationKind.values:
-        raise ValidationError(
-            {
-                "kind": [
-                    _("kind: %(kind)r is not a kind of relation; choose one of %(kinds)s.")
-                    % {"kind": kind, "kinds": ", ".join(RelationKind.values)}
-                ]
-            }
-        )
+        raise invalid("kind", "relation_kind_unknown", kind=kind, kinds=list(RelationKind))
     if relative is None and not relative_name:
-        raise ValidationError(
-            {
-                "relative_name": [
-                    _(
-                        "relative_name: name the relative, or give relative_id for a relative "
-                        "who is registered."
-                    )
-                ]
-            }
-        )
+        raise invalid("relative_name", "relative_name_missing")
 
 
 def _existing_relation(person: Person, kind: str, relative: Person | None, name: str):
@@ -387,13 +348,8 @@ def relation_add(
     _check_relation(kind, relative, relative_name)
     existing = _existing_relation(person, kind, relative, relative_name)
     if existing is not None:
-        raise ValidationError(
-            {
-                "kind": [
-                    _("kind: person P%(person)d already has this %(kind)s relation (R%(pk)d).")
-                    % {"person": person.pk, "kind": kind, "pk": existing}
-                ]
-            }
+        raise invalid(
+            "kind", "relation_exists", person=person.pk, kind=RelationKind(kind), pk=existing
         )
     relation = Relation.objects.create(
         person=person,

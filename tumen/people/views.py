@@ -27,13 +27,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tumen.lib.errors import errors_by_field
 from tumen.lib.parse import clean_text, parse_next
 from tumen.org.access import get_for_user, record_lost_denials, require
 from tumen.org.models import Jurisdiction, Official
@@ -202,11 +203,7 @@ class PersonFinder:
     def _spread(self, error: ValidationError, form: forms.Form, extra: forms.Form | None) -> None:
         """Problems about an extra field go beside it; the rest beside the choice of person."""
         own_fields = set(extra.fields) if extra is not None else set()
-        problems = (
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {NON_FIELD_ERRORS: error.messages}
-        )
+        problems = errors_by_field(error)
         own = {key: value for key, value in problems.items() if key in own_fields}
         rest = {key: value for key, value in problems.items() if key not in own_fields}
         if own:

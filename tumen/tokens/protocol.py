@@ -27,7 +27,19 @@ class FieldProblem(Schema):
             "(`/persons/0/name_latin`), or the name of a query parameter or header."
         )
     )
-    code: str = Field(description="A stable code for the kind of problem.")
+    code: str = Field(
+        description=(
+            "A stable code for the kind of problem: for a refusal by a service, the code of its "
+            "message in the registry (tumen.lib.errors.MESSAGES), else `invalid`."
+        )
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "The message's parameters as codes and values (a case type's code, a ground's "
+            "code, a field key), for a client that words the message itself."
+        ),
+    )
     message: str = Field(description="What is wrong and how to fix it, in the Accept-Language.")
 
 
@@ -42,13 +54,14 @@ class Problem(Schema):
                     "title": "The request has invalid values.",
                     "status": 422,
                     "code": "invalid",
-                    "detail": "note: say what was found; a clearance cannot be flagged without "
-                    "a note.",
+                    "detail": "note: Say what was found; a clearance cannot be flagged "
+                    "without a note.",
                     "errors": [
                         {
                             "field": "/note",
-                            "code": "invalid",
-                            "message": "note: say what was found; a clearance cannot be flagged "
+                            "code": "note_required",
+                            "params": {"action": "flagged"},
+                            "message": "note: Say what was found; a clearance cannot be flagged "
                             "without a note.",
                         }
                     ],

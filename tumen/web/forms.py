@@ -13,7 +13,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tumen.lib.errors import StaleVersion
+from tumen.lib.errors import (
+    StaleVersion,
+    beside,
+    described,
+    errors_by_field,
+    message_of,
+    registered,
+)
 from tumen.lib.parse import parse_text
 from tumen.org.access import record_lost_denials
 from tumen.web.throttle import wait_seconds
@@ -68,6 +75,24 @@ def without_subject(message: str) -> str:
     return _SUBJECT.sub("", str(message), count=1)
 
 
+def problem_texts(error: ValidationError) -> list[tuple[str, str, str]]:
+    """(key, text beside its field, text away from it) for each message of a refusal.
+
+    A registered message (tumen.lib.errors) is rendered now, in the reader's language; away
+    from its field, the field's label goes in front. An unregistered one (a form's own check)
+    starts with its subject, which is dropped beside the field.
+    """
+    texts = []
+    for key, errors in errors_by_field(error).items():
+        for found in errors:
+            if registered(getattr(found, "code", None)):
+                texts.append((key, beside(found), described(key, found)))
+            else:
+                text = message_of(found)
+                texts.append((key, without_subject(text), text))
+    return texts
+
+
 def add_service_errors(
     form: forms.Form, error: ValidationError, field_for: Callable[[str], str | None] = str
 ) -> None:
@@ -77,15 +102,11 @@ def add_service_errors(
     `member_outcomes[12]`); `field_for` maps such a key to a field of `form`. A key with no field
     becomes an error about the whole form, shown in the error summary. `form` must be bound.
     """
-    problems = (
-        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-    )
-    for key, messages in problems.items():
+    for key, near, away in problem_texts(error):
         field = None if key == NON_FIELD_ERRORS else field_for(key)
         if field is not None and field not in form.fields:
             field = None
-        for message in messages:
-            form.add_error(field, without_subject(message) if field else str(message))
+        form.add_error(field, near if field else away)
 
 
 def problems_form(error: ValidationError | None = None) -> forms.Form:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -13,10 +15,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tumen.cases.selectors.worklists import (
+    handles_foreign_requests,
+    navigation_counts,
+    queues_for,
+)
+from tumen.cases.workflow import allowed
 from tumen.directives import selectors as directive_selectors
 from tumen.directives import services as directive_services
 from tumen.lib.parse import clean_text, parse_next
 from tumen.org.access import authorised
+from tumen.org.admin import is_administrator
 from tumen.org.models import Role
 from tumen.org.services import official_set_language
 from tumen.people.services import DOCUMENT_FIELDS
@@ -45,7 +54,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if official.role_set == {Role.CHECKPOINT_OFFICER}:
         # Checkpoint officers land on the one page they work on.
         return redirect("checkpoint")
+    # Counted once, for the menu and for "Your work" alike.
+    request.navigation_counts = navigation_counts(official)
+    work = your_work(official, request.navigation_counts)
     context = {
+        "work": work,
+        "waiting": any(item.count for item in work),
         "unit": official.unit,
         "jurisdiction_chain": jurisdiction_chain(official.unit.jurisdiction),
         # The roles the navigation reads too: one query for both.
@@ -54,6 +68,43 @@ def home(request: HttpRequest) -> HttpResponse:
         "referrals": referrals.referrals_for(official),
     }
     return render(request, "web/home.html", context)
+
+
+@dataclass(frozen=True)
+class Work:
+    key: str
+    label: str
+    url: str
+    count: int | None = None
+
+
+def your_work(official, counts: dict[str, int]) -> list[Work]:
+    """The lists of work the official's roles give them, with what awaits in each (`counts`, as
+    the menu counts them). "All cases" is not work; it is in the menu."""
+    worklist = reverse("case_list")
+    work = [
+        Work(queue.key, str(queue.label), f"{worklist}?queue={queue.key}", counts.get(queue.key))
+        for queue in queues_for(official)
+        if queue.counted
+    ]
+    if handles_foreign_requests(official):
+        work.append(
+            Work(
+                "requests",
+                _("Foreign requests"),
+                reverse("foreign_request_list"),
+                counts["requests"],
+            )
+        )
+    if allowed(official, "open"):
+        work.append(Work("new-case", _("Open a new case"), reverse("intake_start")))
+    if official.has_role(Role.CHECKPOINT_OFFICER):
+        work.append(Work("checkpoint", _("Checkpoint"), reverse("checkpoint")))
+    if official.has_role(Role.ANALYST):
+        work.append(Work("reports", _("Situation reports"), reverse("report_list")))
+    if is_administrator(official):
+        work.append(Work("administration", _("Administration"), reverse("admin:index")))
+    return work
 
 
 @login_required

@@ -158,6 +158,14 @@ def test_bad_input_names_the_field_as_sent_in_the_callers_language(yanji_clerk):
     # The service's message, in the Accept-Language (Chinese), not English.
     assert "teleportation" in problem["detail"]
     assert "no active policy pack" not in problem["detail"]
+    # The registry's code and the parameters as codes, for a client that words it itself; the
+    # case types open are named by their titles in the words, by their codes in the params.
+    error = problem["errors"][0]
+    assert error["code"] == "case_type_unknown"
+    assert error["params"]["type"] == "teleportation"
+    assert "relocation" in error["params"]["offered"]
+    assert "relocation" not in error["message"]
+    assert "移居" in error["message"]
 
 
 def test_a_person_is_registered_found_in_any_script_and_corrected(yanji_clerk):

@@ -23,9 +23,12 @@ def test_an_unlisted_ground_is_refused_naming_the_allowed_ones(officer, submitte
             ground="too_old",
             note="Born in 1890.",
         )
+    refusal = caught.value.error_dict["ground"][0]
+    assert refusal.code == "ground_unknown"
     message = caught.value.message_dict["ground"][0]
     assert message.startswith(
-        "ground: 'too_old' is not a ground the policy lists for Relocation (cc1963 v1, cc1963.4)"
+        "ground: “too_old” is not a ground the policy lists for a Relocation case "
+        "(cc1963 v1, cc1963.4)"
     )
     assert "Identity could not be verified (cc1963.3)" in message
     assert "Documents incomplete (awaiting) (cc1963.4)" in message
@@ -64,9 +67,9 @@ def test_a_flag_needs_a_note_and_a_member_of_the_case(officer, submitted_relocat
         "version": security.version,
         "ground": "identity_unverified",
     }
-    with pytest.raises(ValidationError, match="note: say what was found"):
+    with pytest.raises(ValidationError, match="note: Say what was found"):
         services.clearance_flag(**common, note="  ")
-    with pytest.raises(ValidationError, match="member_id: 999999 is not a member"):
+    with pytest.raises(ValidationError, match="member: Member 999999 is not a member"):
         services.clearance_flag(**common, note="x", member_id=999999)
 
 
@@ -151,7 +154,7 @@ def test_resolving_clears_the_flag_and_keeps_it_on_record(officer, submitted_rel
         ground="documents_incomplete",
         note="Photo missing.",
     )
-    with pytest.raises(ValidationError, match="note: say what was found"):
+    with pytest.raises(ValidationError, match="note: Say what was found"):
         services.clearance_resolve(official=official, clearance_id=border.pk, version=2, note="")
     services.clearance_resolve(
         official=official, clearance_id=border.pk, version=2, note="Photo supplied."

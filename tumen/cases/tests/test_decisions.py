@@ -80,9 +80,9 @@ def test_the_approver_may_refuse_only_on_a_refusal_ground(
             member_outcomes={son.pk: ("refused", "documents_incomplete")},
         )
     message = caught.value.message_dict[f"member_outcomes[{son.pk}]"][0]
-    assert "Documents incomplete (awaiting) (cc1963.4) is not a refusal ground for Relocation" in (
-        message
-    )
+    assert caught.value.error_dict[f"member_outcomes[{son.pk}]"][0].code == "not_refusal_ground"
+    ground = "Documents incomplete (awaiting) (cc1963.4)"
+    assert f"{ground} is not a refusal ground for a Relocation" in message
     assert (
         "Identity could not be verified (cc1963.3), "
         "Not an ethnic Korean applicant with social relations in Korea (cc1963.3)"
@@ -145,7 +145,7 @@ def test_a_hold_needs_a_ground_from_the_pack(officer, yanji_approver, submitted_
             note="Waiting.",
         )
     message = caught.value.message_dict[f"member_outcomes[{son.pk}]"][0]
-    assert "a hold needs a ground" in message
+    assert "A hold needs a ground" in message
     assert "Documents incomplete (awaiting) (cc1963.4)" in message
 
 
@@ -198,7 +198,7 @@ def test_a_draft_cannot_be_decided(yanji_clerk, yanji_approver, household):
         services.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
     message = caught.value.message_dict[NON_FIELD_ERRORS][0]
     assert message == (
-        f"status: case {case.number} is Draft, so it cannot decide; that is possible only "
+        f"Case {case.number} is Draft, so it cannot decide; that is possible only "
         "while it is: Awaiting decision, On hold."
     )
     assert db_state() == before
@@ -247,9 +247,9 @@ def test_a_withdrawal_proposal_points_to_case_withdraw(
     flag(officer, case, "foreign_affairs", "applicant_withdrew")
     grant_all(case, officer)
     case = fresh(case)
-    with pytest.raises(ValidationError, match="use case_withdraw"):
+    with pytest.raises(ValidationError, match="withdraw it with its own action"):
         services.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
-    with pytest.raises(ValidationError, match="reason: say in at most 200 characters"):
+    with pytest.raises(ValidationError, match="reason: Say in at most 200 characters"):
         services.case_withdraw(
             official=yanji_clerk, case_id=case.pk, version=case.version, reason=""
         )
@@ -284,7 +284,9 @@ def test_retyping_needs_a_ground_that_retypes(
             official=yanji_approver, case_id=case.pk, version=case.version, ground="outside_scope"
         )
     message = caught.value.message_dict["ground"][0]
-    assert "(cc1963.3) does not re-type a Relocation case; re-typing grounds: none." in message
+    # No ground of the pack re-types a relocation case: that is said, never an empty list.
+    assert caught.value.error_dict["ground"][0].code == "not_retype_ground"
+    assert "does not re-type a Relocation case, and the policy lists no ground" in message
     assert db_state() == before
 
 

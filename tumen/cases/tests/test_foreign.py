@@ -90,7 +90,7 @@ def test_problems_of_entries_are_reported_per_person(officer, register):
     assert "persons[2].household" in problems
     assert "persons[1].nationality" in problems
     assert "at least one script" in problems["persons[2]"][0]
-    assert any("household 'A' has 2 principals" in m for m in problems["persons"])
+    assert any("Household “A” has 2 principals" in m for m in problems["persons"])
     assert not ForeignRequest.objects.exists()
     assert not Person.objects.exclude(pk=person.pk).exists()
 
@@ -120,7 +120,7 @@ def test_a_request_is_split_once(officer, register):
     with pytest.raises(ValidationError) as caught:
         services.foreign_request_split(official=foreign, request_id=request.pk, version=2)
     message = caught.value.message_dict[NON_FIELD_ERRORS][0]
-    assert "already split at" in message
+    assert "already split on" in message
     assert cases[0].number in message
     assert db_state() == before
 

@@ -49,7 +49,8 @@ def test_an_unknown_case_type_names_the_types_open(yanji_clerk, household):
     with pytest.raises(ValidationError) as caught:
         open_case(yanji_clerk, "emigration", household)
     message = caught.value.message_dict["case_type"][0]
-    assert "family_travel, relocation, repatriation" in message
+    assert "Family travel, Relocation, Repatriation" in message
+    assert caught.value.error_dict["case_type"][0].params["type"].raw == "emigration"
 
 
 def test_details_the_policy_does_not_list_are_refused(yanji_clerk, household):
@@ -57,7 +58,7 @@ def test_details_the_policy_does_not_list_are_refused(yanji_clerk, household):
         open_case(yanji_clerk, "relocation", household, {"motive": "work", "destination": 7})
     problems = caught.value.message_dict
     assert "cc1963.3" in problems["details.motive"][0]
-    assert problems["details.destination"] == ["details.destination: must be text."]
+    assert problems["details.destination"] == ["Destination must be given as text."]
 
 
 def test_members_must_be_visible_and_listed_once(yanji_clerk, register):
@@ -89,7 +90,7 @@ def test_submitting_reports_every_problem_at_once_with_its_clause(yanji_clerk, r
     }
     assert "(cc1963.3)" in problems["details.destination"][0]
     assert f"person P{incomplete.pk}" in problems["members[2].date_of_birth"][0]
-    assert submission_problems(fresh(case)) == problems
+    assert ValidationError(submission_problems(fresh(case))).message_dict == problems
     assert db_state() == before
 
 

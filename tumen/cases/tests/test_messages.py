@@ -17,9 +17,10 @@ from django.utils import translation
 
 from tumen.cases import services
 from tumen.people.services import person_register
-from tumen.web.forms import without_subject
+from tumen.web.forms import problem_texts
 
 from .conftest import RELOCATION_DETAILS, fresh, grant_all, members, open_case, submit
+from .viewkit import Desk, text
 
 # A code as services and packs spell them: lower-case words joined by underscores.
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
@@ -28,7 +29,7 @@ EMPTY_LIST = re.compile(r"[:：]\s*[。.;；]")
 # Codes without an underscore: case types, and fields and grounds of one word.
 KNOWN_CODES = re.compile(r"\b(relocation|repatriation|destination|residence|ground|note)\b")
 # What the reader typed, echoed back in quotes, is theirs, not a code of ours.
-ECHOED = re.compile(r"'[^']*'")
+ECHOED = re.compile(r"'[^']*'|“[^”]*”|‘[^’]*’")
 
 
 def _awaiting(yanji_clerk, officer, household):
@@ -141,11 +142,11 @@ REFUSALS = [
 
 
 def _messages(call, language, cast) -> list[str]:
-    with translation.override(language), pytest.raises(ValidationError) as caught:
-        call(*cast)
-    error = caught.value
-    found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-    return [without_subject(m) for messages in found.values() for m in messages]
+    # Messages are rendered when read, so both the call and the reading are in the language.
+    with translation.override(language):
+        with pytest.raises(ValidationError) as caught:
+            call(*cast)
+        return [beside for _key, beside, _away in problem_texts(caught.value)]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "ko"])
@@ -164,3 +165,39 @@ def test_a_refusal_reads_in_the_readers_language_with_labels_not_codes(
         assert not RAW_CODE.search(text), f"raw code in {language}: {message}"
         assert not KNOWN_CODES.search(text), f"raw code in {language}: {message}"
         assert not EMPTY_LIST.search(text), f"empty list in {language}: {message}"
+
+
+def _shown_problems(html: str) -> str:
+    """The error summary and the review's list of what is missing, as the page shows them."""
+    parts = []
+    for testid in ("error-summary", "missing"):
+        marker = f'data-testid="{testid}"'
+        if marker in html:
+            start = html.index(marker)
+            parts.append(re.sub(r"<[^>]+>", " ", html[start : html.index("</div>", start)]))
+    return " ".join(parts)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ko"])
+def test_a_refusal_on_a_page_reads_in_the_readers_language_with_labels_not_codes(
+    client, language, yanji_clerk, officer, household, yanji_approver, register
+):
+    """The decision page refusing a refusal without a ground, and the review of a draft whose
+    members lack what the pack asks, in Chinese and Korean: labels, titles, never a code."""
+    case = _awaiting(yanji_clerk, officer, household)
+    approver = Desk(client, yanji_approver, language=language)
+    shown = approver.get(f"/cases/{case.number}/decide/")
+    son = members(case)[1]
+    refused = approver.submit(shown, "decision-form", **{f"outcome_{son.pk}": "refused"})
+    incomplete = register(household_number="", date_of_birth=None)
+    draft = open_case(yanji_clerk, "relocation", [incomplete], {})
+    review = Desk(client, yanji_clerk, language=language).get(f"/cases/{draft.number}/review/")
+
+    for page in (refused, review):
+        problems = _shown_problems(text(page))
+        assert problems.strip(), "the page shows no problem"
+        bare = ECHOED.sub("", problems)
+        assert not RAW_CODE.search(bare), f"raw code in {language}: {problems}"
+        assert not KNOWN_CODES.search(bare), f"raw code in {language}: {problems}"
+        assert not EMPTY_LIST.search(bare), f"empty list in {language}: {problems}"
+        assert not re.search(r"members\[|details\.", bare), f"raw key in {language}: {problems}"

@@ -131,3 +131,45 @@ def test_the_case_page_takes_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert 'data-testid="clause-cc1963.3"' in text(response)
+
+
+def test_the_timeline_names_members_added_and_removed_and_changed_details_only(
+    client, yanji_clerk, household, register
+):
+    """
+    GIVEN a draft of a household of three
+    WHEN the clerk adds a fourth member and takes them off again, sends the details unchanged,
+         then changes the destination
+    THEN the timeline names the member added and the member removed, and says "details
+         changed" once: for the change, not for the details sent unchanged
+    """
+    case = open_case(yanji_clerk, "relocation", household, RELOCATION_DETAILS)
+    cousin = register(name_hanzi="崔永男", name_hangul="최영남")
+    member = services.case_add_member(
+        official=yanji_clerk, case_id=case.pk, version=case.version, person_id=cousin.pk
+    )
+    case.refresh_from_db()
+    services.case_remove_member(
+        official=yanji_clerk, case_id=case.pk, version=case.version, person_id=member.person_id
+    )
+    case.refresh_from_db()
+    unchanged = services.case_update_details(
+        official=yanji_clerk, case_id=case.pk, version=case.version, details=RELOCATION_DETAILS
+    )
+    assert unchanged.version == case.version
+    services.case_update_details(
+        official=yanji_clerk,
+        case_id=case.pk,
+        version=case.version,
+        details={**RELOCATION_DETAILS, "destination": "Hamhung"},
+    )
+
+    page = text(Desk(client, yanji_clerk).get(f"/cases/{case.number}/"))
+    timeline = page[page.index('data-testid="timeline"') :]
+
+    for event in ("Household member added", "Household member removed"):
+        line = timeline[timeline.index(event) :].split("</p>")[0]
+        assert "崔永男" in line
+        assert f"(P{cousin.pk})" in line
+    assert timeline.count("Case details changed") == 1
+    assert AuditEvent.objects.filter(action="case.details_updated").count() == 1

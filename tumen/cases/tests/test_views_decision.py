@@ -91,7 +91,7 @@ def test_a_refusal_without_a_ground_is_refused_beside_that_members_ground(
     body = text(response)
     assert response.status_code == 200
     assert f'href="#id_ground_{member.pk}"' in body
-    assert "a refusal needs a ground" in body
+    assert "A refusal needs a ground" in body
     assert db_state() == before
 
 
@@ -158,7 +158,14 @@ def test_a_repatriation_of_a_chinese_national_is_re_typed_not_refused(
     assert 'data-testid="action-retype"' in text(shown)
     retype = desk.get(f"/cases/{case.number}/retype/")
     assert form(retype, "retype-form").fields["ground"] == "not_korean_national"
-    done = desk.submit(retype, "retype-form")
+    asked = desk.submit(retype, "retype-form")
+    # Re-typing closes the case, so it is asked again, naming the new type; nothing changes yet.
+    assert asked.status_code == 200
+    assert "Re-type case" in text(asked)
+    assert "as Relocation?" in text(asked)
+    assert fresh(case).status == Status.AWAITING_DECISION
+    assert not Case.objects.filter(retyped_from=case).exists()
+    done = desk.submit(asked, "retype-confirm-form")
 
     new = Case.objects.get(retyped_from=case)
     assert done.url == f"/cases/{new.number}/"

@@ -103,7 +103,7 @@ def test_the_request_needs_its_note_and_one_head_per_household(client, officer, 
         },
     )
 
-    assert "household &#x27;A&#x27; has 0 principals" in text(response)
+    assert "Household “A” has 0 principals" in text(response)
     assert not ForeignRequest.objects.exists()
 
 

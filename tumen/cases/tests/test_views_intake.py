@@ -8,7 +8,7 @@ from tumen.cases.models import Case, CaseMember, Status
 from tumen.people.models import Person
 
 from .conftest import RELOCATION_DETAILS, open_case
-from .viewkit import Desk, form, forms, text
+from .viewkit import Desk, form, forms, start_application, text
 
 CONTINUE = {"continue": "1"}
 
@@ -57,8 +57,12 @@ def test_the_yanji_clerk_opens_a_relocation_case_for_a_household_and_submits_it(
         name_hangul="김순희",
         household_number="YJ-1963-0501",
     )
-    case = Case.objects.get()
+    # The principal is chosen, but nothing is opened until the clerk starts the application.
     assert response.status_code == 302
+    assert response.url == "/cases/new/start/"
+    assert not Case.objects.exists()
+    response = clerk_desk.submit(clerk_desk.get(response.url), "intake-start-form")
+    case = Case.objects.get()
     assert response.url == f"/cases/{case.number}/members/"
     principal = Person.objects.get(household_number="YJ-1963-0501")
     relate(principal, "social_relation_korea")
@@ -137,6 +141,7 @@ def test_a_person_who_may_already_be_registered_is_shown_before_anyone_is_regist
     confirmed = clerk_desk.submit(response, "person-register", different_person="on")
     assert confirmed.status_code == 302
     assert Person.objects.count() == before + 1
+    start_application(clerk_desk)
     assert Case.objects.get().members.get().person.pk != existing.pk
 
 
@@ -159,6 +164,7 @@ def test_the_clerk_can_use_the_existing_record_from_the_duplicate_warning(clerk_
     response = clerk_desk.post("/cases/new/principal/", use_it.data())
 
     assert response.status_code == 302
+    start_application(clerk_desk)
     assert Case.objects.get().members.get().person == existing
 
 
@@ -198,7 +204,7 @@ def test_a_document_number_already_registered_is_refused_beside_its_field(clerk_
         },
     )
 
-    assert f"already registered as person P{existing.pk}; use that record." in text(response)
+    assert f"Already registered as person P{existing.pk}; use that record." in text(response)
     assert 'href="#id_personal_id_number"' in text(response)
     assert not Case.objects.exists()
 
@@ -327,8 +333,7 @@ def test_a_member_whose_record_lacks_a_field_is_corrected_from_the_review_and_su
 
     body = text(review)
     assert (
-        "a Relocation case needs every member&#x27;s household registration number (cc1963.3)"
-        in body
+        "A Relocation case needs the household registration number of member 2 (cc1963.3)" in body
     )
     correct = f"/people/{child.pk}/edit/?next=%2Fcases%2F{case.number}%2Freview%2F"
     link = f'<a href="{correct}#id_household_number" data-testid="correct-person">'

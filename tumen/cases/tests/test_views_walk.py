@@ -7,7 +7,7 @@ from django.utils.html import escape
 from tumen.cases.models import Case, ClearanceStatus, Status
 from tumen.directives.models import Clause
 
-from .viewkit import Desk, form, text
+from .viewkit import Desk, form, start_application, text
 
 CLEARING = {
     "public_security": "yanji-security",
@@ -37,7 +37,9 @@ def test_a_household_goes_from_intake_to_approval_through_the_pages_alone(
     start = clerk.get("/cases/new/")
     clerk.submit(start, "case-type-form", case_type="relocation")
     found = clerk.post("/cases/new/principal/", {"step": "search", "name": "박명숙"})
-    opened = clerk.submit(found, "person-pick", person=str(applicant.pk))
+    chosen = clerk.submit(found, "person-pick", person=str(applicant.pk))
+    assert chosen.url == "/cases/new/start/"
+    opened = start_application(clerk)
     number = Case.objects.get().number
     assert opened.url == f"/cases/{number}/members/"
     found = clerk.submit(clerk.get(opened.url), "person-search", name="金哲洙")

@@ -135,7 +135,7 @@ def test_a_repatriation_with_a_chinese_national_is_retyped_to_relocation(
     child_member = members(case)[2]
     assert proposal.for_member(child_member.pk).clause == "cc1963.5"
     assert proposal.for_member(child_member.pk).outcome == "retype"
-    with pytest.raises(ValidationError, match="case_retype"):
+    with pytest.raises(ValidationError, match="re-type it with its own action"):
         services.case_decide(official=yanji_approver, case_id=case.pk, version=case.version)
 
     new = services.case_retype(

@@ -137,3 +137,9 @@ class Desk:
         chosen = form(response, testid)
         target = chosen.attrs.get("action") or url or response.wsgi_request.path
         return self.client.post(target, chosen.data(**values))
+
+
+def start_application(desk: Desk):
+    """Intake's commitment: the principal chosen, the clerk starts the application (the draft
+    case is opened only now)."""
+    return desk.submit(desk.get("/cases/new/start/"), "intake-start-form")

@@ -129,7 +129,7 @@ def test_a_stale_or_decided_pair_is_refused(pair, yanji_clerk):
 
 def test_the_survivor_must_be_one_of_the_pair(pair, yanji_clerk):
     _a, _b, other, candidate = pair
-    with pytest.raises(ValidationError, match="keep one of the two"):
+    with pytest.raises(ValidationError, match="Keep one of the two"):
         person_merge(
             official=yanji_clerk,
             candidate_id=candidate.pk,

@@ -143,7 +143,7 @@ def test_a_document_number_of_another_person_names_the_field_and_that_person(
 
     assert caught.value.message_dict == {
         "personal_id_number": [
-            f"resident identity number: already registered as person P{other.pk}; use that record."
+            f"resident identity number: Already registered as person P{other.pk}; use that record."
         ]
     }
     assert Person.objects.get(pk=ri.pk).version == 1
@@ -157,9 +157,9 @@ def test_a_correction_is_held_to_the_rules_of_registration(yanji_clerk, jilin_se
     assert problems["sex"][0].startswith("sex: ")
     with pytest.raises(Http404):
         update(yanji_clerk, ri, residence_code="tumen")
-    with pytest.raises(ValidationError, match=r"residence_code: .* county"):
+    with pytest.raises(ValidationError, match=r"residence: .* county"):
         update(jilin_security, ri, residence_code="yanbian")
-    with pytest.raises(ValidationError, match="colour: not part of a person's record"):
+    with pytest.raises(ValidationError, match="“colour” is not part of a person's record"):
         update(yanji_clerk, ri, colour="red")
     assert not AuditEvent.objects.filter(action="person.updated").exists()
 

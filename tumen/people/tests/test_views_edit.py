@@ -90,7 +90,7 @@ def test_problems_are_listed_in_the_error_summary_and_beside_each_field(desk, ri
         personal_id_number="222401193105040020",
     )
     body = text(duplicate)
-    message = f"already registered as person P{other.pk}; use that record."
+    message = f"Already registered as person P{other.pk}; use that record."
     assert f'<a href="#id_personal_id_number">{message}</a>' in body
     assert 'id="id_personal_id_number-error"' in body
     assert Person.objects.get(pk=ri.pk).version == 1

@@ -99,7 +99,7 @@ def test_the_same_relation_twice_is_refused_beside_the_kind(desk, ri):
     again = desk.submit(page, "relation-add", **values)
 
     assert again.status_code == 200
-    assert "already has this spouse relation" in text(again)
+    assert "already has this relation (Spouse" in text(again)
     assert Relation.objects.count() == 1
 
 

@@ -98,6 +98,7 @@ def error_summary(*forms_shown, first_field_id: str = "", problems=()):
 SECTIONS = {
     "intake_start": "new-case",
     "intake_principal": "new-case",
+    "intake_confirm": "new-case",
     "foreign_request_list": "requests",
     "foreign_request_new": "requests",
     "foreign_request_person": "requests",
