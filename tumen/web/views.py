@@ -29,6 +29,7 @@ from tumen.org.admin import is_administrator
 from tumen.org.models import Role
 from tumen.org.services import official_set_language
 from tumen.people.services import DOCUMENT_FIELDS
+from tumen.reports.workflow import AUTHORITY as REPORT_AUTHORITY
 from tumen.web import referrals
 from tumen.web.forms import LanguageForm, LoginForm
 from tumen.web.middleware import SESSION_LANGUAGE_KEY
@@ -98,9 +99,10 @@ def your_work(official, counts: dict[str, int]) -> list[Work]:
         )
     if allowed(official, "open"):
         work.append(Work("new-case", _("Open a new case"), reverse("intake_start")))
-    if official.has_role(Role.CHECKPOINT_OFFICER):
+    # Links only to the pages the official may open (the same authority those pages require).
+    if authorised(official, "crossing.record"):
         work.append(Work("checkpoint", _("Checkpoint"), reverse("checkpoint")))
-    if official.has_role(Role.ANALYST):
+    if authorised(official, REPORT_AUTHORITY):
         work.append(Work("reports", _("Situation reports"), reverse("report_list")))
     if is_administrator(official):
         work.append(Work("administration", _("Administration"), reverse("admin:index")))
