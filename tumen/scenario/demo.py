@@ -32,6 +32,8 @@ from django.db import transaction
 from tqdm import tqdm
 
 from tumen.audit.services import audit_record
+from tumen.authorizations import services as authorizations
+from tumen.authorizations.models import Authorization, AuthorizationStatus
 from tumen.cases import services
 from tumen.cases.models import Case, CaseMember, Clearance, ClearanceStatus, ForeignRequest
 from tumen.lib import clock
@@ -78,8 +80,11 @@ PLAN = (
     ("repatriation", "awaiting_decision", 6),
     ("relocation", "on_hold", 9),
     ("repatriation", "on_hold", 3),
-    ("relocation", "approved", 44),
-    ("repatriation", "approved", 14),
+    ("relocation", "approved", 30),
+    ("repatriation", "approved", 10),
+    ("relocation", "crossed", 12),
+    ("repatriation", "crossed", 4),
+    ("relocation", "crossed_in_part", 3),
     ("relocation", "partly_approved", 14),
     ("relocation", "refused", 12),
     ("relocation", "withdrawn", 8),
@@ -87,6 +92,8 @@ PLAN = (
     ("relocation", "abandoned", 4),
     ("repatriation", "retyped", 10),
 )
+# The units that record crossings at a point (tumen.org.access "crossing.record").
+CHECKPOINT_KINDS = (UnitKind.BORDER_DEFENCE, UnitKind.CUSTOMS)
 # What becomes of the family-travel cases split from the notes, in turn.
 FAMILY_OUTCOMES = ("approved", "in_clearance", "approved", "awaiting_decision", "on_hold")
 # The ground (and note) that holds a case of each type, as the cc1963 pack lists them.
@@ -166,6 +173,7 @@ class Demo:
         self._staff: dict[tuple[int, str], Official] = {}
         self._offices: dict[str, WorkUnit] = {}
         self._numbers = Counter()
+        self._reused = False
         self.households = self._households()
 
     # The run ----------------------------------------------------------------------------------
@@ -221,7 +229,7 @@ class Demo:
             for _ in range(scaled(count, self.scale)):
                 county = self.rng.choices(counties, weights)[0]
                 size = self.rng.choices((1, 2, 3), (5, 4, 2))[0]
-                if outcome in ("partly_approved", "retyped"):
+                if outcome in ("partly_approved", "retyped", "crossed_in_part"):
                     size = max(size, 2)
                 households.append(Household(county, case_type, outcome, size))
         return households
@@ -472,6 +480,39 @@ class Demo:
         self.submit(case)
         self.cleared_and_decided(case)
 
+    def crossed(self, case: Case) -> None:
+        """Every holder crossed at a point the documents name: the case departs and closes."""
+        self.approved(case)
+        crossed = self._cross(case)
+        if crossed and not self._reused:
+            # The first household's first document is shown again: a single-use document is
+            # refused, and the attempt is an existing issue in the reconciliation.
+            self._reused = True
+            self._record_crossing(*crossed[0])
+
+    def crossed_in_part(self, case: Case) -> None:
+        """One member has not crossed yet: reconciliation lists the household."""
+        self.approved(case)
+        self._cross(case, leave=1)
+
+    def _cross(self, case: Case, *, leave: int = 0) -> list[tuple]:
+        documents = list(
+            Authorization.objects.filter(case=case, status=AuthorizationStatus.VALID)
+            .prefetch_related("crossing_points__units")
+            .order_by("pk")
+        )
+        crossed = []
+        for document in documents[: len(documents) - leave]:
+            point = document.crossing_points.all()[0]
+            unit = next(u for u in point.units.all() if u.kind in CHECKPOINT_KINDS)
+            crossed.append((self.staff(unit, Role.CHECKPOINT_OFFICER), point.code, document))
+            self._record_crossing(*crossed[-1])
+        return crossed
+
+    @staticmethod
+    def _record_crossing(officer: Official, point: str, document) -> None:
+        authorizations.crossing_record(official=officer, point_code=point, text=document.payload)
+
     def cleared_and_decided(self, case: Case) -> None:
         self.grant_all(case)
         self.decide(case)
@@ -595,6 +636,8 @@ OUTCOMES: dict[str, Callable[[Demo, Case], None]] = {
     "awaiting_decision": Demo.awaiting_decision,
     "on_hold": Demo.on_hold,
     "approved": Demo.approved,
+    "crossed": Demo.crossed,
+    "crossed_in_part": Demo.crossed_in_part,
     "partly_approved": Demo.partly_approved,
     "refused": Demo.refused,
     "withdrawn": Demo.withdrawn,

@@ -26,6 +26,8 @@ EVERY_STATE = {
     Status.ON_HOLD,
     # Approval issues the documents at once, so an approved case is authorized.
     Status.AUTHORIZED,
+    # Households that crossed: departed, then closed at once (every holder crossed).
+    Status.CLOSED,
     Status.REFUSED,
     Status.WITHDRAWN,
     Status.RETYPED,
@@ -72,6 +74,16 @@ def test_the_demo_adds_cases_in_every_state_across_the_counties_once(db, demo_se
     assert "Synthetic cases: 100%" in output
     assert cases.values("jurisdiction").distinct().count() >= 5
     assert Decision.objects.filter(outcome="partly_approved").exists()
+    # The checkpoint's story: crossings recorded, a household crossed in part, a single-use
+    # document shown twice and refused as an existing issue.
+    from tumen.authorizations.models import CheckpointScan
+    from tumen.cases.models import ExistingIssue
+
+    assert CheckpointScan.objects.filter(outcome="crossed").exists()
+    assert CheckpointScan.objects.filter(outcome="refused", reason="already_used").count() == 1
+    assert ExistingIssue.objects.filter(kind="reused").count() == 1
+    in_part = cases.filter(status=Status.AUTHORIZED, authorizations__scans__outcome="crossed")
+    assert in_part.exists()
     in_clearance = Clearance.objects.filter(case__status=Status.IN_CLEARANCE)
     assert in_clearance.filter(status="flagged").exists()
     assert in_clearance.filter(escalated_to__isnull=False).exists()
