@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/reports.py --sizes 1000000 --engines sqlite
 
 For each engine and size, a child process makes a fresh database (a temporary SQLite file, or
-the PostgreSQL database BENCH_REPORTS_PG_URL names, `h9` by default, with its schema dropped
+the PostgreSQL database BENCH_REPORTS_PG_URL names (`tumen_bench_reports` on the local server by
+default, created when missing), with its schema dropped
 first), loads the 1963 scenario and writes the cases with set-based SQL (INSERT … SELECT over a
 generated series, one statement per table and stage, with the tally's triggers dropped
 meanwhile): cases, their transitions, decisions, refusal issues, clearances, and for one approved
@@ -42,7 +43,9 @@ sys.path.insert(0, str(REPO))
 TARGET_MS = 100.0
 FULL_SIZES = (1_000_000, 10_000_000)
 QUICK_SIZES = (100_000,)
-PG_URL = os.environ.get("BENCH_REPORTS_PG_URL", "postgres://postgres@127.0.0.1:5432/h9")
+PG_URL = os.environ.get(
+    "BENCH_REPORTS_PG_URL", "postgres://postgres@127.0.0.1:5432/tumen_bench_reports"
+)
 PROVINCE = "jilin"
 PERIOD = "2025-01"
 AS_OF = datetime.datetime(2026, 1, 15, 12, tzinfo=datetime.UTC)
@@ -83,7 +86,15 @@ def _setup(engine: str, workdir: Path) -> None:
     else:
         import psycopg
 
-        with psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), autocommit=True) as c:
+        url = PG_URL.replace("postgres://", "postgresql://")
+        server, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(url, autocommit=True) as c:
             c.execute("DROP SCHEMA public CASCADE")
             c.execute("CREATE SCHEMA public")
         url = PG_URL
