@@ -36,6 +36,21 @@ def make_parser(description: str) -> argparse.ArgumentParser:
     return parser
 
 
+def empty_pg_database(url: str) -> None:
+    """Make the PostgreSQL database `url` names exist (created when missing) and empty (its
+    public schema dropped and made again): a benchmark's own, never one that holds data."""
+    import psycopg
+
+    url = url.replace("postgres://", "postgresql://")
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(url, autocommit=True) as database:
+        database.execute("DROP SCHEMA public CASCADE")
+        database.execute("CREATE SCHEMA public")
+
+
 def machine() -> dict[str, object]:
     """What the figures were measured on; goes into every JSON line."""
     return {

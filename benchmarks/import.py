@@ -6,7 +6,8 @@
 
 A CSV of synthetic applications (tumen.imports.synthetic, one principal each) is written once;
 then, per engine, in a child process against a fresh database (a temporary SQLite file; on
-PostgreSQL the helper's own database `h12`, its schema emptied first):
+PostgreSQL the database BENCH_PG_URL names, `tumen_bench_import` by default, created when
+missing and its schema emptied first):
 
 tumen      `import_file(kind="cases")` as the command line runs it: read and decode the file,
            check every row against the pack and the jurisdiction tree, import keys and the
@@ -40,7 +41,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-from _common import emit_json, machine, make_parser, note, print_table, rate, ratio, run_child
+from _common import (
+    emit_json,
+    empty_pg_database,
+    machine,
+    make_parser,
+    note,
+    print_table,
+    rate,
+    ratio,
+    run_child,
+)
 
 FULL_ROWS = 1_000_000
 QUICK_ROWS = 10_000
@@ -49,7 +60,7 @@ BATCH = 5_000
 TARGETS = {"sqlite": 100_000, "postgres": 150_000}
 TARGET_VS_BULK_CREATE = 5
 FLAT_BYTES = 32 * 1024 * 1024
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/h12")
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/tumen_bench_import")
 TABLES = (
     "imports_importedrow", "cases_transition", "cases_casemember", "cases_case",
     "cases_casenumbercounter", "people_person",
@@ -78,11 +89,7 @@ def write_csv(path: Path, rows: int) -> None:
 def _setup(engine: str, workdir: Path) -> None:
     url = f"sqlite:///{workdir / 'bench.sqlite3'}" if engine == "sqlite" else PG_URL
     if engine == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), autocommit=True) as c:
-            c.execute("DROP SCHEMA public CASCADE")
-            c.execute("CREATE SCHEMA public")
+        empty_pg_database(PG_URL)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="tumen.settings",
         DATABASE_URL=url,

@@ -36,7 +36,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO, emit_json, machine, make_parser, note, print_table, ratio, run_child
+from _common import (
+    REPO,
+    emit_json,
+    empty_pg_database,
+    machine,
+    make_parser,
+    note,
+    print_table,
+    ratio,
+    run_child,
+)
 
 sys.path.insert(0, str(REPO))
 
@@ -84,19 +94,7 @@ def _setup(engine: str, workdir: Path) -> None:
     if engine == "sqlite":
         url = f"sqlite:///{workdir / 'reports-bench.sqlite3'}"
     else:
-        import psycopg
-
-        url = PG_URL.replace("postgres://", "postgresql://")
-        server, name = url.rsplit("/", 1)
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            exists = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-            ).fetchone()
-            if not exists:
-                admin.execute(f'CREATE DATABASE "{name}"')
-        with psycopg.connect(url, autocommit=True) as c:
-            c.execute("DROP SCHEMA public CASCADE")
-            c.execute("CREATE SCHEMA public")
+        empty_pg_database(PG_URL)
         url = PG_URL
     os.environ.update(
         DJANGO_SETTINGS_MODULE="tumen.settings",
