@@ -104,11 +104,7 @@ def issuing_authority(case: Case) -> WorkUnit:
     for code in reversed(codes):
         if code in by_place:
             return by_place[code]
-    raise invalid(
-        NON_FIELD_ERRORS,
-        _("case %(number)s: no provincial public-security unit above its county issues documents.")
-        % {"number": case.number},
-    )
+    raise invalid(NON_FIELD_ERRORS, "authz_no_issuing_unit", number=case.number)
 
 
 # CROSSINGS_UNDER: every crossing point in a subtree, by code, each with its place's path; read
@@ -146,11 +142,7 @@ def crossing_points_for(case: Case) -> list[CrossingPoint]:
         nearest = [point for point in points if point.place_path.startswith(path)]
         if nearest:
             return nearest
-    raise invalid(
-        NON_FIELD_ERRORS,
-        _("case %(number)s: no crossing point lies in its county, prefecture or province.")
-        % {"number": case.number},
-    )
+    raise invalid(NON_FIELD_ERRORS, "authz_no_crossing_point", number=case.number)
 
 
 def _holder(person) -> dict[str, str]:
@@ -194,11 +186,7 @@ def _next_number(case: Case, taken: int | None = None) -> str:
 def _rule(case: Case):
     rule = case_type_for(case).authorization
     if rule is None:
-        raise invalid(
-            NON_FIELD_ERRORS,
-            _("case %(number)s: its policy pack says nothing of travel authorizations.")
-            % {"number": case.number},
-        )
+        raise invalid(NON_FIELD_ERRORS, "authz_not_in_pack", number=case.number)
     return rule
 
 
@@ -346,7 +334,7 @@ def authorizations_issue(
     if official is None:
         case = Case.objects.select_for_update().filter(number=case_number).first()
         if case is None:
-            raise invalid("case", _("case: there is no case %(number)s.") % {"number": case_number})
+            raise invalid("case", "authz_case_unknown", number=case_number)
     else:
         case = get_for_update(official, Case, action=authority_for("approve"), number=case_number)
     if version is not None:
@@ -355,8 +343,9 @@ def authorizations_issue(
         # The case's state, not a value the caller sent: a conflict (409 in the API).
         raise invalid(
             NON_FIELD_ERRORS,
-            _("case: %(number)s is %(status)s; documents are issued only to approved cases.")
-            % {"number": case.number, "status": Status(case.status).label},
+            "authz_case_not_approved",
+            number=case.number,
+            status=Status(case.status),
         )
     return _issue_for_locked_case(case, official)
 
@@ -365,9 +354,7 @@ def _lock_authorization(official: Official | None, number: str) -> Authorization
     if official is None:
         authz = Authorization.objects.select_for_update().filter(number=number).first()
         if authz is None:
-            raise invalid(
-                "number", _("number: there is no travel authorization %(n)s.") % {"n": number}
-            )
+            raise invalid("number", "authz_unknown", number=number)
         return authz
     return get_for_update(official, Authorization, action="authorization.manage", number=number)
 
@@ -375,9 +362,7 @@ def _lock_authorization(official: Official | None, number: str) -> Authorization
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX:
-        raise invalid(
-            "reason", _("reason: say why in at most %(max)d characters.") % {"max": REASON_MAX}
-        )
+        raise invalid("reason", "authz_reason_required", max=REASON_MAX)
     return reason
 
 
@@ -385,8 +370,9 @@ def _ensure_valid(authz: Authorization) -> None:
     if authz.status != AuthorizationStatus.VALID:
         raise invalid(
             NON_FIELD_ERRORS,
-            _("%(number)s is %(status)s already.")
-            % {"number": authz.number, "status": AuthorizationStatus(authz.status).label},
+            "authz_not_valid",
+            number=authz.number,
+            status=AuthorizationStatus(authz.status),
         )
 
 
@@ -501,10 +487,7 @@ def _point(official: Official, point_code: str) -> CrossingPoint:
     require(official, "crossing.record")
     point = staffed_points(official).filter(code=point_code).first()
     if point is None:
-        raise invalid(
-            "point",
-            _("point: your unit does not staff a crossing point %(code)s.") % {"code": point_code},
-        )
+        raise invalid("point", "authz_point_not_staffed", code=point_code)
     return point
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
+from tumen.lib.errors import error
 from tumen.org.models import Official
 
 
@@ -15,7 +14,7 @@ from tumen.org.models import Official
 def official_set_language(*, official: Official, language: str) -> Official:
     """Remember the language an official works in; it is put into their session at each login."""
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError(_("Choose one of the languages offered."), code="invalid_language")
+        raise error("invalid_language")
     if official.language != language:
         official.language = language
         official.save(update_fields=["language"])

@@ -14,13 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tumen.cases.models import Priority, Status
 from tumen.lib import clock
+from tumen.lib.errors import invalid
 from tumen.org.models import Jurisdiction
 
 Key = tuple[str, str, str, int]
@@ -65,16 +64,7 @@ class Tally(Counter):
 def parse_period(text: str) -> str:
     """A period is a calendar month written YYYY-MM."""
     if not PERIOD.match(text or ""):
-        raise ValidationError(
-            {
-                "period": [
-                    _(
-                        "period: write the month as YYYY-MM, from 1900-01 to 2099-12, "
-                        "for example 1963-09."
-                    )
-                ]
-            }
-        )
+        raise invalid("period", "period_format")
     return text
 
 

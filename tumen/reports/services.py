@@ -13,7 +13,7 @@ from tumen.audit.services import audit_record
 from tumen.cases.models import Case, ExistingIssue, IssueKind
 from tumen.directives.models import Directive
 from tumen.lib import clock
-from tumen.lib.errors import StaleVersion
+from tumen.lib.errors import Problems, StaleVersion, error, invalid
 from tumen.org.access import get_for_update, get_for_user, require, scope
 from tumen.org.models import Official
 from tumen.reports import workflow
@@ -45,9 +45,7 @@ def report_draft(*, official: Official, directive_code: str, period: str) -> Sit
     directive = get_for_user(official, directives, code=directive_code)
     jurisdiction = official.unit.jurisdiction
     if not owes(jurisdiction, directive):
-        raise ValidationError(
-            {"directive": [_("directive: your jurisdiction is not asked to report under it.")]}
-        )
+        raise invalid("directive", "report_not_owed")
     report, created = SituationReport.objects.get_or_create(
         directive=directive,
         jurisdiction=jurisdiction,
@@ -85,16 +83,9 @@ def _lock(official: Official, report_id: int, version: int, action: str) -> Situ
         raise StaleReport(report.version)
     move = workflow.MOVES[action]
     if report.status not in move.sources:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _("status: this report is %(status)s, so it cannot be changed that way.")
-                    % {"status": ReportStatus(report.status).label}
-                ]
-            }
-        )
+        raise invalid(NON_FIELD_ERRORS, "report_state", status=ReportStatus(report.status))
     if not workflow.may(official, report, action):
-        raise PermissionDenied(_("Only the level above reviews a report; its own level writes it."))
+        raise PermissionDenied(error("report_other_level").messages[0])
     return report
 
 
@@ -111,15 +102,12 @@ def _linked_cases(official: Official, report: SituationReport, numbers: Sequence
     found = {case.number: case for case in visible}
     missing = [n for n in wanted if n not in found]
     if missing:
-        raise ValidationError(
-            {
-                "cases": [
-                    _("cases: line %(line)d: there is no case %(number)s in this jurisdiction.")
-                    % {"line": wanted.index(number) + 1, "number": number}
-                    for number in missing
-                ]
-            }
-        )
+        problems = Problems()
+        for number in missing:
+            problems.add(
+                "cases", "report_case_unknown", line=wanted.index(number) + 1, number=number
+            )
+        problems.raise_if_any()
     return list(found.values())
 
 
@@ -132,14 +120,10 @@ def _linked_flags(official: Official, report: SituationReport, ids: Sequence[int
     found = {issue.pk: issue for issue in visible}
     missing = [pk for pk in wanted if pk not in found]
     if missing:
-        raise ValidationError(
-            {
-                "flags": [
-                    _("flags: there is no flag %(id)s in this jurisdiction.") % {"id": pk}
-                    for pk in missing
-                ]
-            }
-        )
+        problems = Problems()
+        for pk in missing:
+            problems.add("flags", "report_flag_unknown", id=pk)
+        problems.raise_if_any()
     return list(found.values())
 
 
@@ -157,14 +141,7 @@ def report_update(
     report = _lock(official, report_id, version, "edit")
     text = issues_text.strip()
     if len(text) > MAX_ISSUES_TEXT:
-        raise ValidationError(
-            {
-                "issues_text": [
-                    _("issues_text: at most %(limit)d characters, please.")
-                    % {"limit": MAX_ISSUES_TEXT}
-                ]
-            }
-        )
+        raise invalid("issues_text", "report_text_too_long", limit=MAX_ISSUES_TEXT)
     cases = _linked_cases(official, report, case_numbers)
     flags = _linked_flags(official, report, flag_ids)
     report.issues_text = text
@@ -218,9 +195,7 @@ def report_return(
     """Send a submitted report back to its writers with a comment; they may then resubmit."""
     comment = comment.strip()
     if not comment:
-        raise ValidationError(
-            {"comment": [_("comment: say what the report must correct before it is sent back.")]}
-        )
+        raise invalid("comment", "report_comment_required")
     report = _lock(official, report_id, version, "return")
     report.status, report.return_comment = ReportStatus.RETURNED, comment[:MAX_ISSUES_TEXT]
     report.reviewed_at = clock.now()

@@ -10,12 +10,11 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
+from tumen.lib.errors import invalid
 from tumen.org.access import may_use_system
 from tumen.org.models import Official
 from tumen.tokens.models import ApiToken
@@ -42,19 +41,15 @@ def digest_of(secret: str) -> str:
 def _checked_name(official: Official, name: str) -> str:
     name = name.strip()
     if not name or len(name) > 100 or "\x00" in name:
-        raise ValidationError({"name": [_("name: give the token a name of 1 to 100 characters.")]})
+        raise invalid("name", "token_name_length", max=100)
     if official.api_tokens.filter(name=name).exists():
-        raise ValidationError(
-            {"name": [_("name: you already have a token called %(name)s.") % {"name": name}]}
-        )
+        raise invalid("name", "token_name_taken", name=name)
     return name
 
 
 def _checked_days(days: int) -> int:
     if not 1 <= days <= MAX_DAYS:
-        raise ValidationError(
-            {"days": [_("days: a token lives from 1 to %(max)d days.") % {"max": MAX_DAYS}]}
-        )
+        raise invalid("days", "token_days_range", max=MAX_DAYS)
     return days
 
 
@@ -62,9 +57,7 @@ def _checked_days(days: int) -> int:
 def token_create(*, official: Official, name: str, days: int = 90) -> NewToken:
     """A new token for `official`; the secret is in the result and nowhere else."""
     if not may_use_system(official):
-        raise ValidationError(
-            {"official": [_("official: only an active official with a work unit gets tokens.")]}
-        )
+        raise invalid("official", "token_official_inactive")
     name = _checked_name(official, name)
     days = _checked_days(days)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -91,7 +84,7 @@ def token_revoke(*, official: Official, token_id: int) -> ApiToken:
     """Revoke one of the official's own tokens; revoking twice is not an error."""
     token = official.api_tokens.select_for_update().filter(pk=token_id).first()
     if token is None:
-        raise ValidationError({"token": [_("token: you have no token with this id.")]})
+        raise invalid("token", "token_unknown")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -8,12 +8,11 @@ home page, and audited; the referring official is never shown the person.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from tumen.audit.services import audit_record
 from tumen.lib import clock
+from tumen.lib.errors import error
 from tumen.org.access import can_see, require, scope
 from tumen.org.models import Jurisdiction, Official
 from tumen.people.services import holder_of_number, holding_jurisdiction
@@ -28,14 +27,12 @@ def person_refer(
     require(official, "person.refer")
     holder = holder_of_number(number_field, number, passport_state)
     if holder is None:
-        raise ValidationError(_("No registered person holds this number; nothing to refer."))
+        raise error("refer_no_holder")
     if can_see(official, holder):
-        raise ValidationError(
-            _("This person's record is within your jurisdiction; open it instead of referring.")
-        )
+        raise error("refer_within_jurisdiction")
     to = holding_jurisdiction(holder)
     if to is None:
-        raise ValidationError(_("No office can be named for this record; nothing to refer."))
+        raise error("refer_no_office")
     referral = Referral.objects.create(
         person=holder,
         to_jurisdiction=to,

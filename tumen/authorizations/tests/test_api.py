@@ -121,11 +121,21 @@ def test_issue_signs_what_the_case_lacks_against_the_cases_etag(kim_case, yanji_
 
 def test_issue_refuses_a_case_that_is_not_approved(household, yanji_clerk, yanji_approver):
     draft = open_case(yanji_clerk, "relocation", household, RELOCATION_DETAILS)
-    answer = Api(yanji_approver).post(
-        f"cases/{draft.number}/issue", {}, If_Match=f'"{draft.version}"'
-    )
+    api = Api(yanji_approver)
+    answer = api.post(f"cases/{draft.number}/issue", {}, If_Match=f'"{draft.version}"')
     assert answer.status_code == 409
     assert "documents are issued only to approved cases" in answer.json()["detail"]
+    (refusal,) = answer.json()["errors"]
+    assert refusal["code"] == "authz_case_not_approved"
+    assert refusal["params"] == {"number": draft.number, "status": "draft"}
+    # The same refusal read in Korean: the status by its Korean label, no English, no code.
+    api.headers["Accept-Language"] = "ko"
+    korean = api.post(f"cases/{draft.number}/issue", {}, If_Match=f'"{draft.version}"')
+    detail = korean.json()["detail"]
+    assert korean.status_code == 409
+    assert "draft" not in detail.lower()
+    assert "documents" not in detail
+    assert "승인된 사건에만" in detail
 
 
 def test_the_signed_text_is_for_those_who_print_and_its_reading_is_audited(

@@ -182,6 +182,12 @@ SERVICES = [
     "people/dedupe.py",
     "people/rules.py",
     "lib/dates.py",
+    "authorizations/services.py",
+    "reports/services.py",
+    "reports/figures.py",
+    "tokens/services.py",
+    "web/referrals.py",
+    "org/services.py",
 ]
 # Calls whose first string argument (second for a field-keyed one) is a message code.
 CODE_AT = {"error": 0, "invalid": 1, "add": 1}

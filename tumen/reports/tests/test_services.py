@@ -153,3 +153,31 @@ def test_the_worklists_show_what_is_owed_to_review_and_overdue_below(analysts):
     assert yanbian.to_review == [report]
     assert "yanji" not in {o.jurisdiction.code for o in yanbian.overdue_below}
     assert selectors.worklist(official=analysts["yanji"], today=today).owed == []
+
+
+def test_a_refusal_reads_in_the_readers_language_with_the_fields_label(analysts, history):
+    """The refusal carries a code and its parameters; the words come when it is read."""
+    from django.utils import translation
+
+    from tumen.lib.errors import described
+
+    report = draft(analysts["yanji"])
+    with pytest.raises(ValidationError) as error:
+        services.report_update(
+            official=analysts["yanji"],
+            report_id=report.pk,
+            version=report.version,
+            issues_text="x" * (services.MAX_ISSUES_TEXT + 1),
+        )
+    (found,) = error.value.error_dict["issues_text"]
+    assert (found.code, found.params["limit"]) == ("report_text_too_long", services.MAX_ISSUES_TEXT)
+    with translation.override("en"):
+        assert described("issues_text", found).startswith("existing issues: At most")
+    with translation.override("zh-hans"):
+        chinese = described("issues_text", found)
+    with translation.override("ko"):
+        korean = described("issues_text", found)
+    assert chinese.startswith("存在的问题")
+    assert "issues_text" not in chinese
+    assert korean.startswith("존재하는 문제")
+    assert "issues_text" not in korean
