@@ -19,7 +19,13 @@ from tumen.org.access import scope
 from tumen.org.models import Official
 from tumen.people.linkage import model
 from tumen.people.linkage.bulk import blocking_keys
-from tumen.people.linkage.features import Features, features, from_profile, to_profile
+from tumen.people.linkage.features import (
+    PROFILE_VERSION,
+    Features,
+    features,
+    from_profile,
+    to_profile,
+)
 from tumen.people.models import Person, PersonMatchKey, Sex
 
 # A search compares at most this many persons; blocks are narrow, so it is rarely reached.
@@ -57,7 +63,7 @@ def refresh_keys(person: Person) -> None:
 
 def stored_features(person: Person) -> Features:
     """The person's features from the stored profile, or from the record if it has none."""
-    if person.match_profile:
+    if person.match_profile.get("v") == PROFILE_VERSION:
         return from_profile(str(person.pk), person.match_profile)
     return person_features(person)
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from tumen.people.linkage import model as m
 from tumen.people.linkage.features import Features
 
-# Candidate pairs: a common name key in the same birth year or on the same day and month (a wrong
-# year), the same birth date with a common surname or a common given name (names in scripts that
-# share no key, such as Pinyin and Hangul), or the same identity number.
+# Candidate pairs: a common name key in the same birth year (solar, or the year of the lunar
+# reading, which is the year before for a birthday in January or February) or on the same day and
+# month (a wrong year), the same birth date with a common surname or a common given name (names in
+# scripts that share no key, such as Pinyin and Hangul), or the same identity number.
 BLOCKING = (
-    (("pairs", "birth_year"), "pairs"),
+    (("pair_years",), "pair_years"),
     (("pairs", "birth_md"), "pairs"),
     (("birth_date", "surnames"), "surnames"),
     (("birth_date", "given"), "given"),
@@ -39,7 +40,7 @@ def blocking_keys(f: Features, *, without_birth_date: bool = True) -> set[str]:
     keys: set[str] = set()
     if f.birth_date:
         born, md = f.birth_date.isoformat(), f.birth_date.strftime("%m%d")
-        keys |= {f"n{f.birth_date.year}:{p}" for p in f.pairs}
+        keys |= {f"n{key}" for key in pair_years(f)}
         keys |= {f"m{md}:{p}" for p in f.pairs}
         keys |= {f"s{born}:{s}" for s in f.surnames}
         keys |= {f"g{born}:{g}" for g in f.given}
@@ -48,6 +49,14 @@ def blocking_keys(f: Features, *, without_birth_date: bool = True) -> set[str]:
     if f.id_number:
         keys.add(f"i:{f.id_number}")
     return {k[:KEY_LENGTH] for k in keys}
+
+
+def pair_years(f: Features) -> list[str]:
+    """Each name pair with the birth year and the year of the lunar reading of the birth date."""
+    if not f.birth_date:
+        return []
+    years = {f.birth_date.year} | ({f.birth_lunar.year} if f.birth_lunar else set())
+    return sorted(f"{y}:{p}" for y in years for p in f.pairs)
 
 
 def blocking_rules() -> list:
@@ -74,6 +83,10 @@ def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
             "given1",
             "given_k1",
             "given_kind",
+            "given_chars",
+            "given_jamo",
+            "given_q",
+            "pair_years",
             "birth_date",
             "birth_lunar",
             "birth_year",
@@ -92,6 +105,10 @@ def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
         cols["given1"].append(f.given1 or None)
         cols["given_k1"].append(f.given_k1)
         cols["given_kind"].append(f.given_kind)
+        cols["given_chars"].append(f.given_chars or None)
+        cols["given_q"].append(sorted(f.given_q))
+        cols["given_jamo"].append(f.given_jamo)
+        cols["pair_years"].append(pair_years(f))
         cols["birth_date"].append(f.birth_date)
         cols["birth_lunar"].append(f.birth_lunar)
         cols["birth_year"].append(f.birth_date.year if f.birth_date else None)
@@ -101,7 +118,16 @@ def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
         cols["id_block"].append(f.id_number or None)
     for name, values in (extra or {}).items():
         cols[name] = values
-    return pa.table(cols)
+    strings = pa.list_(pa.string())
+    arrays = {
+        name: pa.array(values, type=strings) if name in _LIST_COLUMNS else values
+        for name, values in cols.items()
+    }
+    return pa.table(arrays)
+
+
+# Typed explicitly: a register whose lists are all empty would otherwise give them no type.
+_LIST_COLUMNS = frozenset({"surnames", "given", "pairs", "given_q", "pair_years"})
 
 
 def settings(prior: float | None = None, *, records: int | None = None) -> dict:
@@ -168,7 +194,7 @@ def dedupe(arrow_table, *, threshold: float = m.MATCH_THRESHOLD, keep_pairs: boo
     """Cluster the records of one register; every record gets a cluster id (its own if alone)."""
     linker, _db = _linker([arrow_table], settings(records=arrow_table.num_rows))
     predictions = linker.inference.predict(
-        threshold_match_probability=None if keep_pairs else m.REVIEW_THRESHOLD,
+        threshold_match_probability=None if keep_pairs else min(threshold, m.REVIEW_THRESHOLD),
         warning_mode="never",
     )
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
@@ -242,7 +268,7 @@ def train(arrow_table, *, label_column: str, path=None) -> dict:
     _fill_unseen_levels(data)
     con = duckdb.connect()
     tf = {}
-    for column in ("surname1", "given1"):
+    for column in ("surname1", "given1", "given_chars"):
         values = arrow_table.column(column)
         rows = con.execute(
             "SELECT v, count(*)::DOUBLE / sum(count(*)) OVER () FROM (SELECT unnest($1) AS v) "
