@@ -156,6 +156,7 @@ def _query(row: dict):
         name_latin=row["name_latin"],
         date_of_birth=born,
         sex=row["sex"],
+        nationality=row["nationality"],
         limit=1,
     )
     return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000, found

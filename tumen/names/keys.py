@@ -16,7 +16,6 @@ stand first or last ("Yong Chol Kim"), so both readings are kept when both are s
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -355,7 +354,11 @@ def korean_guesses(latin: str) -> frozenset[str]:
     options = [table[segments[0]][0], *(table[s][1] for s in segments[1:])]
     if math.prod(len(o) for o in options) > MAX_GUESSES:
         return frozenset()
-    return frozenset("k:" + _DOUBLED.sub(r"\1", "".join(p)) for p in itertools.product(*options))
+    found = {"k:"}
+    for syllables in options:
+        # A letter doubled across syllables folds to one, as korean_skeleton folds it.
+        found = {a + (b[1:] if a[-1] == b[:1] else b) for a in found for b in syllables}
+    return frozenset(found)
 
 
 def may_be_korean(latin: str) -> bool:
@@ -379,18 +382,34 @@ def _given_keys(korean: str = "", pinyin_text: str = "") -> frozenset[str]:
     return frozenset(keys)
 
 
+# A register repeats given names under many surnames and spellings: each part of a name is
+# read once (the caches below), so that a million records cost what their distinct names cost.
+
+
+@lru_cache(maxsize=200_000)
+def _hanzi_given(given: str) -> tuple[frozenset[str], str, str]:
+    korean = sino_korean(given)
+    keys = _given_keys(romanize(initial_sound_rule(korean)), pinyin(given))
+    return keys, simplified(given), jamo_letters(korean)
+
+
+@lru_cache(maxsize=10_000)
+def _hanzi_surname(family: str) -> str:
+    entry = _surname_entry(family)
+    return entry.code if entry else initial_sound_rule(sino_korean(family))
+
+
 def _hanzi_reading(text: str) -> Reading:
     family, given = _hanzi_split(text)
-    entry = _surname_entry(family)
-    code = entry.code if entry else initial_sound_rule(sino_korean(family))
-    korean = sino_korean(given)
+    keys, characters, jamo = _hanzi_given(given)
     return Reading(
-        HANZI,
-        frozenset({code}),
-        _given_keys(romanize(initial_sound_rule(korean)), pinyin(given)),
-        characters=simplified(given),
-        jamo=jamo_letters(korean),
+        HANZI, frozenset({_hanzi_surname(family)}), keys, characters=characters, jamo=jamo
     )
+
+
+@lru_cache(maxsize=200_000)
+def _hangul_given(given: str) -> tuple[frozenset[str], str]:
+    return _given_keys(romanize(initial_sound_rule(given))), jamo_letters(given)
 
 
 def _hangul_reading(text: str) -> Reading:
@@ -398,22 +417,18 @@ def _hangul_reading(text: str) -> Reading:
     head = 2 if len(text) > 2 and text[:2] in surnames.compound_hangul() else 1
     family, given = text[:head], text[head:]
     codes = {s.code for s in surnames.by_hangul(family)} or {initial_sound_rule(family)}
-    return Reading(
-        HANGUL,
-        frozenset(codes),
-        _given_keys(romanize(initial_sound_rule(given))),
-        jamo=jamo_letters(given),
-    )
+    keys, jamo = _hangul_given(given)
+    return Reading(HANGUL, frozenset(codes), keys, jamo=jamo)
+
+
+@lru_cache(maxsize=200_000)
+def _latin_given(token: str) -> tuple[frozenset[str], frozenset[str]]:
+    return _latin_given_keys(token), korean_guesses(token) if is_pinyin(token) else frozenset()
 
 
 def _latin_reading(codes: frozenset[str], given: list[str]) -> Reading:
-    joined = "".join(given)
-    return Reading(
-        LATIN,
-        codes,
-        _latin_given_keys(joined),
-        korean_guesses(joined) if is_pinyin(joined) else frozenset(),
-    )
+    keys, guesses = _latin_given(surnames.latin_token("".join(given)))
+    return Reading(LATIN, codes, keys, guesses)
 
 
 def _latin_readings(text: str) -> list[Reading]:

@@ -45,6 +45,7 @@ def person_features(person: Person) -> Features:
         birth_date=person.date_of_birth,
         sex=_SEX.get(person.sex, ""),
         id_number=getattr(person, "personal_id_number", "") or "",
+        nationality=person.nationality,
     )
 
 
@@ -154,6 +155,7 @@ def candidates(
     date_of_birth: datetime.date | None = None,
     sex: str = "",
     id_number: str = "",
+    nationality: str = "",
     exclude: set[int] | None = None,
     threshold: float = model.INTAKE_THRESHOLD,
     limit: int = 5,
@@ -168,6 +170,7 @@ def candidates(
         birth_date=date_of_birth,
         sex=_SEX.get(sex, sex),
         id_number=id_number,
+        nationality=nationality,
     )
     keys = blocking_keys(probe, without_birth_date=date_of_birth is None)
     if not keys:

@@ -92,6 +92,7 @@ def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
             "birth_year",
             "birth_md",
             "sex",
+            "nationality",
             "id_number",
             "id_block",
         ]
@@ -114,6 +115,7 @@ def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
         cols["birth_year"].append(f.birth_date.year if f.birth_date else None)
         cols["birth_md"].append(f.birth_date.strftime("%m%d") if f.birth_date else None)
         cols["sex"].append(f.sex)
+        cols["nationality"].append(f.nationality)
         cols["id_number"].append(f.id_number)
         cols["id_block"].append(f.id_number or None)
     for name, values in (extra or {}).items():

@@ -69,6 +69,7 @@ def _rows(reader: csv.DictReader, raw: bool) -> Iterator[Record]:
                 birth_date=_birth(cells["birth_date"], line),
                 sex=sex,
                 id_number=cells["id_number"],
+                nationality=cells["nationality"],
                 raw=raw,
             )
             yield Record(f, cells)

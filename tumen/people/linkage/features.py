@@ -103,6 +103,7 @@ class Features:
     sex: str
     id_number: str
     scripts: tuple = ()
+    nationality: str = ""
     # Korean-skeleton keys guessed from a Pinyin-only given name (tumen.names.keys).
     given_q: frozenset[str] = frozenset()
     given_chars: str = ""
@@ -123,6 +124,23 @@ def raw_keys(*cells: str):
     return frozenset(), raw, raw, (), "", frozenset(), "", ""
 
 
+# Spellings of the two nationalities the register mostly holds; any other value is compared as
+# written (lower case).
+_NATIONALITIES = {
+    "cn": "prc",
+    "chn": "prc",
+    "china": "prc",
+    "kp": "dprk",
+    "prk": "dprk",
+    "north korea": "dprk",
+}
+
+
+def parse_nationality(value: str) -> str:
+    value = " ".join((value or "").lower().split())
+    return _NATIONALITIES.get(value, value)
+
+
 def parse_sex(value: str) -> str:
     value = (value or "").strip().upper()
     return {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F"}.get(value, "")
@@ -135,6 +153,7 @@ def features(
     birth_date: datetime.date | None,
     sex: str = "",
     id_number: str = "",
+    nationality: str = "",
     raw: bool = False,
 ) -> Features:
     if raw:
@@ -160,11 +179,12 @@ def features(
         given_q=guesses,
         given_chars=chars,
         given_jamo=jamo,
+        nationality=parse_nationality(nationality),
     )
 
 
 # Raised when what a profile holds changes; an older profile is recomputed from the record.
-PROFILE_VERSION = 2
+PROFILE_VERSION = 3
 
 
 def to_profile(f: Features) -> dict:
@@ -183,6 +203,7 @@ def to_profile(f: Features) -> dict:
         "q": sorted(f.given_q),
         "h": f.given_chars,
         "j": f.given_jamo,
+        "n": f.nationality,
         "v": PROFILE_VERSION,
     }
 
@@ -207,4 +228,5 @@ def from_profile(record_id: str, data: dict) -> Features:
         given_q=frozenset(data["q"]),
         given_chars=data["h"],
         given_jamo=data["j"],
+        nationality=data["n"],
     )

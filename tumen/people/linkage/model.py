@@ -221,6 +221,21 @@ COMPARISONS: tuple[Comparison, ...] = (
         ),
     ),
     Comparison(
+        "nationality",
+        (
+            Level(
+                "null",
+                "nationality_l = '' OR nationality_r = ''",
+                _either_empty("nationality"),
+                null=True,
+            ),
+            Level(
+                "same", "nationality_l = nationality_r", lambda a, b: a.nationality == b.nationality
+            ),
+            Level("else", "ELSE", _else),
+        ),
+    ),
+    Comparison(
         "id_number",
         (
             Level(

@@ -29,6 +29,7 @@ def train_synthetic(records: int = TRAIN_RECORDS, seed: int = TRAIN_SEED, path=N
                 birth_date=datetime.date.fromisoformat(born) if born else None,
                 sex=r["sex"],
                 id_number=r["id_number"],
+                nationality=r["nationality"],
             )
         )
         labels.append(f"P{pid}")
