@@ -172,7 +172,7 @@ def candidates(
         id_number=id_number,
         nationality=nationality,
     )
-    keys = blocking_keys(probe, without_birth_date=date_of_birth is None)
+    keys = blocking_keys(probe, without_birth_date=date_of_birth is None, probe=True)
     if not keys:
         return []
     weights = model.weights(_register_size())

@@ -31,13 +31,17 @@ BLOCKING = (
 KEY_LENGTH = 200
 
 
-def blocking_keys(f: Features, *, without_birth_date: bool = True) -> set[str]:
+def blocking_keys(f: Features, *, without_birth_date: bool = True, probe: bool = False) -> set[str]:
     """The same blocks as strings, for the online matcher's indexed key table.
 
     With `without_birth_date`, each name pair is also a key alone, so that a search without a
-    birth date still finds the person.
+    birth date still finds the person. A person registered without a birth date also has each
+    name pair as a `u:` key, which a search (`probe`) with a birth date looks up as well: a few
+    undated namesakes, not every namesake.
     """
     keys: set[str] = set()
+    if not f.birth_date or probe:
+        keys |= {f"u:{p}" for p in f.pairs}
     if f.birth_date:
         born, md = f.birth_date.isoformat(), f.birth_date.strftime("%m%d")
         keys |= {f"n{key}" for key in pair_years(f)}
