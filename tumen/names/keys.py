@@ -447,7 +447,9 @@ def _latin_readings(text: str) -> list[Reading]:
     return readings
 
 
-@lru_cache(maxsize=500_000)
+# Whole cells rarely repeat in a large register (spellings, typos, case): the caches of the parts
+# carry the reuse, and this one stays small.
+@lru_cache(maxsize=50_000)
 def readings(text: str) -> tuple[Reading, ...]:
     """Every reading of one name cell, whatever column it was typed in."""
     script = script_of(text)
