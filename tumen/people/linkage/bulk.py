@@ -72,67 +72,101 @@ def blocking_rules() -> list:
     ]
 
 
+_COLUMNS = (
+    "unique_id",
+    "surnames",
+    "given",
+    "pairs",
+    "surname1",
+    "given1",
+    "given_k1",
+    "given_kind",
+    "given_chars",
+    "given_jamo",
+    "given_q",
+    "pair_years",
+    "birth_date",
+    "birth_lunar",
+    "birth_year",
+    "birth_md",
+    "sex",
+    "nationality",
+    "id_number",
+    "id_block",
+)
+# Rows gathered as Python lists before they become Arrow arrays: Python objects cost ten times
+# their Arrow form, so a million records are converted a slice at a time.
+CHUNK = 50_000
+
+
+def _values(f: Features) -> tuple:
+    born = f.birth_date
+    return (
+        f.record_id,
+        sorted(f.surnames),
+        sorted(f.given),
+        sorted(f.pairs),
+        f.surname1 or None,
+        f.given1 or None,
+        f.given_k1,
+        f.given_kind,
+        f.given_chars or None,
+        f.given_jamo,
+        sorted(f.given_q),
+        pair_years(f),
+        born,
+        f.birth_lunar,
+        born.year if born else None,
+        born.strftime("%m%d") if born else None,
+        f.sex,
+        f.nationality,
+        f.id_number,
+        f.id_number or None,
+    )
+
+
 def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
     """The Arrow table Splink reads, one row per record."""
     import pyarrow as pa
 
-    cols: dict[str, list] = {
-        k: []
-        for k in [
-            "unique_id",
-            "surnames",
-            "given",
-            "pairs",
-            "surname1",
-            "given1",
-            "given_k1",
-            "given_kind",
-            "given_chars",
-            "given_jamo",
-            "given_q",
-            "pair_years",
-            "birth_date",
-            "birth_lunar",
-            "birth_year",
-            "birth_md",
-            "sex",
-            "nationality",
-            "id_number",
-            "id_block",
-        ]
-    }
+    batches = []
+    chunk: list[tuple] = []
+
+    def flush():
+        columns = list(zip(*chunk, strict=True)) if chunk else [[] for _ in _COLUMNS]
+        types = _types()
+        batches.append(
+            pa.table(
+                {
+                    name: pa.array(values, type=types[name])
+                    for name, values in zip(_COLUMNS, columns, strict=True)
+                }
+            )
+        )
+        chunk.clear()
+
     for f in rows:
-        cols["unique_id"].append(f.record_id)
-        cols["surnames"].append(sorted(f.surnames))
-        cols["given"].append(sorted(f.given))
-        cols["pairs"].append(sorted(f.pairs))
-        cols["surname1"].append(f.surname1 or None)
-        cols["given1"].append(f.given1 or None)
-        cols["given_k1"].append(f.given_k1)
-        cols["given_kind"].append(f.given_kind)
-        cols["given_chars"].append(f.given_chars or None)
-        cols["given_q"].append(sorted(f.given_q))
-        cols["given_jamo"].append(f.given_jamo)
-        cols["pair_years"].append(pair_years(f))
-        cols["birth_date"].append(f.birth_date)
-        cols["birth_lunar"].append(f.birth_lunar)
-        cols["birth_year"].append(f.birth_date.year if f.birth_date else None)
-        cols["birth_md"].append(f.birth_date.strftime("%m%d") if f.birth_date else None)
-        cols["sex"].append(f.sex)
-        cols["nationality"].append(f.nationality)
-        cols["id_number"].append(f.id_number)
-        cols["id_block"].append(f.id_number or None)
+        chunk.append(_values(f))
+        if len(chunk) >= CHUNK:
+            flush()
+    if chunk or not batches:
+        flush()
+    result = pa.concat_tables(batches)
     for name, values in (extra or {}).items():
-        cols[name] = values
-    strings = pa.list_(pa.string())
-    arrays = {
-        name: pa.array(values, type=strings) if name in _LIST_COLUMNS else values
-        for name, values in cols.items()
-    }
-    return pa.table(arrays)
+        result = result.append_column(name, pa.array(values))
+    return result
 
 
-# Typed explicitly: a register whose lists are all empty would otherwise give them no type.
+def _types() -> dict:
+    """Every slice gets the same types, whatever its values (a slice may lack every birth date)."""
+    import pyarrow as pa
+
+    types = dict.fromkeys(_COLUMNS, pa.string())
+    types.update(dict.fromkeys(_LIST_COLUMNS, pa.list_(pa.string())))
+    types.update(birth_date=pa.date32(), birth_lunar=pa.date32(), birth_year=pa.int64())
+    return types
+
+
 _LIST_COLUMNS = frozenset({"surnames", "given", "pairs", "given_q", "pair_years"})
 
 
