@@ -4,6 +4,7 @@ write the answer; with a truth file, score the run (and the same run on raw-stri
 from __future__ import annotations
 
 import csv
+import gc
 import time
 from dataclasses import dataclass
 
@@ -36,7 +37,13 @@ def dedupe_file(
                 scripts[r.features.record_id] = evaluate.record_script(r.cells)
             yield r.features
 
-    table = bulk.table(features())
+    # Reading a million rows creates millions of small objects and no cycles: the cyclic garbage
+    # collector would scan them again and again for nothing.
+    gc.disable()
+    try:
+        table = bulk.table(features())
+    finally:
+        gc.enable()
     result, _linker = bulk.dedupe(table, threshold=threshold, keep_pairs=truth is not None)
     del table
     clusters = result.clusters
