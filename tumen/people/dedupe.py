@@ -331,6 +331,8 @@ def merge_undo(*, official: Official, merge_id: int) -> PersonMerge:
     Referral.objects.filter(pk__in=moved.get("referrals", []), person=survivor).update(
         person=merged
     )
+    # The record kept gives back the numbers it took over, as they are now (a correction made
+    # to one since the merge goes back with it).
     _swap_numbers(survivor, merged, moved.get("numbers", []))
     _bump(merged, merged_into=None)
     _bump(survivor)
