@@ -659,6 +659,13 @@ MESSAGES: dict[str, Message] = {
     "merge_relatives": M(
         L("The two records are recorded as relatives of each other; they cannot be merged.")
     ),
+    "merge_numbers_differ": M(
+        L(
+            "The two records hold different numbers of one kind (%(field)s); correct one of "
+            "them before merging."
+        ),
+        field="field",
+    ),
     "merge_unknown": M(L("No such merge.")),
     "merge_undone": M(L("This merge was already undone.")),
     # Travel authorizations.

@@ -1,8 +1,10 @@
 """The register's duplicates: finding them in bulk, and an official's merge, undo or "distinct".
 
 `duplicates_find` runs the Splink model over the whole register and queues the pairs worth a look;
-`person_merge` re-points the merged record's case memberships, request listings and relations to
-the record kept, keeping the merged record (hidden) so that `merge_undo` can put everything back;
+`person_merge` re-points the merged record's case memberships, request listings, relations,
+authorizations (the documents issued to the person) and referrals to the record kept, and moves
+its identity numbers (resident identity, residence permit, passport) to the record kept where that
+one has none, keeping the merged record (hidden) so that `merge_undo` can put everything back;
 `candidate_mark_distinct` closes a pair for good: the same pair is never queued again.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from tumen.audit.services import audit_record
+from tumen.authorizations.models import Authorization
 from tumen.cases.models import Case, CaseMember, ForeignRequestPerson
 from tumen.lib import clock
 from tumen.lib.errors import ensure_version, invalid
@@ -25,6 +28,7 @@ from tumen.people.models import (
     PersonMerge,
     Relation,
 )
+from tumen.web.models import Referral
 
 BATCH = 5000
 
@@ -143,8 +147,48 @@ def _refuse_overlap(survivor: Person, merged: Person) -> None:
         raise invalid("survivor_id", "merge_relatives")
 
 
-def _move(survivor: Person, merged: Person) -> dict[str, list[int]]:
-    """Re-point every row naming `merged` to `survivor`; the ids moved, per kind of row."""
+# A person's identity numbers, each a group of fields that identify one document together.
+NUMBERS = (
+    ("personal_id_number",),
+    ("residence_permit_number",),
+    ("passport_number", "passport_state"),
+)
+
+
+def _numbers_to_move(survivor: Person, merged: Person) -> list[str]:
+    """The merged record's numbers the record kept takes over (it has none of that kind).
+
+    Two different numbers of one kind are refused: one person holds one resident identity
+    number, and two passports or permits on one person are for an official to sort out first.
+    """
+    moving = []
+    for group in NUMBERS:
+        mine = tuple(getattr(survivor, f) for f in group)
+        theirs = tuple(getattr(merged, f) for f in group)
+        if not theirs[0]:
+            continue
+        if mine[0] and mine != theirs:
+            raise invalid("survivor_id", "merge_numbers_differ", field=group[0])
+        moving.extend(group)
+    return moving
+
+
+def _swap_numbers(source: Person, target: Person, fields: list[str]) -> None:
+    """Give `source`'s numbers in `fields` to `target`, clearing them on `source` first (each
+    number is unique in the register)."""
+    values = {f: getattr(source, f) for f in fields}
+    if not values:
+        return
+    Person.objects.filter(pk=source.pk).update(**dict.fromkeys(fields, ""))
+    Person.objects.filter(pk=target.pk).update(**values)
+    for f, value in values.items():
+        setattr(source, f, "")
+        setattr(target, f, value)
+
+
+def _move(survivor: Person, merged: Person) -> dict[str, list]:
+    """Re-point every row naming `merged` to `survivor`; the ids moved, per kind of row, and the
+    names of the number fields moved (not the numbers)."""
     moved = {
         "case_members": list(CaseMember.objects.filter(person=merged).values_list("pk", flat=True)),
         "request_persons": list(
@@ -152,8 +196,16 @@ def _move(survivor: Person, merged: Person) -> dict[str, list[int]]:
         ),
         "relations": list(Relation.objects.filter(person=merged).values_list("pk", flat=True)),
         "relatives": list(Relation.objects.filter(relative=merged).values_list("pk", flat=True)),
+        "authorizations": list(
+            Authorization.objects.filter(person=merged).values_list("pk", flat=True)
+        ),
+        "referrals": list(Referral.objects.filter(person=merged).values_list("pk", flat=True)),
+        "numbers": _numbers_to_move(survivor, merged),
     }
     CaseMember.objects.filter(pk__in=moved["case_members"]).update(person=survivor)
+    Authorization.objects.filter(pk__in=moved["authorizations"]).update(person=survivor)
+    Referral.objects.filter(pk__in=moved["referrals"]).update(person=survivor)
+    _swap_numbers(merged, survivor, moved["numbers"])
     ForeignRequestPerson.objects.filter(pk__in=moved["request_persons"]).update(person=survivor)
     Relation.objects.filter(pk__in=moved["relations"]).update(person=survivor)
     Relation.objects.filter(pk__in=moved["relatives"]).update(relative=survivor)
@@ -192,6 +244,7 @@ def person_merge(
     _bump(merged, merged_into=survivor)
     _bump(survivor)
     refresh_keys(merged)
+    refresh_keys(survivor)
     _decide(candidate, official, CandidateStatus.MERGED)
     merge = PersonMerge.objects.create(
         candidate=candidate, survivor=survivor, merged=merged, moved=moved, merged_by=official
@@ -233,9 +286,19 @@ def merge_undo(*, official: Official, merge_id: int) -> PersonMerge:
     )
     Relation.objects.filter(pk__in=moved["relations"], person=survivor).update(person=merged)
     Relation.objects.filter(pk__in=moved["relatives"], relative=survivor).update(relative=merged)
+    Authorization.objects.filter(pk__in=moved.get("authorizations", []), person=survivor).update(
+        person=merged
+    )
+    Referral.objects.filter(pk__in=moved.get("referrals", []), person=survivor).update(
+        person=merged
+    )
+    # The record kept gives back the numbers it took over, as they are now (a correction made
+    # to one since the merge goes back with it).
+    _swap_numbers(survivor, merged, moved.get("numbers", []))
     _bump(merged, merged_into=None)
     _bump(survivor)
     refresh_keys(merged)
+    refresh_keys(survivor)
     if merge.candidate_id:
         candidate = DuplicateCandidate.objects.select_for_update().get(pk=merge.candidate_id)
         _decide(candidate, official, CandidateStatus.OPEN)

@@ -19,7 +19,13 @@ from tumen.org.access import scope
 from tumen.org.models import Official
 from tumen.people.linkage import model
 from tumen.people.linkage.bulk import blocking_keys
-from tumen.people.linkage.features import Features, features, from_profile, to_profile
+from tumen.people.linkage.features import (
+    PROFILE_VERSION,
+    Features,
+    features,
+    from_profile,
+    to_profile,
+)
 from tumen.people.models import Person, PersonMatchKey, Sex
 
 # A search compares at most this many persons; blocks are narrow, so it is rarely reached.
@@ -39,6 +45,7 @@ def person_features(person: Person) -> Features:
         birth_date=person.date_of_birth,
         sex=_SEX.get(person.sex, ""),
         id_number=getattr(person, "personal_id_number", "") or "",
+        nationality=person.nationality,
     )
 
 
@@ -57,7 +64,7 @@ def refresh_keys(person: Person) -> None:
 
 def stored_features(person: Person) -> Features:
     """The person's features from the stored profile, or from the record if it has none."""
-    if person.match_profile:
+    if person.match_profile.get("v") == PROFILE_VERSION:
         return from_profile(str(person.pk), person.match_profile)
     return person_features(person)
 
@@ -146,6 +153,7 @@ def probe_features(
     date_of_birth: datetime.date | None = None,
     sex: str = "",
     id_number: str = "",
+    nationality: str = "",
 ) -> Features:
     """The features of a person being entered, to compare with registered ones."""
     return features(
@@ -154,6 +162,7 @@ def probe_features(
         birth_date=date_of_birth,
         sex=_SEX.get(sex, sex),
         id_number=id_number,
+        nationality=nationality,
     )
 
 
@@ -173,6 +182,7 @@ def candidates(
     date_of_birth: datetime.date | None = None,
     sex: str = "",
     id_number: str = "",
+    nationality: str = "",
     exclude: set[int] | None = None,
     threshold: float = model.INTAKE_THRESHOLD,
     limit: int = 5,
@@ -181,8 +191,10 @@ def candidates(
 
     `official` None is the system's own view (bulk review), which sees everyone.
     """
-    probe = probe_features(name_hangul, name_hanzi, name_latin, date_of_birth, sex, id_number)
-    keys = blocking_keys(probe, without_birth_date=date_of_birth is None)
+    probe = probe_features(
+        name_hangul, name_hanzi, name_latin, date_of_birth, sex, id_number, nationality
+    )
+    keys = blocking_keys(probe, without_birth_date=date_of_birth is None, probe=True)
     if not keys:
         return []
     weights = model.weights(_register_size())

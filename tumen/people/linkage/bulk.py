@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from tumen.people.linkage import model as m
 from tumen.people.linkage.features import Features
 
-# Candidate pairs: a common name key in the same birth year or on the same day and month (a wrong
-# year), the same birth date with a common surname or a common given name (names in scripts that
-# share no key, such as Pinyin and Hangul), or the same identity number.
+# Candidate pairs: a common name key in the same birth year (solar, or the year of the lunar
+# reading, which is the year before for a birthday in January or February) or on the same day and
+# month (a wrong year), the same birth date with a common surname or a common given name (names in
+# scripts that share no key, such as Pinyin and Hangul), or the same identity number.
 BLOCKING = (
-    (("pairs", "birth_year"), "pairs"),
+    (("pair_years",), "pair_years"),
     (("pairs", "birth_md"), "pairs"),
     (("birth_date", "surnames"), "surnames"),
     (("birth_date", "given"), "given"),
@@ -30,16 +31,20 @@ BLOCKING = (
 KEY_LENGTH = 200
 
 
-def blocking_keys(f: Features, *, without_birth_date: bool = True) -> set[str]:
+def blocking_keys(f: Features, *, without_birth_date: bool = True, probe: bool = False) -> set[str]:
     """The same blocks as strings, for the online matcher's indexed key table.
 
     With `without_birth_date`, each name pair is also a key alone, so that a search without a
-    birth date still finds the person.
+    birth date still finds the person. A person registered without a birth date also has each
+    name pair as a `u:` key, which a search (`probe`) with a birth date looks up as well: a few
+    undated namesakes, not every namesake.
     """
     keys: set[str] = set()
+    if not f.birth_date or probe:
+        keys |= {f"u:{p}" for p in f.pairs}
     if f.birth_date:
         born, md = f.birth_date.isoformat(), f.birth_date.strftime("%m%d")
-        keys |= {f"n{f.birth_date.year}:{p}" for p in f.pairs}
+        keys |= {f"n{key}" for key in pair_years(f)}
         keys |= {f"m{md}:{p}" for p in f.pairs}
         keys |= {f"s{born}:{s}" for s in f.surnames}
         keys |= {f"g{born}:{g}" for g in f.given}
@@ -48,6 +53,14 @@ def blocking_keys(f: Features, *, without_birth_date: bool = True) -> set[str]:
     if f.id_number:
         keys.add(f"i:{f.id_number}")
     return {k[:KEY_LENGTH] for k in keys}
+
+
+def pair_years(f: Features) -> list[str]:
+    """Each name pair with the birth year and the year of the lunar reading of the birth date."""
+    if not f.birth_date:
+        return []
+    years = {f.birth_date.year} | ({f.birth_lunar.year} if f.birth_lunar else set())
+    return sorted(f"{y}:{p}" for y in years for p in f.pairs)
 
 
 def blocking_rules() -> list:
@@ -59,49 +72,102 @@ def blocking_rules() -> list:
     ]
 
 
+_COLUMNS = (
+    "unique_id",
+    "surnames",
+    "given",
+    "pairs",
+    "surname1",
+    "given1",
+    "given_k1",
+    "given_kind",
+    "given_chars",
+    "given_jamo",
+    "given_q",
+    "pair_years",
+    "birth_date",
+    "birth_lunar",
+    "birth_year",
+    "birth_md",
+    "sex",
+    "nationality",
+    "id_number",
+    "id_block",
+)
+# Rows gathered as Python lists before they become Arrow arrays: Python objects cost ten times
+# their Arrow form, so a million records are converted a slice at a time.
+CHUNK = 50_000
+
+
+def _values(f: Features) -> tuple:
+    born = f.birth_date
+    return (
+        f.record_id,
+        sorted(f.surnames),
+        sorted(f.given),
+        sorted(f.pairs),
+        f.surname1 or None,
+        f.given1 or None,
+        f.given_k1,
+        f.given_kind,
+        f.given_chars or None,
+        f.given_jamo,
+        sorted(f.given_q),
+        pair_years(f),
+        born,
+        f.birth_lunar,
+        born.year if born else None,
+        born.strftime("%m%d") if born else None,
+        f.sex,
+        f.nationality,
+        f.id_number,
+        f.id_number or None,
+    )
+
+
 def table(rows: Iterable[Features], extra: dict[str, list] | None = None):
     """The Arrow table Splink reads, one row per record."""
     import pyarrow as pa
 
-    cols: dict[str, list] = {
-        k: []
-        for k in [
-            "unique_id",
-            "surnames",
-            "given",
-            "pairs",
-            "surname1",
-            "given1",
-            "given_k1",
-            "given_kind",
-            "birth_date",
-            "birth_lunar",
-            "birth_year",
-            "birth_md",
-            "sex",
-            "id_number",
-            "id_block",
-        ]
-    }
+    batches = []
+    chunk: list[tuple] = []
+
+    def flush():
+        columns = list(zip(*chunk, strict=True)) if chunk else [[] for _ in _COLUMNS]
+        types = _types()
+        batches.append(
+            pa.table(
+                {
+                    name: pa.array(values, type=types[name])
+                    for name, values in zip(_COLUMNS, columns, strict=True)
+                }
+            )
+        )
+        chunk.clear()
+
     for f in rows:
-        cols["unique_id"].append(f.record_id)
-        cols["surnames"].append(sorted(f.surnames))
-        cols["given"].append(sorted(f.given))
-        cols["pairs"].append(sorted(f.pairs))
-        cols["surname1"].append(f.surname1 or None)
-        cols["given1"].append(f.given1 or None)
-        cols["given_k1"].append(f.given_k1)
-        cols["given_kind"].append(f.given_kind)
-        cols["birth_date"].append(f.birth_date)
-        cols["birth_lunar"].append(f.birth_lunar)
-        cols["birth_year"].append(f.birth_date.year if f.birth_date else None)
-        cols["birth_md"].append(f.birth_date.strftime("%m%d") if f.birth_date else None)
-        cols["sex"].append(f.sex)
-        cols["id_number"].append(f.id_number)
-        cols["id_block"].append(f.id_number or None)
+        chunk.append(_values(f))
+        if len(chunk) >= CHUNK:
+            flush()
+    if chunk or not batches:
+        flush()
+    result = pa.concat_tables(batches)
     for name, values in (extra or {}).items():
-        cols[name] = values
-    return pa.table(cols)
+        result = result.append_column(name, pa.array(values))
+    return result
+
+
+def _types() -> dict:
+    """Every slice gets the same types, whatever its values (a slice may lack every birth date)."""
+    import pyarrow as pa
+
+    types = dict.fromkeys(_COLUMNS, pa.string())
+    types.update(dict.fromkeys(_LIST_COLUMNS, pa.list_(pa.string())))
+    types.update(birth_date=pa.date32(), birth_lunar=pa.date32(), birth_year=pa.int64())
+    return types
+
+
+_LIST_COLUMNS = frozenset({"surnames", "given", "pairs", "given_q", "pair_years"})
 
 
 def settings(prior: float | None = None, *, records: int | None = None) -> dict:
@@ -168,7 +234,7 @@ def dedupe(arrow_table, *, threshold: float = m.MATCH_THRESHOLD, keep_pairs: boo
     """Cluster the records of one register; every record gets a cluster id (its own if alone)."""
     linker, _db = _linker([arrow_table], settings(records=arrow_table.num_rows))
     predictions = linker.inference.predict(
-        threshold_match_probability=None if keep_pairs else m.REVIEW_THRESHOLD,
+        threshold_match_probability=None if keep_pairs else min(threshold, m.REVIEW_THRESHOLD),
         warning_mode="never",
     )
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
@@ -242,7 +308,7 @@ def train(arrow_table, *, label_column: str, path=None) -> dict:
     _fill_unseen_levels(data)
     con = duckdb.connect()
     tf = {}
-    for column in ("surname1", "given1"):
+    for column in ("surname1", "given1", "given_chars"):
         values = arrow_table.column(column)
         rows = con.execute(
             "SELECT v, count(*)::DOUBLE / sum(count(*)) OVER () FROM (SELECT unnest($1) AS v) "

@@ -34,6 +34,12 @@ def _birth(value: str, line: int) -> datetime.date | None:
 
 def read(path, *, raw: bool = False) -> list[Record]:
     """Every row of a contract CSV; refuses the file with the first bad row's line and column."""
+    return list(iter_records(path, raw=raw))
+
+
+def iter_records(path, *, raw: bool = False) -> Iterator[Record]:
+    """The rows of a contract CSV one by one, so that a million need not be held at once; a bad
+    row raises CsvError when it is reached."""
     try:
         handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
     except OSError as exc:
@@ -45,7 +51,7 @@ def read(path, *, raw: bool = False) -> list[Record]:
             raise CsvError(
                 f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"
             )
-        return list(_rows(reader, raw))
+        yield from _rows(reader, raw)
 
 
 def _rows(reader: csv.DictReader, raw: bool) -> Iterator[Record]:
@@ -69,6 +75,7 @@ def _rows(reader: csv.DictReader, raw: bool) -> Iterator[Record]:
                 birth_date=_birth(cells["birth_date"], line),
                 sex=sex,
                 id_number=cells["id_number"],
+                nationality=cells["nationality"],
                 raw=raw,
             )
             yield Record(f, cells)

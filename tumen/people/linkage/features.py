@@ -103,6 +103,11 @@ class Features:
     sex: str
     id_number: str
     scripts: tuple = ()
+    nationality: str = ""
+    # Korean-skeleton keys guessed from a Pinyin-only given name (tumen.names.keys).
+    given_q: frozenset[str] = frozenset()
+    given_chars: str = ""
+    given_jamo: str = ""
 
     @property
     def birth_text(self) -> str:
@@ -116,7 +121,24 @@ def _first(keys: frozenset[str], prefix: str = "") -> str:
 def raw_keys(*cells: str):
     """The baseline: names compared as raw strings (lower case, no spaces), no cross-script keys."""
     raw = frozenset(c.replace(" ", "").lower() for c in cells if c and c.strip())
-    return frozenset(), raw, raw, ()
+    return frozenset(), raw, raw, (), "", frozenset(), "", ""
+
+
+# Spellings of the two nationalities the register mostly holds; any other value is compared as
+# written (lower case).
+_NATIONALITIES = {
+    "cn": "prc",
+    "chn": "prc",
+    "china": "prc",
+    "kp": "dprk",
+    "prk": "dprk",
+    "north korea": "dprk",
+}
+
+
+def parse_nationality(value: str) -> str:
+    value = " ".join((value or "").lower().split())
+    return _NATIONALITIES.get(value, value)
 
 
 def parse_sex(value: str) -> str:
@@ -131,28 +153,38 @@ def features(
     birth_date: datetime.date | None,
     sex: str = "",
     id_number: str = "",
+    nationality: str = "",
     raw: bool = False,
 ) -> Features:
     if raw:
-        fam, giv, pairs, scripts = raw_keys(*names)
+        fam, giv, pairs, scripts, main, guesses, chars, jamo = raw_keys(*names)
     else:
-        keys = name_keys(*names)
-        fam, giv, pairs, scripts = keys.surnames, keys.given, keys.pairs, keys.scripts
+        k = name_keys(*names)
+        fam, giv, pairs, scripts = k.surnames, k.given, k.pairs, k.scripts
+        main, guesses, chars, jamo = k.main_korean, k.guesses, k.characters, k.jamo
     return Features(
         record_id=record_id,
         surnames=fam,
         given=giv,
         pairs=pairs,
         surname1=min(fam, default=""),
-        given1=_first(giv, "k:") or _first(giv),
-        given_k1=_first(giv, "k:")[2:] or _first(giv),
+        given1=main or _first(giv),
+        given_k1=main[2:] or _first(giv),
         given_kind="".join(sorted({k[0] for k in giv if k[1:2] == ":"})),
         birth_date=birth_date,
         birth_lunar=lunar_reading(birth_date) if birth_date else None,
         sex=parse_sex(sex),
         id_number=(id_number or "").strip().upper(),
         scripts=scripts,
+        given_q=guesses,
+        given_chars=chars,
+        given_jamo=jamo,
+        nationality=parse_nationality(nationality),
     )
+
+
+# Raised when what a profile holds changes; an older profile is recomputed from the record.
+PROFILE_VERSION = 3
 
 
 def to_profile(f: Features) -> dict:
@@ -167,6 +199,12 @@ def to_profile(f: Features) -> dict:
         "x": f.sex,
         "i": f.id_number,
         "c": [[script, sorted(keys)] for script, keys in f.scripts],
+        "g1": f.given1,
+        "q": sorted(f.given_q),
+        "h": f.given_chars,
+        "j": f.given_jamo,
+        "n": f.nationality,
+        "v": PROFILE_VERSION,
     }
 
 
@@ -179,12 +217,16 @@ def from_profile(record_id: str, data: dict) -> Features:
         given=given,
         pairs=frozenset(data["p"]),
         surname1=min(surnames, default=""),
-        given1=_first(given, "k:") or _first(given),
-        given_k1=_first(given, "k:")[2:] or _first(given),
+        given1=data["g1"],
+        given_k1=data["g1"][2:] if data["g1"].startswith("k:") else data["g1"],
         given_kind=data["k"],
         birth_date=datetime.date.fromisoformat(data["b"]) if data["b"] else None,
         birth_lunar=datetime.date.fromisoformat(data["l"]) if data["l"] else None,
         sex=data["x"],
         id_number=data["i"],
         scripts=tuple((script, frozenset(keys)) for script, keys in data["c"]),
+        given_q=frozenset(data["q"]),
+        given_chars=data["h"],
+        given_jamo=data["j"],
+        nationality=data["n"],
     )

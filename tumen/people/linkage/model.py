@@ -19,12 +19,17 @@ from tumen.people.linkage.features import Features
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 # Pairs at least this probable are the same person for clustering and for a top-1 match.
-MATCH_THRESHOLD = 0.75
+MATCH_THRESHOLD = 0.5
 # Below this a pair is not worth an official's look in the review queue.
-REVIEW_THRESHOLD = 0.5
+REVIEW_THRESHOLD = 0.3
 # Intake shows persons from this probability: a clerk about to register someone should see a
 # record that differs by a digit of the birth date, and it costs one glance.
-INTAKE_THRESHOLD = 0.05
+INTAKE_THRESHOLD = 0.02
+
+
+# Skeletons shorter than this ("yong", "song", "jong") are one letter apart by chance too often
+# for the letter to say anything.
+LONG_ENOUGH = 5
 
 
 def scaled_prior(prior: float, trained_records: int, records: int) -> float:
@@ -52,6 +57,8 @@ class Level:
     test: Callable[[Features, Features], bool]
     null: bool = False
     tf: bool = False
+    # The term-frequency column when it is not the comparison's.
+    tf_column: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,16 +124,40 @@ COMPARISONS: tuple[Comparison, ...] = (
                 "null", "len(given_l) = 0 OR len(given_r) = 0", _either_empty("given"), null=True
             ),
             Level(
+                "the same characters",
+                "given_chars_l <> '' AND given_chars_l = given_chars_r",
+                lambda a, b: bool(a.given_chars) and a.given_chars == b.given_chars,
+                tf=True,
+                tf_column="given_chars",
+            ),
+            Level(
                 "a common given-name key",
                 "list_has_any(given_l, given_r)",
                 _share("given"),
                 tf=True,
             ),
             Level(
-                "given names one letter apart",
-                "given_k1_l <> '' AND given_k1_r <> '' AND levenshtein(given_k1_l, given_k1_r) = 1",
+                "a Korean reading that fits the Pinyin",
+                "list_has_any(given_q_l, given_r) OR list_has_any(given_l, given_q_r)",
+                lambda a, b: bool(a.given_q & b.given or a.given & b.given_q),
+            ),
+            Level(
+                "Korean readings one letter apart",
+                "given_jamo_l <> '' AND given_jamo_r <> ''"
+                " AND levenshtein(given_jamo_l, given_jamo_r) = 1",
                 lambda a, b: (
-                    bool(a.given_k1 and b.given_k1) and within_one_edit(a.given_k1, b.given_k1)
+                    bool(a.given_jamo and b.given_jamo)
+                    and within_one_edit(a.given_jamo, b.given_jamo)
+                ),
+            ),
+            Level(
+                "given names one letter apart",
+                f"len(given_k1_l) >= {LONG_ENOUGH} AND len(given_k1_r) >= {LONG_ENOUGH}"
+                " AND levenshtein(given_k1_l, given_k1_r) = 1",
+                lambda a, b: (
+                    len(a.given_k1) >= LONG_ENOUGH
+                    and len(b.given_k1) >= LONG_ENOUGH
+                    and within_one_edit(a.given_k1, b.given_k1)
                 ),
             ),
             Level(
@@ -166,16 +197,16 @@ COMPARISONS: tuple[Comparison, ...] = (
                 _swap,
             ),
             Level(
-                "one digit differs",
-                "levenshtein(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) = 1",
-                lambda a, b: within_one_edit(a.birth_text, b.birth_text),
-            ),
-            Level(
                 "a year apart",
                 "abs(year(birth_date_l) - year(birth_date_r)) = 1"
                 " AND month(birth_date_l) = month(birth_date_r)"
                 " AND day(birth_date_l) = day(birth_date_r)",
                 _year_off,
+            ),
+            Level(
+                "one digit differs",
+                "levenshtein(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) = 1",
+                lambda a, b: within_one_edit(a.birth_text, b.birth_text),
             ),
             Level("else", "ELSE", _else),
         ),
@@ -186,6 +217,21 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             Level("null", "sex_l = '' OR sex_r = ''", _either_empty("sex"), null=True),
             Level("same", "sex_l = sex_r", lambda a, b: a.sex == b.sex),
+            Level("else", "ELSE", _else),
+        ),
+    ),
+    Comparison(
+        "nationality",
+        (
+            Level(
+                "null",
+                "nationality_l = '' OR nationality_r = ''",
+                _either_empty("nationality"),
+                null=True,
+            ),
+            Level(
+                "same", "nationality_l = nationality_r", lambda a, b: a.nationality == b.nationality
+            ),
             Level("else", "ELSE", _else),
         ),
     ),
@@ -217,7 +263,7 @@ def splink_comparisons() -> list:
             if level.null:
                 spec["is_null_level"] = True
             if level.tf:
-                spec["tf_adjustment_column"] = comparison.tf_column
+                spec["tf_adjustment_column"] = level.tf_column or comparison.tf_column
                 spec["tf_adjustment_weight"] = 1.0
                 # The level is a list overlap, not an equality: adjust against its own u.
                 spec["disable_tf_exact_match_detection"] = True
@@ -299,7 +345,7 @@ def score(a: Features, b: Features, model: Weights | None = None) -> tuple[float
                 continue
             weight, u = rows[index]
             if level.tf:
-                column = comparison.tf_column
+                column = level.tf_column or comparison.tf_column
                 tfs = [
                     t
                     for t in (

@@ -4,6 +4,7 @@ write the answer; with a truth file, score the run (and the same run on raw-stri
 from __future__ import annotations
 
 import csv
+import gc
 import time
 from dataclasses import dataclass
 
@@ -23,17 +24,34 @@ def dedupe_file(
     path, *, out=None, truth_path=None, raw: bool = False, threshold: float = m.MATCH_THRESHOLD
 ) -> DedupeRun:
     start = time.perf_counter()
-    records = csvio.read(path, raw=raw)
     truth = csvio.read_truth(truth_path) if truth_path else None
-    table = bulk.table(r.features for r in records)
+    # The file is read once, row by row, into the table's columns: a million records' features
+    # and cells are never held as objects at once.
+    ids: list[str] = []
+    scripts: dict[str, str] = {}
+
+    def features():
+        for r in csvio.iter_records(path, raw=raw):
+            ids.append(r.features.record_id)
+            if truth is not None:
+                scripts[r.features.record_id] = evaluate.record_script(r.cells)
+            yield r.features
+
+    # Reading a million rows creates millions of small objects and no cycles: the cyclic garbage
+    # collector would scan them again and again for nothing.
+    gc.disable()
+    try:
+        table = bulk.table(features())
+    finally:
+        gc.enable()
     result, _linker = bulk.dedupe(table, threshold=threshold, keep_pairs=truth is not None)
+    del table
     clusters = result.clusters
     if out:
         with open(out, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["record_id", "cluster_id"])
-            for r in records:
-                rid = r.features.record_id
+            for rid in ids:
                 writer.writerow([rid, clusters.get(rid, rid)])
     seconds = time.perf_counter() - start
     scores = None
@@ -44,10 +62,10 @@ def dedupe_file(
         scores = evaluate.score(
             clusters,
             truth,
-            scripts={r.features.record_id: evaluate.record_script(r.cells) for r in records},
+            scripts=scripts,
             blocked_true_pairs=evaluate.blocked_true_pairs(result.blocked_pairs, truth),
         )
-    return DedupeRun(len(records), clusters, seconds, scores)
+    return DedupeRun(len(ids), clusters, seconds, scores)
 
 
 def match_file(queries_path, register_path, out, *, threshold: float = m.MATCH_THRESHOLD) -> int:

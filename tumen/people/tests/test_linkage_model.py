@@ -30,8 +30,10 @@ def birth_level(a, b):
         (BORN, "same day"),
         (datetime.date(1970, 2, 8), "lunar and solar"),  # 1970-03-15 is lunar 2/8
         (datetime.date(1970, 3, 16), "one digit differs"),
-        (datetime.date(1971, 3, 15), "one digit differs"),
+        # A year apart is the more telling level when it is also one digit.
+        (datetime.date(1971, 3, 15), "a year apart"),
         (datetime.date(1969, 3, 15), "a year apart"),
+        (datetime.date(1980, 3, 15), "one digit differs"),
         (datetime.date(1970, 8, 15), "one digit differs"),
         (datetime.date(1972, 7, 1), "else"),
         (None, "null"),
@@ -98,3 +100,52 @@ def test_the_shipped_lunar_table_agrees_with_the_calendar_library():
         except ValueError:
             expected = None
         assert lunar_reading(day) == expected, day
+
+
+def given_level(a, b):
+    _p, agreements = model.score(person(BORN, a), person(BORN, b, rid="b"))
+    return next(x.label for x in agreements if x.comparison == "given")
+
+
+@pytest.mark.parametrize(
+    ("pinyin", "korean"),
+    [
+        ("JIN YINCHENG", "김은성"),  # 銀成 / 殷誠 …: yin is 은, cheng is 성
+        ("Jin Taizheng", "GIM TAEJEONG"),  # 泰正: a Korean romanization, not Hangul
+        ("Li Xianzhe", "이현철"),  # 賢哲
+    ],
+)
+def test_a_pinyin_only_name_is_compared_with_a_korean_only_name_through_the_characters(
+    pinyin, korean
+):
+    assert given_level((pinyin,), (korean,)) == "a Korean reading that fits the Pinyin"
+
+
+def test_a_korean_name_that_no_character_reads_as_the_pinyin_does_not_fit():
+    # 순희 cannot be written with characters read yin and cheng.
+    assert given_level(("JIN YINCHENG",), ("김순희",)) == "else"
+
+
+def test_the_same_characters_say_more_than_the_same_reading():
+    assert given_level(("金永哲",), ("金永哲",)) == "the same characters"
+    assert given_level(("金永哲",), ("金英哲",)) == "a common given-name key"  # homophones
+
+
+def test_a_wrong_letter_in_hangul_is_one_letter_apart():
+    assert given_level(("이철호",), ("이철혜",)) == "Korean readings one letter apart"
+    assert given_level(("李哲浩",), ("이철혜",)) == "Korean readings one letter apart"
+
+
+def test_other_cells_decide_which_latin_reading_holds():
+    # "Kim Kil Yong" could be Kil Yong Kim or Kim Kil of the Yong family; 金吉英 says which.
+    keys = features(record_id="a", names=("金吉英", "Kim Kil Yŏng"), birth_date=None).given
+    assert "k:gimgil" not in keys
+    # Pinyin beside the characters is not also read as a Korean romanization.
+    keys = features(record_id="a", names=("金诚炳", "Jin Chengbing"), birth_date=None).given
+    assert keys == {"k:songbyong", "p:chengbing"}
+
+
+def test_a_lunar_birthday_read_in_the_year_before_is_still_blocked():
+    solar = person(datetime.date(1959, 1, 25), ("김성병",))
+    lunar = person(datetime.date(1958, 12, 17), ("김성병",), rid="b")  # 1959-01-25 is lunar 12/17
+    assert set(bulk.pair_years(solar)) & set(bulk.pair_years(lunar))

@@ -122,3 +122,19 @@ def test_person_search_finds_the_name_written_in_another_script(client, yanji_cl
         assert "Given name agrees" in page
     page = client.post("/people/", {"name": "김순희"}).content.decode()
     assert f'href="/people/{person.pk}/"' not in page
+
+
+def test_a_person_registered_without_a_birth_date_is_found_by_a_search_with_one(yanji_clerk):
+    person = register(yanji_clerk, name_hanzi="崔泰玉", name_hangul="최태옥", date_of_birth=None)
+    keys = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
+    assert "u:최|k:daog" in keys
+    dated = register(yanji_clerk, name_hanzi="崔泰玉", date_of_birth=datetime.date(1950, 1, 2))
+    assert not PersonMatchKey.objects.filter(person=dated, key__startswith="u:").exists()
+    found = candidates(
+        official=yanji_clerk,
+        name_hangul="최태옥",
+        name_hanzi="崔泰玉",
+        date_of_birth=BORN,
+        sex="male",
+    )
+    assert person in [c.person for c in found]
