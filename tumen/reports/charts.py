@@ -52,12 +52,10 @@ def _svg(values: list[dict], mark: dict, encoding: dict, *, width: int = 420) ->
 
 
 def case_type_label(code: str) -> str:
-    labels = {
-        "relocation": _("Relocation"),
-        "repatriation": _("Repatriation"),
-        "family_travel": _("Family travel"),
-    }
-    return labels.get(code, code)
+    """A case type's title as the policy packs give it, in the active language."""
+    from tumen.reports.labels import pack_key_label
+
+    return pack_key_label(code) or code
 
 
 def _over_time(figures: dict) -> Chart:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from tumen.cases.models import Decision, IssueKind, Status
+from tumen.cases.validation import label
 from tumen.org.models import UnitKind
-from tumen.reports.charts import case_type_label
+from tumen.org.reference import TOKEN_SQL, remembered
 
 FIGURES = {
     "cases_opened": _("Cases opened"),
@@ -43,10 +45,38 @@ FIGURES = {
 PRIORITIES = {"normal": _("Normal"), "high": _("High"), "expedited": _("Expedited")}
 
 
+def _pack_keys() -> dict[str, dict[str, str]]:
+    """Case types' titles and grounds' labels ({zh, ko, en}) by code, from every stored pack,
+    the newest version's first: figures group by these codes, and policy is data."""
+    from tumen.policy.models import PolicyPack
+    from tumen.policy.selectors import pack_of
+
+    labels: dict[str, dict[str, str]] = {}
+    for stored in PolicyPack.objects.defer("document").order_by("-active", "-version", "-pk"):
+        for case_type in pack_of(stored).case_types.values():
+            labels.setdefault(case_type.code, dict(case_type.title))
+            for ground in case_type.grounds.values():
+                labels.setdefault(ground.code, dict(ground.label))
+    return labels
+
+
+def pack_key_label(key: str) -> str:
+    """The label a pack gives a case type or ground code, in the active language; "" if none.
+
+    Remembered while the packs are unchanged (tumen.org.reference)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {TOKEN_SQL}")
+        (token,) = cursor.fetchone()
+    text = remembered(token, ("report pack labels",), _pack_keys).get(key)
+    if not text:
+        return ""
+    return label(text)
+
+
 def key_label(key: str) -> str:
     for choices in (Status, Decision.Outcome, UnitKind, IssueKind):
         if key in choices.values:
             return str(choices(key).label)
     if key in PRIORITIES:
         return str(PRIORITIES[key])
-    return case_type_label(key)
+    return pack_key_label(key) or key

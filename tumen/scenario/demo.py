@@ -257,7 +257,9 @@ class Demo:
         return self._staff[key]
 
     def _synthetic_official(self, unit: WorkUnit, role: str) -> Official:
-        official = Official.objects.create_user(username=f"synthetic.{unit.code}.{role}", unit=unit)
+        # Hyphens, as in unit codes: a role's code (checkpoint_officer) is not shown as a name.
+        username = f"synthetic.{unit.code}.{role.replace('_', '-')}"
+        official = Official.objects.create_user(username=username, unit=unit)
         RoleGrant.objects.create(official=official, role=role)
         self.staff_made.append(official.username)
         return Official.objects.get(pk=official.pk)

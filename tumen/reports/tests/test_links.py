@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from tumen.audit.models import AuditEvent
 from tumen.cases.models import Case, ExistingIssue
 from tumen.reports import services
+from tumen.reports.labels import key_label
 from tumen.reports.links import report_links
 from tumen.reports.selectors import flag_choices
 from tumen.reports.tests.conftest import DIRECTIVE
@@ -69,7 +71,11 @@ def test_the_draft_form_offers_only_the_units_own_flags_and_links_them(client, a
     assert event.payload["flags"] == [flags["yanji"].pk]
     page = client.get(reverse("report_detail", kwargs={"report_id": report.pk})).content.decode()
     assert 'data-testid="linked-flags"' in page
-    assert f"{flags['cases']['10'].number} · identity_unverified · 1963-09-22" in page
+    # The ground reads as the pack's label in the reader's language (Chinese here), not its code.
+    with translation.override("zh-hans"):
+        ground = key_label("identity_unverified")
+    assert ground != "identity_unverified"
+    assert f"{flags['cases']['10'].number} · {ground} · 1963-09-22" in page
 
 
 @pytest.mark.parametrize("whose", ["tumen", "liaoning"])
@@ -135,4 +141,6 @@ def test_submission_freezes_the_links_and_the_pdf_shows_them(client, analysts, f
     )
     text = text_of(pdf.content)
     assert f"{case.number} · In clearance" in text
-    assert "identity_unverified · 1963-09-22" in text
+    with translation.override("en"):
+        assert f"{key_label('identity_unverified')} · 1963-09-22" in text
+    assert "identity_unverified" not in text
