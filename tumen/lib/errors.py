@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -42,13 +43,14 @@ def join(items: Iterable[Any]) -> str:
     return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
-class Param:
+class Param(ABC):
     """A parameter of a message: `raw` is what the API reports, str() what the reader sees."""
 
     raw: Any
 
-    def __str__(self) -> str:  # pragma: no cover - every kind overrides it
-        raise NotImplementedError
+    @abstractmethod
+    def __str__(self) -> str:
+        """The parameter in the reader's language."""
 
     def __bool__(self) -> bool:
         return True
