@@ -8,7 +8,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Router, Schema
 from pydantic import ConfigDict, Field
 
 from tumen.lib.parse import MAX_ID
@@ -17,7 +17,6 @@ from tumen.people.selectors import find_persons, identity_matches, person_events
 from tumen.people.services import person_register, person_update
 from tumen.tokens.protocol import (
     ACTION,
-    COMMON,
     CREATE,
     IF_MATCH_DESCRIPTION,
     READ_BY_POST,
@@ -233,10 +232,18 @@ class IdentityProbe(Schema):
     limit: int = Field(10, ge=1, le=50)
 
 
-@router.get("/persons", response={200: PersonPage, **COMMON})
-def person_search(request, query: Query[PersonSearch]):
+@router.post(
+    "/persons/search",
+    response={200: PersonPage, **READ_BY_POST},
+    # A read sent as POST (names and numbers stay out of addresses and logs): no Idempotency-Key.
+    openapi_extra={"x-tumen-read-only": True},
+)
+def person_search(request, query: PersonSearch):
     """Persons you can see by any part of a name in any script or by one of their numbers (the
-    pages' search), a page at a time; the first page adds the same name in other scripts."""
+    pages' search), a page at a time; the first page adds the same name in other scripts.
+
+    A POST, as the pages' search is, so that what was searched never appears in an address or a
+    log. Changes nothing."""
     found = find_persons(request.auth, query.name, after=query.after, limit=query.limit)
     return PersonPage(
         items=[PersonOut.of(p) for p in found.persons],

@@ -174,7 +174,7 @@ def test_a_person_is_registered_found_in_any_script_and_corrected(yanji_clerk):
     assert created.status_code == 201, created.content
     person = created.json()
     for name in ("李7", "리7", "ri api7", "RiApi7"):
-        found = clerk.get("persons", {"name": name}).json()["items"]
+        found = clerk.post("persons/search", {"name": name}).json()["items"]
         assert [p["id"] for p in found] == [person["id"]], name
 
     corrected = clerk.patch(

@@ -63,9 +63,15 @@ ENDPOINTS = [
     Endpoint("person timeline", "get", "persons/{person}/timeline"),
     Endpoint("foreign request read", "get", "foreign-requests/{request}", provincial=True),
     Endpoint("case list", "get", "cases", is_list=True),
-    Endpoint("person search", "get", "persons?name=Kim", is_list=True),
+    Endpoint("person search", "post", "persons/search", {"name": "Kim"}, is_list=True),
     Endpoint("foreign request list", "get", "foreign-requests", is_list=True, provincial=True),
-    Endpoint("person search by number", "get", "persons?name={household_number}", is_list=True),
+    Endpoint(
+        "person search by number",
+        "post",
+        "persons/search",
+        {"name": "{household_number}"},
+        is_list=True,
+    ),
     Endpoint(
         "person matches",
         "post",

@@ -66,7 +66,7 @@ def registry(yanji_clerk, make_official):
     ],
 )
 def test_the_api_finds_any_part_of_a_name_or_a_number(yanji_clerk, registry, typed, who):
-    found = Api(yanji_clerk).get("persons", {"name": typed})
+    found = Api(yanji_clerk).post("persons/search", {"name": typed})
     assert found.status_code == 200
     assert ids(found.json()["items"]) == [registry[who].pk]
 
@@ -76,7 +76,7 @@ def test_the_first_page_adds_the_same_name_in_other_scripts(yanji_clerk, registr
     WHEN the API is asked for 김영철
     THEN no name contains those letters, but other_scripts offers him, scored and explained;
     and the Liaoning namesake is not offered."""
-    body = Api(yanji_clerk).get("persons", {"name": "김영철"}).json()
+    body = Api(yanji_clerk).post("persons/search", {"name": "김영철"}).json()
     assert body["items"] == []
     assert ids(body["other_scripts"]) == [registry["jin"].pk]
     match = body["other_scripts"][0]
@@ -86,7 +86,7 @@ def test_the_first_page_adds_the_same_name_in_other_scripts(yanji_clerk, registr
 
 
 def test_the_api_and_the_pages_share_one_search(client, yanji_clerk, registry):
-    api = Api(yanji_clerk).get("persons", {"name": "Kim Yong Chol"}).json()
+    api = Api(yanji_clerk).post("persons/search", {"name": "Kim Yong Chol"}).json()
     found = find_persons(yanji_clerk, "Kim Yong Chol")
     assert ids(api["items"]) == [p.pk for p in found.persons]
     assert ids(api["other_scripts"]) == [p.pk for p in found.other_scripts] == [registry["jin"].pk]
@@ -99,9 +99,11 @@ def test_the_api_and_the_pages_share_one_search(client, yanji_clerk, registry):
 def test_search_pages_follow_the_cursor(yanji_clerk):
     people = [register(yanji_clerk, name_hanzi=f"朴{n}哲", date_of_birth=None) for n in range(5)]
     api = Api(yanji_clerk)
-    first = api.get("persons", {"name": "哲", "limit": 3}).json()
+    first = api.post("persons/search", {"name": "哲", "limit": 3}).json()
     assert ids(first["items"]) == [p.pk for p in people[:3]]
-    second = api.get("persons", {"name": "哲", "after": first["next_cursor"], "limit": 3}).json()
+    second = api.post(
+        "persons/search", {"name": "哲", "after": first["next_cursor"], "limit": 3}
+    ).json()
     assert ids(second["items"]) == [p.pk for p in people[3:]]
     assert second["next_cursor"] is None
     assert second["other_scripts"] == []
@@ -161,3 +163,18 @@ def test_a_browser_session_must_send_csrf_for_matches_and_gets_the_documented_40
     assert refused["Content-Type"] == "application/problem+json"
     documented = api.get_openapi_schema()["paths"]["/api/v1/persons/matches"]["post"]
     assert {"200", "401", "403", "422", "429"} <= {str(c) for c in documented["responses"]}
+
+
+def test_a_search_never_carries_a_name_in_the_address(yanji_clerk, registry):
+    """Names and numbers are personal data: the search is a POST with a body, as the pages' search
+    is, and no GET on /persons takes a name (access logs record addresses)."""
+    api = Api(yanji_clerk)
+    assert api.get("persons", {"name": "永哲"}).status_code == 405
+    found = api.post("persons/search", {"name": "永哲"})
+    assert found.status_code == 200
+    assert ids(found.json()["items"]) == [registry["jin"].pk]
+    from tumen.api import api as ninja_api
+
+    documented = ninja_api.get_openapi_schema()["paths"]
+    assert "get" not in documented["/api/v1/persons"]
+    assert documented["/api/v1/persons/search"]["post"]["x-tumen-read-only"] is True
