@@ -184,6 +184,8 @@ class Place:
 class Summary:
     cases: int = 0
     skipped: int = 0
+    # The most rows held in memory at once (one batch's): flat, whatever the count.
+    peak_rows: int = 0
     rows: Counter = field(default_factory=Counter)
     by_status: Counter = field(default_factory=Counter)
     by_county: Counter = field(default_factory=Counter)
@@ -349,6 +351,8 @@ class CaseGenerator:
             self.summary.by_status[plan.state] += 1
             self.summary.by_county[plan.county] += 1
             self.summary.by_type[plan.case_type] += 1
+        held = sum(len(rows) for rows in self.rows.values())
+        self.summary.peak_rows = max(self.summary.peak_rows, held)
         for model, writer in self.writers.items():
             writer.write(self.rows[model])
             self.summary.rows[model._meta.label_lower] += len(self.rows[model])
