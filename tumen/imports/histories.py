@@ -862,6 +862,23 @@ def generate_cases(
     now: datetime.datetime,
     batch_size: int = BATCH,
     on_batch: Callable[[Summary], None] | None = None,
+    rebuild_tally: bool = False,
 ) -> Summary:
-    """Cases 1..count of `seed` in every state (those not written yet); what was written."""
-    return CaseGenerator(seed=seed, now=now, batch_size=batch_size).run(count, on_batch=on_batch)
+    """Cases 1..count of `seed` in every state (those not written yet); what was written.
+
+    `rebuild_tally`: write without the tally's triggers and rebuild the whole tally afterwards
+    (tumen.reports.db), which is faster for a large load into a database that nothing else
+    writes meanwhile (the benchmarks'); a crash in between leaves the triggers off until
+    `tumen report --rebuild`.
+    """
+    generator = CaseGenerator(seed=seed, now=now, batch_size=batch_size)
+    if not rebuild_tally:
+        return generator.run(count, on_batch=on_batch)
+    from tumen.reports import db
+
+    db.drop_triggers()
+    try:
+        return generator.run(count, on_batch=on_batch)
+    finally:
+        db.install_triggers()
+        db.rebuild()

@@ -135,3 +135,16 @@ def test_the_command_writes_each_case_once():
     assert "40 written, 60 already there" in run("--cases", "100", "--seed", "3")
     assert Case.objects.count() == 100
     assert verify_chain().ok
+
+
+def test_a_load_without_the_triggers_ends_with_the_same_tally():
+    from tumen.imports.histories import generate_cases
+    from tumen.reports.tests.test_tally import tally_rows
+
+    with transaction.atomic():
+        generate(80, seed=11)
+        expected = tally_rows()
+        transaction.set_rollback(True)
+    generate_cases(80, seed=11, now=NOW, batch_size=40, rebuild_tally=True)
+    assert tally_rows() == expected
+    assert_triggers_agree_with_rebuild()
