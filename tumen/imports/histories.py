@@ -287,16 +287,13 @@ class CaseGenerator:
 
     def run(self, count: int, *, on_batch: Callable[[Summary], None] | None = None) -> Summary:
         """Cases 1..count of this seed (those not there yet); returns what was written."""
-        self.import_run = ImportRun.objects.create(
-            kind=ImportKind.CASES,
-            file_name=f"generated cases, seed {self.seed}",
-            stored_path="",
-            status=RunStatus.RUNNING,
-        )
+        self.import_run = None
         for first in range(1, count + 1, self.batch_size):
             self.batch(range(first, min(first + self.batch_size, count + 1)))
             if on_batch:
                 on_batch(self.summary)
+        if self.import_run is None:
+            return self.summary  # everything was there: no run to record
         self.import_run.status = RunStatus.DONE
         self.import_run.rows_read = self.summary.cases + self.summary.skipped
         self.import_run.rows_imported = self.summary.cases
@@ -321,6 +318,14 @@ class CaseGenerator:
             self._batch(todo)
 
     def _batch(self, numbers: list[int]) -> None:
+        if self.import_run is None:
+            # The run the cases' import keys belong to, as an import's rows belong to theirs.
+            self.import_run = ImportRun.objects.create(
+                kind=ImportKind.CASES,
+                file_name=f"generated cases, seed {self.seed}",
+                stored_path="",
+                status=RunStatus.RUNNING,
+            )
         plans = [self.plan(n) for n in numbers]
         for plan in plans:
             plan.place = self.place(plan.county)
