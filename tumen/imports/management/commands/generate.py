@@ -20,10 +20,10 @@ from tqdm import tqdm
 
 from tumen.imports.histories import generate_cases
 from tumen.imports.models import ImportKind
-from tumen.imports.reports import TableFile
 from tumen.imports.services import BATCH_SIZE, import_run, run_create
 from tumen.imports.synthetic import GeneratedSource, Generator
 from tumen.lib import clock
+from tumen.lib.tables import TableFile
 
 
 class Command(BaseCommand):
