@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 
 from tumen.audit.models import AuditEvent
 from tumen.audit.services import _lock_chain, chain_head, compute_row_hash
@@ -221,8 +221,13 @@ class CaseGenerator:
         now: datetime.datetime,
         counties: list[str] | None = None,
         batch_size: int = BATCH,
+        label: str = "",
     ) -> None:
         self.seed = seed
+        # A prefix every household number and residence permit begins with ("DEMO-" in the demo,
+        # where everything synthetic says so); the Korean nationals then carry a household
+        # number as well.
+        self.label = label
         self.now = now.replace(microsecond=0)
         self.batch_size = batch_size
         self.counties = {c: COUNTIES[c] for c in (counties or COUNTIES) if c in COUNTIES}
@@ -241,6 +246,16 @@ class CaseGenerator:
                 CheckpointScan, AuditEvent, ImportedRow,
             )
         }  # fmt: skip
+        # TableWriter fills a nullable time without a default with the time of the write (it
+        # takes Django's NOT_PROVIDED marker for a callable default); these stay NULL here.
+        self.unset = {
+            model: {
+                f.attname: None
+                for f in model._meta.concrete_fields
+                if isinstance(f, models.DateTimeField) and f.null and not f.has_default()
+            }
+            for model in self.writers
+        }
 
     # --- the organisation --------------------------------------------------------------------
 
@@ -447,7 +462,11 @@ class CaseGenerator:
         surname = rng.choice(SURNAMES)
         korean = plan.case_type == "repatriation"
         region = self.counties[plan.county][1]
-        household = "" if korean else f"{region}{self.seed % 100:02d}H{plan.n:08d}"
+        household = f"{region}{self.seed % 100:02d}H{plan.n:08d}"
+        if self.label:
+            household = f"{self.label}HH-{household}"
+        elif korean:
+            household = ""
         persons = []
         for member in range(size):
             m = plan.n * MAX_MEMBERS + member
@@ -466,7 +485,9 @@ class CaseGenerator:
                     "ethnicity": "korean",
                     "household_number": household,
                     "personal_id_number": "" if korean else prc_id(region, born, m),
-                    "residence_permit_number": f"RC{self.seed:04d}{m:010d}" if korean else "",
+                    "residence_permit_number": (
+                        f"{self.label}RC{self.seed:04d}{m:010d}" if korean else ""
+                    ),
                 }
             )
         return persons
@@ -476,7 +497,7 @@ class CaseGenerator:
     def add(self, model, **values) -> int:
         if model is not AuditEvent:
             values.setdefault("id", self.ids[model]())
-        self.rows[model].append(values)
+        self.rows[model].append(self.unset[model] | values)
         return values.get("id", 0)
 
     def write_case(self, plan: Plan) -> None:
@@ -868,6 +889,7 @@ def generate_cases(
     batch_size: int = BATCH,
     on_batch: Callable[[Summary], None] | None = None,
     rebuild_tally: bool = False,
+    label: str = "",
 ) -> Summary:
     """Cases 1..count of `seed` in every state (those not written yet); what was written.
 
@@ -876,7 +898,7 @@ def generate_cases(
     writes meanwhile (the benchmarks'); a crash in between leaves the triggers off until
     `tumen report --rebuild`.
     """
-    generator = CaseGenerator(seed=seed, now=now, batch_size=batch_size)
+    generator = CaseGenerator(seed=seed, now=now, batch_size=batch_size, label=label)
     if not rebuild_tally:
         return generator.run(count, on_batch=on_batch)
     from tumen.reports import db

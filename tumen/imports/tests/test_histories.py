@@ -69,9 +69,23 @@ def test_every_state_is_written_as_the_services_would_leave_it():
         path = PATHS[case.status]
         assert moves == list(zip(["", *path[:-1]], path, strict=True))
         checks = [c.status for c in case.clearances.all()]
+        # Nothing is escalated (the deadline sweep escalates; it has not run), nothing acted on
+        # that is still pending.
+        assert all(c.escalated_at is None for c in case.clearances.all())
+        assert all(
+            (c.acted_at is None) == (c.status in ("pending", "cancelled"))
+            for c in case.clearances.all()
+        )
         decisions = list(case.decisions.all())
         members = list(case.members.all())
+        if case.status != Status.ON_HOLD and case.status not in (
+            Status.REFUSED,
+            Status.AUTHORIZED,
+            Status.CLOSED,
+        ):
+            assert case.decided_at is None
         if case.status in (Status.DRAFT, Status.DISCARDED):
+            assert case.decision_due is None
             assert not checks
             assert case.submitted_at is None
         elif case.status == Status.IN_CLEARANCE:

@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
     def _bulk(self, count: int) -> int:
         """The bulk of the synthetic cases: once (a re-run finds their import keys)."""
-        summary = generate_cases(count, seed=demo.SEED, now=clock.now())
+        summary = generate_cases(count, seed=demo.SEED, now=clock.now(), label=demo.LABEL)
         if summary.cases:
             states = ", ".join(f"{s} {n}" for s, n in sorted(summary.by_status.items()))
             self.stdout.write(f"Synthetic cases in bulk by status: {states}")
