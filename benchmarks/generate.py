@@ -1,7 +1,7 @@
 """`tumen generate --cases`: speed and memory of the one synthetic-data generator as counts grow.
 
-    .venv/bin/python benchmarks/generate.py            # 10,000 and 40,000 cases
-    .venv/bin/python benchmarks/generate.py --quick    # 1,000 and 4,000 cases, under a minute
+    .venv/bin/python benchmarks/generate.py            # 10,000 and 40,000 cases, 2,000 a batch
+    .venv/bin/python benchmarks/generate.py --quick    # 1,000 and 4,000 cases, 250 a batch
 
 Each size runs in a fresh interpreter on a fresh SQLite file (migrated, the 1963 scenario
 loaded), through tumen.imports.histories as `tumen generate` runs it (tally triggers on). What
@@ -37,7 +37,7 @@ def rss_mb() -> float:
         return int(handle.read().split()[1]) * PAGE / 2**20
 
 
-def child(cases: int) -> dict:
+def child(cases: int, batch_size: int) -> dict:
     directory = Path(tempfile.mkdtemp(prefix="tumen-generate-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'db.sqlite3'}"
     os.environ["TUMEN_VAR_DIR"] = str(directory / "var")
@@ -58,12 +58,17 @@ def child(cases: int) -> dict:
     samples = []
     cpu, wall = time.process_time(), time.perf_counter()
     summary = generate_cases(
-        cases, seed=1963, now=clock.now(), on_batch=lambda _s: samples.append(rss_mb())
+        cases,
+        seed=1963,
+        now=clock.now(),
+        batch_size=batch_size,
+        on_batch=lambda _s: samples.append(rss_mb()),
     )
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     rows = sum(summary.rows.values())
     return {
         "cases": cases,
+        "batch_size": batch_size,
         "rows": rows,
         "cpu_s": round(cpu, 2),
         "wall_s": round(wall, 2),
@@ -80,16 +85,19 @@ def child(cases: int) -> dict:
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
     parser.add_argument("--child", type=int, help="internal: one size, in this interpreter")
+    parser.add_argument("--batch-size", type=int, default=0, help="cases a batch")
     args = parser.parse_args()
     if args.child:
-        emit_json(child(args.child))
+        emit_json(child(args.child, args.batch_size))
         return
     sizes = (1_000, 4_000) if args.quick else (10_000, 40_000)
+    batch = args.batch_size or (250 if args.quick else 2_000)
     started = time.perf_counter()
     results = []
     for size in sizes:
         note(f"generating {size:,} cases in a fresh interpreter and database …")
-        results.append(run_child(Path(__file__), ["--child", str(size)], env={}))
+        arguments = ["--child", str(size), "--batch-size", str(batch)]
+        results.append(run_child(Path(__file__), arguments, env={}))
     small, large = results
     growth = large["rss_growth_mb"] - small["rss_growth_mb"]
     flat_rows = large["peak_rows"] <= 1.2 * small["peak_rows"]
