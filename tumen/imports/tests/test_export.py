@@ -93,7 +93,7 @@ def test_the_command_exports_as_the_official_and_refuses_others(tmp_path, yanji_
 
     approver = Official.objects.create_user(username="t.approver", unit=yanji_clerk.unit)
     approver.role_grants.create(role="approver")
-    with pytest.raises(CommandError, match=r"--as t\.approver: "):
+    with pytest.raises(CommandError, match=r"--as t\.approver: [A-Z][a-z ]+"):
         call_command("export", "cases", "--as", "t.approver", stdout=io.StringIO())
     with pytest.raises(CommandError, match="no active official"):
         call_command("export", "cases", "--as", "nobody", stdout=io.StringIO())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from tumen.imports import export as exports
 from tumen.lib.tables import csv_lines, xlsx_file
@@ -43,9 +44,11 @@ class Command(BaseCommand):
             raise CommandError(f"--as {username}: this official belongs to no unit")
         xlsx = out is not None and out.suffix.lower() == ".xlsx"
         try:
-            rows = exports.export_begin(
-                official=official, subject=subject, fmt="xlsx" if xlsx else "csv"
-            )
+            # Command output is in English, whatever the site's language.
+            with translation.override("en"):
+                rows = exports.export_begin(
+                    official=official, subject=subject, fmt="xlsx" if xlsx else "csv"
+                )
         except PermissionDenied as exc:
             raise CommandError(f"--as {username}: {exc}") from None
         counted = _Counted(rows)
