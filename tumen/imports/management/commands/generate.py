@@ -24,6 +24,7 @@ from tumen.imports.services import BATCH_SIZE, import_run, run_create
 from tumen.imports.synthetic import GeneratedSource, Generator
 from tumen.lib import clock
 from tumen.lib.tables import TableFile
+from tumen.policy.models import PolicyPack
 
 
 class Command(BaseCommand):
@@ -70,6 +71,8 @@ class Command(BaseCommand):
         def progress(summary):
             bar.update(summary.cases + summary.skipped - bar.n)
 
+        if not PolicyPack.objects.filter(code="cc1963", active=True).exists():
+            raise CommandError("cases need the 1963 scenario's policy pack: tumen scenario load")
         summary = generate_cases(count, seed=seed, now=now, on_batch=progress, **extra)
         seconds = time.perf_counter() - started
         states = ", ".join(f"{state} {n}" for state, n in sorted(summary.by_status.items()))
