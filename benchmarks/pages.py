@@ -7,10 +7,11 @@
     .venv/bin/python benchmarks/pages.py --analyze  # with SQLite's planner statistics
 
 A fresh SQLite database (WAL, as Tumen configures it) in a temporary directory is migrated, the
-1963 scenario loaded, and N synthetic cases bulk-inserted in batches (benchmarks/_data.py: the
-three case types in a realistic mix of statuses across the scenario's eleven counties, with their
-persons, members, clearances, decisions, transitions and audit events; NOT through the services,
-whose cost benchmarks/lifecycle.py measures). Then each page is fetched with Django's test Client,
+1963 scenario loaded, and N synthetic cases bulk-inserted in batches (benchmarks/_data.py, that is
+`tumen generate`'s tumen.imports.histories: the county case types in every state across the
+scenario's eleven counties, with their persons, members, clearances, decisions, transitions,
+travel documents, crossings and audit events; NOT through the services, whose cost
+benchmarks/lifecycle.py measures). Then each page is fetched with Django's test Client,
 signed in, in this process: the full request path (middleware, session, access checks, template),
 without the network or a WSGI server. SQLite plans without statistics, as in an installation
 (Tumen never runs ANALYZE), unless --analyze is given.
@@ -186,13 +187,14 @@ def officials() -> dict:
 
 
 def sample_case(official) -> str:
-    """A decided household of four or five in the official's jurisdiction: the fullest page."""
+    """An authorized household of four or five in the official's jurisdiction: the fullest page
+    (its clearances, decision and travel documents)."""
     from django.db.models import Count
 
     from tumen.cases.selectors.cases import cases_for
 
     case = (
-        cases_for(official, status="approved", case_type="relocation")
+        cases_for(official, status="authorized", case_type="relocation")
         .annotate(size=Count("members"))
         .filter(size__gte=4)
         .order_by("-pk")

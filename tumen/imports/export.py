@@ -1,14 +1,14 @@
 """Export of persons and cases within the official's jurisdiction, as CSV or XLSX.
 
 Persons come out in the import contract (tumen.imports.columns), so an export can be corrected
-and imported elsewhere. Rows stream from the database in chunks; a cell that begins with = + - @
-is written so that a spreadsheet shows it as text instead of running it (formula injection).
+and imported elsewhere. Rows stream from the database in chunks into tumen.lib.tables, the one
+table writer, which writes a cell that begins with = + - @ so that a spreadsheet shows it as
+text instead of running it (formula injection).
 Each export is audited: who took which register, in which format.
 """
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +18,8 @@ from django.db.models import F, QuerySet
 from tumen.audit.services import audit_record
 from tumen.cases.models import Case, CaseMember, MemberRole
 from tumen.imports.columns import ID_NUMBER_FIELD, PERSON_COLUMNS
-from tumen.imports.reports import TableFile, neutralised
+from tumen.lib.tables import XLSX_TYPE, csv_lines
+from tumen.lib.tables import xlsx_file as write_xlsx
 from tumen.org.access import require, scope
 from tumen.org.models import Official
 from tumen.people.models import Person
@@ -29,7 +30,7 @@ CASE_EXPORT_COLUMNS = (
 )  # fmt: skip
 CHUNK = 2_000
 DOCUMENTS = ("personal_id_number", "residence_permit_number", "passport_number")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["SUBJECTS", "XLSX_TYPE", "csv_stream", "export_begin", "xlsx_file"]
 
 
 def _person_rows(official: Official) -> Iterator[list[object]]:
@@ -107,28 +108,13 @@ def export_begin(*, official: Official, subject: str, fmt: str) -> Iterator[list
     return all_rows()
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_stream(rows: Iterator[list[object]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # spreadsheets read UTF-8 only with its byte order mark
-    for row in rows:
-        yield writer.writerow([neutralised(value) for value in row])
+    """The rows as CSV (UTF-8 with BOM), formula-like cells neutralised, line by line."""
+    return csv_lines(rows)
 
 
 def xlsx_file(rows: Iterator[list[object]]) -> Path:
     """Write the rows to a temporary XLSX file (flushed row by row) and return its path."""
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
-    path = Path(handle.name)
-    rows = iter(rows)
-    table = TableFile(path, next(rows))
-    try:
-        for row in rows:
-            table.write(row)
-    finally:
-        table.close()
-    return path
+    return write_xlsx(rows, Path(handle.name))

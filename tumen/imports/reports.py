@@ -2,8 +2,9 @@
 
 It is in the format of the file imported (CSV stays CSV, a spreadsheet gets a spreadsheet), with
 the file's columns first and two more, `import_line` and `import_errors`, which a re-import
-ignores: the clerk corrects the cells, saves, and imports the report itself. Cells that a
-spreadsheet would run as a formula are written so that it shows them as text.
+ignores: the clerk corrects the cells, saves, and imports the report itself. It is written by
+tumen.lib.tables, the one table writer, which neutralises cells a spreadsheet would run as a
+formula.
 """
 
 from __future__ import annotations
@@ -15,15 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tumen.imports.columns import FORMULA_START, REPORT_COLUMNS, SURROGATE, Problem
+from tumen.imports.columns import REPORT_COLUMNS, SURROGATE, Problem
 from tumen.imports.sources import Source, SourceRow
+from tumen.lib.tables import TableFile, neutralised
 
-
-def neutralised(value: object) -> object:
-    """A cell a spreadsheet shows as text, never runs: a leading ' before = + - @."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+__all__ = ["ErrorReport", "TableFile", "describe", "lines", "neutralised"]
 
 
 def describe(problems: Sequence[Problem]) -> str:
@@ -33,44 +30,6 @@ def describe(problems: Sequence[Problem]) -> str:
         shown = f" ({_readable(value)!r})" if value else ""
         parts.append(f"{where}{reason}{shown}")
     return "; ".join(parts)
-
-
-class TableFile:
-    """Rows written one at a time to a CSV (UTF-8 with BOM, so spreadsheets read it) or XLSX."""
-
-    def __init__(self, path: Path, header: Sequence[str]) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.xlsx = path.suffix.lower() == ".xlsx"
-        if self.xlsx:
-            import xlsxwriter
-
-            # constant_memory: each row is flushed to disk as it is written.
-            self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-            self.sheet = self.book.add_worksheet()
-            self.row = 0
-        else:
-            self.handle = path.open("w", encoding="utf-8-sig", newline="", errors="replace")
-            self.writer = csv.writer(self.handle)
-        self.write(header)
-
-    def write(self, values: Iterable[object]) -> None:
-        if self.xlsx:
-            for column, value in enumerate(values):
-                if isinstance(value, str):
-                    # write_string: never interpreted as a formula, a number or a URL.
-                    self.sheet.write_string(self.row, column, value)
-                elif value is not None:
-                    self.sheet.write(self.row, column, value)
-            self.row += 1
-        else:
-            self.writer.writerow([neutralised(value) for value in values])
-
-    def close(self) -> None:
-        if self.xlsx:
-            self.book.close()
-        else:
-            self.handle.close()
 
 
 class ErrorReport:

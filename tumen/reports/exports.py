@@ -1,13 +1,13 @@
 """The figures as flat rows, for CSV and XLSX: (figure, key, measure, value), one per number.
 
 `figure` is the name docs/reports.md gives it; `key` the group (a case type, a status, a unit
-kind); `measure` says what a duration's number is (count, median, p90) or is empty.
+kind); `measure` says what a duration's number is (count, median, p90) or is empty. Written by
+tumen.lib.tables, the one CSV and XLSX writer.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+from tumen.lib.tables import csv_text, xlsx_bytes
 
 HEADER = ("figure", "key", "measure", "value")
 
@@ -27,21 +27,8 @@ def figure_rows(figures: dict) -> list[tuple]:
 
 
 def as_csv(figures: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows(("" if v is None else v for v in row) for row in figure_rows(figures))
-    return out.getvalue()
+    return csv_text([HEADER, *figure_rows(figures)], bom=False, lineterminator="\n")
 
 
 def as_xlsx(figures: dict, *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31] or "figures")
-    sheet.append(HEADER)
-    for row in figure_rows(figures):
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes([HEADER, *figure_rows(figures)], title=title or "figures")

@@ -44,6 +44,9 @@ from tumen.people.services import person_register, relation_add
 from tumen.scenario.synthetic import PLACES_IN_KOREA, SURNAMES, korean_name
 
 SEED = 1963
+# What every synthetic household number and permit begins with (here and in the bulk of
+# `tumen demo`, tumen.imports.histories).
+LABEL = "DEMO-"
 # The reference of the demo's first foreign request: present once the demo data has been added.
 MARKER = "DEMO-DPRK-MFA-0182"
 NOTES = (

@@ -12,6 +12,8 @@ from django.core.management.base import CommandError
 from django.core.management.commands import runserver
 
 from tumen.audit.models import AuditEvent
+from tumen.cases.models import Case
+from tumen.imports.models import ImportedRow
 from tumen.org.models import Official
 from tumen.scenario.tests.conftest import MINI, line_of, snapshot
 
@@ -82,6 +84,11 @@ def test_demo_sets_up_logins_seals_the_audit_head_and_prints_how_to_sign_in(db, 
     assert "http://127.0.0.1:8000/" in output
     seal = json.loads(demo_settings.TUMEN_AUDIT_SEAL_FILE.read_text())
     assert seal["seq"] == AuditEvent.objects.order_by("-seq").first().seq
+    # The bulk comes from `tumen generate`'s generator: 2% of its thousand cases.
+    bulk = ImportedRow.objects.filter(key__startswith="GC1963-").values_list("object_id", flat=True)
+    assert len(bulk) == 20
+    assert Case.objects.filter(pk__in=bulk).values("status").distinct().count() > 3
+    assert "Synthetic cases in bulk by status:" in output
 
 
 def test_demo_run_twice_keeps_one_set_of_logins(db, demo_settings):

@@ -1,7 +1,10 @@
 """`tumen demo`: a working Tumen on this machine in one command.
 
 Migrates, loads the 1963 scenario with its demo logins (password from TUMEN_DEMO_PASSWORD), adds
-synthetic data, seals the audit head, prints the logins and serves on 127.0.0.1:8000.
+synthetic data, seals the audit head, prints the logins and serves on 127.0.0.1:8000. The
+synthetic data is a scripted story of some 300 cases taken through the services
+(tumen.scenario.demo), then the bulk: a thousand more cases in every state written by
+`tumen generate`'s generator (tumen.imports.histories), so worklists and reports have volume.
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tumen.audit import verify
 from tumen.audit.sealing import Sealer
+from tumen.imports.histories import generate_cases
+from tumen.lib import clock
 from tumen.org.models import Official
 from tumen.scenario import demo
 from tumen.scenario.loader import ScenarioError, load_scenario
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
+# Cases the demo adds in bulk after its scripted ones (times --scale).
+BULK_CASES = 1_000
 
 
 class Command(BaseCommand):
@@ -40,8 +47,8 @@ class Command(BaseCommand):
             "--scale",
             type=_positive,
             default=1.0,
-            help="Fraction of the synthetic cases to add (default 1: about 300); every state "
-            "keeps at least one case.",
+            help="Fraction of the synthetic cases to add (default 1: about 300 through the "
+            f"services and {BULK_CASES} in bulk); every state keeps at least one case.",
         )
 
     def handle(self, *args, addrport: str, no_serve: bool, scale: float, **options):
@@ -53,6 +60,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=options["verbosity"])
         report = self._load()
         cases = demo.populate(self.stdout, scale=scale)
+        cases += self._bulk(demo.scaled(BULK_CASES, scale))
         # The approvals above created the signing keys; checkpoints get the lists as files.
         call_command("authorizations", "export-trust", str(settings.TUMEN_TRUST_DIR))
         verify.seal_head()
@@ -65,6 +73,14 @@ class Command(BaseCommand):
                 call_command("runserver", addrport, use_reloader=False)
             finally:
                 sealer.stop()
+
+    def _bulk(self, count: int) -> int:
+        """The bulk of the synthetic cases: once (a re-run finds their import keys)."""
+        summary = generate_cases(count, seed=demo.SEED, now=clock.now(), label=demo.LABEL)
+        if summary.cases:
+            states = ", ".join(f"{s} {n}" for s, n in sorted(summary.by_status.items()))
+            self.stdout.write(f"Synthetic cases in bulk by status: {states}")
+        return summary.cases
 
     def _load(self):
         try:
