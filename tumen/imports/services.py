@@ -33,6 +33,7 @@ from tumen.lib import clock
 from tumen.org.access import require
 from tumen.org.models import Jurisdiction, Official
 from tumen.people.models import Person
+from tumen.reports.db import BatchTally, batch_tally
 
 BATCH_SIZE = 5_000
 # Serialises imports on PostgreSQL, so two runs never check the same key or document at once.
@@ -187,8 +188,13 @@ class BatchWriter:
             self._lock()
             fresh = self._not_yet_imported(candidates, outcome)
             persons = self._documents(fresh, outcome)
-            if fresh:
-                self._insert(fresh, persons)
+            if fresh and self.kind == ImportKind.CASES:
+                # The report tally counts the batch's cases and transitions in a few set-based
+                # statements, not in a trigger per row (tumen.reports.db.batch_tally).
+                with batch_tally() as tally:
+                    self._insert(fresh, persons, tally)
+            elif fresh:
+                self._insert(fresh, persons, None)
             outcome.imported = len(fresh)
             outcome.written = fresh
             if self.run.dry_run:
@@ -288,7 +294,7 @@ class BatchWriter:
         fresh[:] = keep
         return linked
 
-    def _insert(self, fresh, linked: dict[int, int]) -> None:
+    def _insert(self, fresh, linked: dict[int, int], tally: BatchTally | None) -> None:
         now = clock.now()
         rows = [clean for _row, clean in fresh]
         new_persons = [clean for clean in rows if id(clean) not in linked]
@@ -303,7 +309,7 @@ class BatchWriter:
         _write_match_keys(person_rows, now)
         object_ids = [linked[id(clean)] for clean in rows]
         if self.kind == ImportKind.CASES:
-            object_ids = self._insert_cases(rows, linked, now)
+            object_ids = self._insert_cases(rows, linked, now, tally)
         self._ledger(rows, object_ids, now)
         audit_record(
             actor=actor,
@@ -318,7 +324,9 @@ class BatchWriter:
             },
         )
 
-    def _insert_cases(self, rows: list[CleanRow], person_of: dict[int, int], now) -> list[int]:
+    def _insert_cases(
+        self, rows: list[CleanRow], person_of: dict[int, int], now, tally: BatchTally
+    ) -> list[int]:
         cases = TableWriter(Case, now=now)
         case_ids = cases.ids(len(rows))
         numbers = _numbers([clean.case["county_id"] for clean in rows])
@@ -347,10 +355,12 @@ class BatchWriter:
                 "clause_id": kind.clause, "at": now,
             })  # fmt: skip
         cases.write(case_rows)
+        tally.cases_inserted(case_ids)
         for writer, items in ((members, member_rows), (transitions, transition_rows)):
             for item, pk in zip(items, writer.ids(len(items)), strict=True):
                 item["id"] = pk
             writer.write(items)
+        tally.transitions_inserted(item["id"] for item in transition_rows)
         return case_ids
 
     def _ledger(self, rows: list[CleanRow], object_ids: list[int], now) -> None:
