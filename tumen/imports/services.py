@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -302,10 +304,16 @@ class BatchWriter:
         person_ids = persons.ids(len(new_persons))
         actor, unit_id = self.run.actor, self.run.unit_id
         person_rows = []
-        for pk, clean in zip(person_ids, new_persons, strict=True):
-            linked[id(clean)] = pk
-            person_rows.append({**clean.person, "id": pk, "registered_by_id": unit_id})
-        persons.write(person_rows)
+        if new_persons:
+            fields = tuple(new_persons[0].person)
+            values_of = itemgetter(*fields)
+            fill = persons.filler(("id", "registered_by_id", *fields))
+            data = []
+            for pk, clean in zip(person_ids, new_persons, strict=True):
+                linked[id(clean)] = pk
+                person_rows.append((pk, clean.person))
+                data.append(fill((pk, unit_id, *values_of(clean.person))))
+            persons.insert(data)
         _write_match_keys(person_rows, now)
         object_ids = [linked[id(clean)] for clean in rows]
         if self.kind == ImportKind.CASES:
@@ -328,56 +336,56 @@ class BatchWriter:
         self, rows: list[CleanRow], person_of: dict[int, int], now, tally: BatchTally
     ) -> list[int]:
         cases = TableWriter(Case, now=now)
+        members, transitions = TableWriter(CaseMember, now=now), TableWriter(Transition, now=now)
         case_ids = cases.ids(len(rows))
+        member_ids = members.ids(len(rows))
+        transition_ids = transitions.ids(len(rows))
         numbers = _numbers([clean.case["county_id"] for clean in rows])
         offices = self.checker.lookups.offices
+        case_of = cases.filler((
+            "id", "number", "case_type", "policy_pack_id", "jurisdiction_id", "intake_unit_id",
+            "status", "priority", "details",
+        ))  # fmt: skip
+        member_of = members.filler(("id", "case_id", "person_id", "role"))
+        transition_of = transitions.filler(
+            ("id", "case_id", "from_status", "to_status", "actor_id", "unit_id", "clause_id", "at")
+        )
+        draft, principal = Status.DRAFT.value, MemberRole.PRINCIPAL.value
+        actor_id, unit_id = self.run.actor_id, self.run.unit_id
         case_rows, member_rows, transition_rows = [], [], []
-        members, transitions = TableWriter(CaseMember, now=now), TableWriter(Transition, now=now)
-        for pk, clean, number in zip(case_ids, rows, numbers, strict=True):
+        for pk, member_pk, transition_pk, clean, number in zip(
+            case_ids, member_ids, transition_ids, rows, numbers, strict=True
+        ):
             case, kind = clean.case, clean.case["case_type"]
-            office = offices[case["county_id"]]
-            case_rows.append({
-                "id": pk, "number": number, "case_type": kind.code,
-                "policy_pack_id": case["pack_id"], "jurisdiction_id": case["county_id"],
-                "intake_unit_id": office,
-                "status": Status.DRAFT.value, "priority": kind.priority, "details": case["details"],
-            })  # fmt: skip
-            member_rows.append(
-                {
-                    "case_id": pk,
-                    "person_id": person_of[id(clean)],
-                    "role": MemberRole.PRINCIPAL.value,
-                }
-            )
-            transition_rows.append({
-                "case_id": pk, "from_status": "", "to_status": Status.DRAFT.value,
-                "actor_id": self.run.actor_id, "unit_id": self.run.unit_id or office,
-                "clause_id": kind.clause, "at": now,
-            })  # fmt: skip
-        cases.write(case_rows)
+            county = case["county_id"]
+            office = offices[county]
+            case_rows.append(case_of((
+                pk, number, kind.code, case["pack_id"], county, office,
+                draft, kind.priority, case["details"],
+            )))  # fmt: skip
+            member_rows.append(member_of((member_pk, pk, person_of[id(clean)], principal)))
+            transition_rows.append(transition_of((
+                transition_pk, pk, "", draft, actor_id, unit_id or office, kind.clause, now,
+            )))  # fmt: skip
+        cases.insert(case_rows)
         tally.cases_inserted(case_ids)
-        for writer, items in ((members, member_rows), (transitions, transition_rows)):
-            for item, pk in zip(items, writer.ids(len(items)), strict=True):
-                item["id"] = pk
-            writer.write(items)
-        tally.transitions_inserted(item["id"] for item in transition_rows)
+        members.insert(member_rows)
+        transitions.insert(transition_rows)
+        tally.transitions_inserted(transition_ids)
         return case_ids
 
     def _ledger(self, rows: list[CleanRow], object_ids: list[int], now) -> None:
         ledger = TableWriter(ImportedRow, now=now)
-        items = [
-            {
-                "id": pk,
-                "kind": self.kind,
-                "key": clean.key,
-                "digest": clean.digest,
-                "object_id": object_id,
-                "run_id": self.run.pk,
-                "line": clean.line,
-            }
-            for pk, clean, object_id in zip(ledger.ids(len(rows)), rows, object_ids, strict=True)
-        ]
-        ledger.write(items)
+        fill = ledger.filler(("id", "kind", "key", "digest", "object_id", "run_id", "line"))
+        kind, run_id = self.kind, self.run.pk
+        ledger.insert(
+            [
+                fill((pk, kind, clean.key, clean.digest, object_id, run_id, clean.line))
+                for pk, clean, object_id in zip(
+                    ledger.ids(len(rows)), rows, object_ids, strict=True
+                )
+            ]
+        )
 
 
 def _match_keys_of():
@@ -397,19 +405,21 @@ def _match_keys_of():
     return (lambda person: blocking_keys(person_features(person))), PersonMatchKey
 
 
-def _write_match_keys(person_rows: list[dict], now) -> None:
+def _write_match_keys(person_rows: list[tuple[int, dict]], now) -> None:
+    """The matcher's keys of the new persons, given as (id, registry values)."""
     keys_of, model = _match_keys_of()
     if keys_of is None:
         return
-    items = [
-        {"person_id": row["id"], "key": key}
-        for row in person_rows
-        for key in sorted(keys_of(Person(**row)))
+    # The features read a handful of attributes; a model instance per row costs more than they do.
+    pairs = [
+        (pk, key)
+        for pk, person in person_rows
+        for key in sorted(keys_of(SimpleNamespace(pk=pk, **person)))
     ]
     writer = TableWriter(model, now=now)
-    for item, pk in zip(items, writer.ids(len(items)), strict=True):
-        item["id"] = pk
-    writer.write(items)
+    fill = writer.filler(("id", "person_id", "key"))
+    ids = writer.ids(len(pairs))
+    writer.insert([fill((pk, *pair)) for pk, pair in zip(ids, pairs, strict=True)])
 
 
 def _document_keys(person: dict) -> list[tuple[str, str]]:
