@@ -25,9 +25,10 @@ def test_a_filled_row_is_the_row_tuples_makes():
 
     assert list(fill(tuple(person.values()))) == writer.tuples([person])[0]
     # A value that needs converting (a date on SQLite) is converted; None stays None.
-    assert list(fill((*list(person.values())[:-2], None, None))) == writer.tuples(
-        [{**person, "date_of_birth": None}]
-    )[0]
+    assert (
+        list(fill((*list(person.values())[:-2], None, None)))
+        == writer.tuples([{**person, "date_of_birth": None}])[0]
+    )
 
 
 def test_a_filler_refuses_unknown_columns_and_missing_required_ones():
