@@ -37,3 +37,22 @@ def test_a_filler_refuses_unknown_columns_and_missing_required_ones():
         writer.filler(("id", "case_id", "to_status", "colour"))
     with pytest.raises(ValueError, match="no value and no default for case_id"):
         writer.filler(("id", "to_status"))
+
+
+def test_an_import_gives_its_connection_back_with_sqlites_page_cache_as_it_was(tmp_path):
+    from django.db import connection
+
+    from tumen.imports.services import import_file
+
+    from .conftest import person_row, write_csv
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite connection setting")
+    with connection.cursor() as cursor:
+        before = cursor.execute("PRAGMA cache_size").fetchone()[0]
+    run = import_file(
+        actor=None, kind="persons", path=write_csv(tmp_path / "p.csv", [person_row(1)])
+    )
+    assert run.rows_imported == 1
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA cache_size").fetchone()[0] == before != -64 * 1024
