@@ -4,7 +4,9 @@ Every case step writes case, transition, decision, clearance and existing-issue 
 triggers below add to `reports_tally` in the same statement's transaction, so the tally is never
 behind the cases and no service needs to know about it. `rebuild()` computes the same rows from the
 raw tables in a few GROUP BYs: it fills the tally when the app is installed over existing cases and
-after bulk loads that ran with the triggers dropped, and the tests compare the two.
+after bulk loads that ran with the triggers dropped, and the tests compare the two. A bulk writer
+pauses the case and transition insert triggers in its own transaction and counts its batch
+set-based instead (`batch_tally`).
 
 Months and days are counted in TUMEN_TIME_ZONE. SQLite has no time zones, so both engines add the
 zone's UTC offset, taken when the triggers are installed (`tumen report --rebuild` re-installs
