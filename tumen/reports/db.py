@@ -4,7 +4,9 @@ Every case step writes case, transition, decision, clearance and existing-issue 
 triggers below add to `reports_tally` in the same statement's transaction, so the tally is never
 behind the cases and no service needs to know about it. `rebuild()` computes the same rows from the
 raw tables in a few GROUP BYs: it fills the tally when the app is installed over existing cases and
-after bulk loads that ran with the triggers dropped, and the tests compare the two.
+after bulk loads that ran with the triggers dropped, and the tests compare the two. A bulk writer
+pauses the case and transition insert triggers in its own transaction and counts its batch
+set-based instead (`batch_tally`).
 
 Months and days are counted in TUMEN_TIME_ZONE. SQLite has no time zones, so both engines add the
 zone's UTC offset, taken when the triggers are installed (`tumen report --rebuild` re-installs
@@ -14,8 +16,11 @@ them); a zone with summer time would need a rebuild at each change.
 from __future__ import annotations
 
 import datetime
+import json
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -36,6 +41,16 @@ AUTOMATIC_MOVES = (
 )
 AUTHORIZATIONS = "authorizations_authorization"
 SCANS = "authorizations_checkpointscan"
+# A bulk writer's pause of the row triggers below, visible to its own transaction only
+# (`batch_tally`): on SQLite a row in this table, inserted and deleted inside the transaction; on
+# PostgreSQL a transaction-local setting.
+PAUSE_TABLE = "reports_tallypause"
+PAUSE_SETTING = "tumen.tally_paused"
+# The only triggers a pause silences: inserts of cases and transitions, which `batch_tally`
+# counts set-based for the ids the writer hands it. Every other trigger keeps counting.
+PAUSABLE = ("tally_case_in", "tally_transition_in")
+# Where a batch statement takes its id list (SQLite's strftime('%s') rules out a plain %s).
+IDS = "{ids}"
 
 
 def utc_offset_seconds() -> int:
@@ -65,6 +80,16 @@ class SQLite(Dialect):
         local = f"({self.epoch(at)} + {self.offset})"
         return f"(({local} - (({local} % 86400) + 86400) % 86400) / 86400)"
 
+    def among(self, column: str) -> str:
+        """SQL: `column` is one of the ids given as the statement's one parameter (`ids`)."""
+        return f"{column} IN (SELECT value FROM json_each({IDS}))"  # noqa: S608 (a constant)
+
+    def ids(self, values: list[int]) -> object:
+        return json.dumps(values)
+
+    def paused_when(self) -> str:
+        return f"NOT EXISTS (SELECT 1 FROM {PAUSE_TABLE})"  # noqa: S608 (a constant)
+
 
 class Postgres(Dialect):
     def month(self, at: str) -> str:
@@ -78,6 +103,15 @@ class Postgres(Dialect):
 
     def day(self, at: str) -> str:
         return f"floor(({self.epoch(at)} + {self.offset}) / 86400)::integer"
+
+    def among(self, column: str) -> str:
+        return f"{column} = ANY({IDS})"
+
+    def ids(self, values: list[int]) -> object:
+        return values
+
+    def paused_when(self) -> str:
+        return f"(current_setting('{PAUSE_SETTING}', true) IS DISTINCT FROM 'on')"
 
 
 def dialect(vendor: str) -> Dialect:
@@ -493,35 +527,41 @@ def _all_triggers(connection, d: Dialect) -> list[Trigger]:
     return [*triggers(d), *extra]
 
 
-def _install_statements(vendor: str, d: Dialect, every: list[Trigger]) -> list[str]:
+def _install_statements(
+    vendor: str, d: Dialect, every: list[Trigger], *, pausable: bool = True
+) -> list[str]:
     statements = []
     for trigger in every:
+        when = f" WHEN {d.paused_when()}" if pausable and trigger.name in PAUSABLE else ""
+        body = "; ".join(trigger.statements)
         if vendor == "sqlite":
-            body = "; ".join(trigger.statements)
             statements.append(f"DROP TRIGGER IF EXISTS {trigger.name}")
             statements.append(
                 f"CREATE TRIGGER {trigger.name} AFTER {trigger.event} ON {trigger.table} "
-                f"FOR EACH ROW BEGIN {body}; END"
+                f"FOR EACH ROW{when} BEGIN {body}; END"
             )
         else:
-            body = "; ".join(trigger.statements)
             statements.append(
                 f"CREATE OR REPLACE FUNCTION {trigger.name}_fn() RETURNS trigger "
                 f"LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"
             )
             statements.append(
                 f"CREATE OR REPLACE TRIGGER {trigger.name} AFTER {trigger.event} "
-                f"ON {trigger.table} FOR EACH ROW EXECUTE FUNCTION {trigger.name}_fn()"
+                f"ON {trigger.table} FOR EACH ROW{when} EXECUTE FUNCTION {trigger.name}_fn()"
             )
     return statements
 
 
-def install_triggers(using: str = "default") -> None:
+def install_triggers(using: str = "default", *, pausable: bool = True) -> None:
+    """(Re)install every trigger; `pausable=False` (or no pause table yet) makes the ones of
+    PAUSABLE unconditional, as they were before the pause existed."""
     connection = connections[using]
     d = dialect(connection.vendor)
     every = _all_triggers(connection, d)
+    # The earlier migrations install the triggers before the pause table is made (0006).
+    pausable = pausable and PAUSE_TABLE in connection.introspection.table_names()
     with connection.cursor() as cursor:
-        for statement in _install_statements(connection.vendor, d, every):
+        for statement in _install_statements(connection.vendor, d, every, pausable=pausable):
             cursor.execute(statement)
 
 
@@ -548,3 +588,108 @@ def rebuild(using: str = "default") -> None:
         # ANALYZE is run, and plans the few reads by the unique index anyway).
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {TABLE}")
+
+
+def inserted_statements(d: Dialect) -> dict[str, list[str]]:
+    """What the PAUSABLE triggers add for each inserted row, as set-based statements over the
+    inserted rows' ids (the one parameter, `d.among`): the triggers' own expressions, grouped."""
+    of_transition = "FROM cases_transition t JOIN cases_case c ON c.id = t.case_id"
+    cases = [
+        add(
+            _case_row(d, "c", "COUNT(*)"),
+            source="FROM cases_case c",
+            where=d.among("c.id"),
+            grouped=True,
+        ),
+        add(
+            _open_row("c", "COUNT(*)"),
+            source="FROM cases_case c",
+            where=f"{d.among('c.id')} AND c.status IN {OPEN}",
+            grouped=True,
+        ),
+    ]
+    transitions = [
+        add(
+            f"c.jurisdiction_id, {d.month('t.at')}, 'moved', t.to_status, t.from_status, 0, "
+            "COUNT(*)",
+            source=of_transition,
+            where=d.among("t.id"),
+            grouped=True,
+        ),
+        add(
+            f"c.jurisdiction_id, {d.month('t.at')}, 'step', t.from_status, c.case_type, "
+            f"{d.days('p.at', 't.at')}, COUNT(*)",
+            # The step ends at t and began at the case's transition before it, as in the trigger.
+            source=f"{of_transition} JOIN cases_transition p ON p.id = "  # noqa: S608
+            "(SELECT MAX(q.id) FROM cases_transition q WHERE q.case_id = t.case_id "
+            "AND q.id < t.id)",
+            where=f"{d.among('t.id')} AND t.from_status <> '' "
+            f"AND {not_automatic('t.from_status', 't.to_status')}",
+            grouped=True,
+        ),
+        add(
+            f"c.jurisdiction_id, {d.month('t.at')}, 'processing', c.case_type, '', "
+            f"{d.days('c.submitted_at', 't.at')}, COUNT(*)",
+            source=of_transition,
+            where=f"{d.among('t.id')} AND t.to_status IN {DECIDED} AND c.submitted_at IS NOT NULL",
+            grouped=True,
+        ),
+    ]
+    return {"cases": cases, "transitions": transitions}
+
+
+@dataclass
+class BatchTally:
+    """The ids a bulk writer inserted while the row triggers were paused (`batch_tally`)."""
+
+    cases: list[int] = field(default_factory=list)
+    transitions: list[int] = field(default_factory=list)
+
+    def cases_inserted(self, ids: Iterable[int]) -> None:
+        self.cases.extend(ids)
+
+    def transitions_inserted(self, ids: Iterable[int]) -> None:
+        self.transitions.extend(ids)
+
+
+@contextmanager
+def batch_tally(using: str = "default") -> Iterator[BatchTally]:
+    """Tally a bulk write once per batch instead of once per row, with the same figures.
+
+    Inside the block (the caller's transaction, or one of its own) the
+    PAUSABLE row triggers skip the rows this transaction inserts; the writer hands the ids of
+    every case and transition it inserted to the `BatchTally` it is given, and on leaving the
+    block they are tallied by `inserted_statements`, then the pause ends, before the transaction
+    commits. The pause is this transaction's own (an uncommitted row on SQLite, a transaction-local
+    setting on PostgreSQL): no other connection ever sees it, and a rollback ends it too. A row the
+    writer does not hand over would be missing from the tally; `rebuild()` repairs that.
+    """
+    connection = connections[using]
+    batch = BatchTally()
+    # No savepoint: an error inside rolls the whole transaction back, the pause with it.
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {PAUSE_TABLE} DEFAULT VALUES")
+            token = cursor.lastrowid
+        else:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [PAUSE_SETTING])
+        yield batch
+        count_inserted(batch, using)
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {PAUSE_TABLE} WHERE id = %s", [token])  # noqa: S608
+        else:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [PAUSE_SETTING])
+
+
+def count_inserted(batch: BatchTally, using: str = "default") -> None:
+    """Add to the tally what the PAUSABLE triggers would have added for the batch's rows."""
+    connection = connections[using]
+    d = dialect(connection.vendor)
+    statements = inserted_statements(d)
+    with connection.cursor() as cursor:
+        for name, ids in (("cases", batch.cases), ("transitions", batch.transitions)):
+            if not ids:
+                continue
+            for statement in statements[name]:
+                # SQLite's time expressions hold % (strftime); the id list is the one parameter.
+                cursor.execute(statement.replace("%", "%%").replace(IDS, "%s"), [d.ids(ids)])

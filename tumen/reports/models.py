@@ -144,3 +144,17 @@ class ReportPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}/{self.language}/v{self.version}"
+
+
+class TallyPause(models.Model):
+    """A bulk writer's pause of the tally's row triggers on SQLite (tumen.reports.db.batch_tally).
+
+    A row exists only inside the writer's own transaction, which inserts it and deletes it before
+    it commits; no other connection ever sees one. Outside such a transaction the table is empty.
+    """
+
+    class Meta:
+        db_table = "reports_tallypause"
+
+    def __str__(self) -> str:
+        return f"tally pause {self.pk}"

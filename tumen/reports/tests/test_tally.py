@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import transaction
 
+from tumen.cases.models import Case, Transition
 from tumen.reports import db
-from tumen.reports.models import Tally
+from tumen.reports.models import Tally, TallyPause
 from tumen.reports.tests.histories import september_1963
 from tumen.scenario.demo import populate
 
@@ -60,3 +62,60 @@ def test_a_case_that_is_deleted_leaves_the_tally(make_official):
     cases["10"].delete()
     after = sum(n for k, n in tally_rows().items() if k[2] in ("opened", "pending"))
     assert before - after == 1 + 2
+
+
+INSERT_FIGURES = ("opened", "open", "moved", "step", "processing")
+
+
+def test_the_batch_statements_count_what_the_insert_triggers_count(make_official):
+    """A bulk writer's set-based count (db.count_inserted) of cases and transitions, run over a
+    whole history with steps, decisions and processing times, gives the triggers' rows."""
+    september_1963(make_official("t.yanji.approver", "yanji-office", "approver"))
+    kept = {k: n for k, n in tally_rows().items() if k[2] in INSERT_FIGURES}
+    assert {k[2] for k in kept} == set(INSERT_FIGURES)
+    Tally.objects.filter(figure__in=INSERT_FIGURES).delete()
+
+    batch = db.BatchTally()
+    batch.cases_inserted(Case.objects.order_by("pk").values_list("pk", flat=True))
+    batch.transitions_inserted(Transition.objects.order_by("pk").values_list("pk", flat=True))
+    db.count_inserted(batch)
+
+    assert {k: n for k, n in tally_rows().items() if k[2] in INSERT_FIGURES} == kept
+
+
+def test_a_paused_batch_is_tallied_once_and_the_pause_ends_with_it(make_official):
+    september_1963(make_official("t.yanji.approver", "yanji-office", "approver"))
+    case = Case.objects.order_by("pk").first()
+    opened = sum(n for k, n in tally_rows().items() if k[2] == "opened")
+
+    with db.batch_tally() as batch:
+        copy = Case.objects.create(
+            number="COPY-1", case_type=case.case_type, policy_pack=case.policy_pack,
+            jurisdiction=case.jurisdiction, intake_unit=case.intake_unit,
+        )  # fmt: skip
+        batch.cases_inserted([copy.pk])
+        paused = sum(n for k, n in tally_rows().items() if k[2] == "opened")
+    assert paused == opened  # the trigger skipped the row: it is counted once, on leaving
+    assert sum(n for k, n in tally_rows().items() if k[2] == "opened") == opened + 1
+    assert not TallyPause.objects.exists()
+
+    Case.objects.create(
+        number="COPY-2", case_type=case.case_type, policy_pack=case.policy_pack,
+        jurisdiction=case.jurisdiction, intake_unit=case.intake_unit,
+    )  # fmt: skip
+    assert sum(n for k, n in tally_rows().items() if k[2] == "opened") == opened + 2
+    assert_triggers_agree_with_rebuild()
+
+
+def test_a_batch_that_fails_leaves_no_pause_behind(make_official):
+    september_1963(make_official("t.yanji.approver", "yanji-office", "approver"))
+    case = Case.objects.order_by("pk").first()
+    with pytest.raises(RuntimeError), transaction.atomic(), db.batch_tally():
+        raise RuntimeError("the writer failed")
+    assert not TallyPause.objects.exists()
+    opened = sum(n for k, n in tally_rows().items() if k[2] == "opened")
+    Case.objects.create(
+        number="COPY-3", case_type=case.case_type, policy_pack=case.policy_pack,
+        jurisdiction=case.jurisdiction, intake_unit=case.intake_unit,
+    )  # fmt: skip
+    assert sum(n for k, n in tally_rows().items() if k[2] == "opened") == opened + 1
