@@ -23,7 +23,7 @@ REQUIRED = object()
 def _default(field: models.Field, now):
     if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
         return now
-    if isinstance(field, models.DateTimeField) and callable(field.default):
+    if isinstance(field, models.DateTimeField) and field.has_default() and callable(field.default):
         return now  # "the time of the write" (clock.now): one instant for the whole batch
     if field.has_default():
         return field.get_default()

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tumen.cases.models import Transition
+from tumen.cases.models import Case, Transition
 from tumen.imports.bulk import TableWriter
 from tumen.people.models import Person
 
@@ -31,11 +31,24 @@ def test_a_filled_row_is_the_row_tuples_makes():
     )
 
 
+def test_a_time_left_out_is_the_write_time_only_where_the_model_says_so():
+    """`created_at` defaults to the clock: the batch's instant. `submitted_at`, `decision_due`
+    and `decided_at` have no default and may be empty: a draft written without them has none
+    (Django's "no default" marker is a class, and so callable: it must not pass for a clock)."""
+    now = timezone.now()
+    writer = TableWriter(Case, now=now)
+    defaults = dict(zip(writer.attnames, writer.defaults, strict=True))
+    assert defaults["submitted_at"] is None
+    assert defaults["decision_due"] is None
+    assert defaults["decided_at"] is None
+    assert defaults["created_at"] is not None
+
+
 def test_a_filler_refuses_unknown_columns_and_missing_required_ones():
     writer = TableWriter(Transition, now=timezone.now())
     with pytest.raises(ValueError, match="no column"):
         writer.filler(("id", "case_id", "to_status", "colour"))
-    with pytest.raises(ValueError, match="no value and no default for case_id"):
+    with pytest.raises(ValueError, match=r"no value and no default for (case_id|at)"):
         writer.filler(("id", "to_status"))
 
 
