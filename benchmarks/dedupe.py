@@ -11,7 +11,9 @@ alike). The same register is then run with names compared as raw strings, to sho
 cross-script keys; both are scored against the truth (pairwise F1).
 
 Online: a fresh SQLite database (WAL) holds one record per synthetic person with its blocking
-keys (bulk-inserted, not through the services); each query is people.matching.candidates, the
+keys and matching profile, as the person services store them but written set-based
+(`executemany`, indexes built after the load); persons of another seed (303) fill it up to
+`--online-persons` (default: as many as records). Each query is people.matching.candidates, the
 function intake calls, run as the system (no jurisdiction filter). Known queries are the other
 records of registered persons (other scripts, spellings, date errors); new queries are persons of
 another seed. Top-1 accuracy counts a known query whose best candidate (probability >= the match
