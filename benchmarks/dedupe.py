@@ -11,7 +11,9 @@ alike). The same register is then run with names compared as raw strings, to sho
 cross-script keys; both are scored against the truth (pairwise F1).
 
 Online: a fresh SQLite database (WAL) holds one record per synthetic person with its blocking
-keys (bulk-inserted, not through the services); each query is people.matching.candidates, the
+keys and matching profile, as the person services store them but written set-based
+(`executemany`, indexes built after the load); persons of another seed (303) fill it up to
+`--online-persons` (default: as many as records). Each query is people.matching.candidates, the
 function intake calls, run as the system (no jurisdiction filter). Known queries are the other
 records of registered persons (other scripts, spellings, date errors); new queries are persons of
 another seed. Top-1 accuracy counts a known query whose best candidate (probability >= the match
@@ -45,6 +47,8 @@ FALSE_MATCH = 0.005
 F1_AT_1M = 0.95
 FULL, QUICK = 1_000_000, 20_000
 QUERIES_FULL, QUERIES_QUICK = 2000, 300
+# Persons per record in a synthetic register (64,409 of 100,000 records at seed 101), a little less.
+PERSONS_PER_RECORD = 0.6
 
 
 def _child_bulk(register: str, truth: str, raw: bool) -> None:
@@ -85,8 +89,18 @@ def _setup_django(db_path: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _load_register(register: str, truth: str, limit: int) -> tuple[dict, list[dict]]:
-    """One record per person into the database; the other records become known queries."""
+def _load_register(
+    register: str, truth: str, limit: int, filler: str = "", filler_truth: str = ""
+) -> tuple[dict, list[dict]]:
+    """One record per person into the database; the other records become known queries.
+
+    Set-based: each person row is the one `Person.save()` would write (every concrete field
+    prepared by the field itself), with the matching profile and blocking keys
+    `people.matching.refresh_keys` stores, written with `executemany`; the two tables' indexes
+    are dropped while loading and built again after, as a bulk load does. When the register
+    holds fewer than `limit` persons, the persons of `filler` (a register of another seed: more
+    namesakes, never queried) make up the rest.
+    """
     import datetime
 
     from django.db import connection, transaction
@@ -94,26 +108,62 @@ def _load_register(register: str, truth: str, limit: int) -> tuple[dict, list[di
     from tumen.people.linkage.bulk import blocking_keys
     from tumen.people.linkage.features import to_profile
     from tumen.people.matching import person_features
-    from tumen.people.models import Person
+    from tumen.people.models import Person, PersonMatchKey
 
     person_of = {r["record_id"]: r["cluster_id"] for r in _rows(truth)}
     registered: dict[str, int] = {}
     known: list[dict] = []
     sex = {"M": "male", "F": "female", "": "unknown"}
+    fields = list(Person._meta.concrete_fields)
+    person_sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        connection.ops.quote_name(Person._meta.db_table),
+        ", ".join(connection.ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    key_table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    key_sql = f"INSERT INTO {key_table} (person_id, key) VALUES (%s, %s)"
+    tables = (Person._meta.db_table, PersonMatchKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            f" AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
+            tables,
+        )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("PRAGMA synchronous = OFF")
     batch: list[Person] = []
 
     def flush():
-        with transaction.atomic():
-            found = [person_features(p) for p in batch]
-            for p, f in zip(batch, found, strict=True):
-                p.match_profile = to_profile(f)
-            Person.objects.bulk_create(batch, batch_size=2000)
-            keys = [(p.pk, k) for p, f in zip(batch, found, strict=True) for k in blocking_keys(f)]
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO people_personmatchkey (person_id, key) VALUES (%s, %s)", keys
+        people, keys = [], []
+        for p in batch:
+            f = person_features(p)
+            p.match_profile = to_profile(f)
+            people.append(
+                tuple(
+                    field.get_db_prep_save(field.pre_save(p, True), connection) for field in fields
                 )
+            )
+            keys.extend((p.pk, k) for k in sorted(blocking_keys(f)))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(person_sql, people)
+            cursor.executemany(key_sql, keys)
         batch.clear()
+
+    def person(row: dict, pid: str) -> Person:
+        registered[pid] = len(registered) + 1
+        return Person(
+            pk=registered[pid],
+            name_hangul=row["name_hangul"],
+            name_hanzi=row["name_hanzi"],
+            name_latin=row["name_latin"],
+            sex=sex[row["sex"]],
+            date_of_birth=datetime.date.fromisoformat(row["birth_date"])
+            if row["birth_date"]
+            else None,
+            nationality=row["nationality"] or "prc",
+        )
 
     for row in _rows(register):
         pid = person_of[row["record_id"]]
@@ -122,24 +172,25 @@ def _load_register(register: str, truth: str, limit: int) -> tuple[dict, list[di
             continue
         if len(registered) >= limit:
             continue
-        registered[pid] = len(registered) + 1
-        batch.append(
-            Person(
-                pk=registered[pid],
-                name_hangul=row["name_hangul"],
-                name_hanzi=row["name_hanzi"],
-                name_latin=row["name_latin"],
-                sex=sex[row["sex"]],
-                date_of_birth=datetime.date.fromisoformat(row["birth_date"])
-                if row["birth_date"]
-                else None,
-                nationality=row["nationality"] or "prc",
-            )
-        )
+        batch.append(person(row, pid))
         if len(batch) >= 20_000:
             flush()
+    if filler and len(registered) < limit:
+        filler_of = {r["record_id"]: r["cluster_id"] for r in _rows(filler_truth)}
+        for row in _rows(filler):
+            pid = "filler:" + filler_of[row["record_id"]]
+            if pid in registered:
+                continue
+            if len(registered) >= limit:
+                break
+            batch.append(person(row, pid))
+            if len(batch) >= 20_000:
+                flush()
     if batch:
         flush()
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
     return registered, known
 
 
@@ -163,13 +214,15 @@ def _query(row: dict):
     return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000, found
 
 
-def _child_online(register: str, truth: str, new_register: str, persons: int, queries: int) -> None:
+def _child_online(
+    register: str, truth: str, new_register: str, persons: int, queries: int, filler: list[str]
+) -> None:
     from tumen.people.linkage import model
 
     db = str(Path(register).with_suffix(".sqlite3"))
     _setup_django(db)
     start = time.perf_counter()
-    registered, known = _load_register(register, truth, persons)
+    registered, known = _load_register(register, truth, persons, *filler)
     load_s = time.perf_counter() - start
     note(f"loaded {len(registered)} persons in {load_s:.0f} s")
     known = [k for k in known if k["birth_date"]][:queries]
@@ -220,13 +273,19 @@ def main() -> int:
     )
     parser.add_argument("--child", choices=["bulk", "bulk-raw", "online"], help=argparse_hidden())
     parser.add_argument("--files", nargs=4, help=argparse_hidden())
+    parser.add_argument("--filler", nargs=2, default=[], help=argparse_hidden())
+    parser.add_argument(
+        "--online-persons",
+        type=int,
+        help="persons in the online register (default: as many as records, 1M / 20k quick)",
+    )
     parser.add_argument("--persons", type=int, default=0, help=argparse_hidden())
     parser.add_argument("--queries", type=int, default=0, help=argparse_hidden())
     args = parser.parse_args()
     if args.child:
         register, truth, new_register, _new_truth = args.files
         if args.child == "online":
-            _child_online(register, truth, new_register, args.persons, args.queries)
+            _child_online(register, truth, new_register, args.persons, args.queries, args.filler)
         else:
             _child_bulk(register, truth, raw=args.child == "bulk-raw")
         return 0
@@ -245,6 +304,14 @@ def main() -> int:
         start = time.perf_counter()
         write_register(files[0], files[1], records, seed=101)
         write_register(files[2], files[3], queries, seed=202)
+        persons = args.online_persons or records
+        # A register of N records holds about 0.64 N persons; another seed's persons (namesakes
+        # never queried) fill the online register up to `persons`.
+        filler: list[str] = []
+        missing = persons - int(PERSONS_PER_RECORD * records)
+        if "online" in args.parts.split(",") and missing > 0:
+            filler = [f"{tmp}/filler.csv", f"{tmp}/filler_truth.csv"]
+            write_register(*filler, int(missing / PERSONS_PER_RECORD) + 1000, seed=303)
         note(f"generated {records} records in {time.perf_counter() - start:.0f} s")
         script = Path(__file__)
         parts = set(args.parts.split(","))
@@ -264,7 +331,8 @@ def main() -> int:
                     "--files",
                     *files,
                     "--persons",
-                    str(records),
+                    str(persons),
+                    *(["--filler", *filler] if filler else []),
                     "--queries",
                     str(queries),
                 ],

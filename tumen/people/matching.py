@@ -198,13 +198,24 @@ def candidates(
     if not keys:
         return []
     weights = model.weights(_register_size())
+    # The pool is read as (id, profile) only: building every pooled person (up to MAX_COMPARED)
+    # as a model instance cost more than scoring them. Persons are read whole only for the
+    # candidates returned, and for a profile written by an older version (recomputed).
+    pool = list(_pool(official, keys, exclude or set()).values_list("pk", "match_profile"))
+    stale = [pk for pk, profile in pool if profile.get("v") != PROFILE_VERSION]
+    recomputed = (
+        {pk: person_features(p) for pk, p in Person.objects.in_bulk(stale).items()} if stale else {}
+    )
     found = []
-    for person in _pool(official, keys, exclude or set()):
-        other = stored_features(person)
+    for pk, profile in pool:
+        other = recomputed.get(pk) or from_profile(str(pk), profile)
         probability, agreements = model.score(probe, other, weights)
         if probability >= threshold:
-            found.append(
-                Candidate(person, probability, agreements, explain(probe, other, agreements))
-            )
-    found.sort(key=lambda c: (-c.probability, c.person.pk))
-    return found[:limit]
+            found.append((probability, pk, other, agreements))
+    found.sort(key=lambda c: (-c[0], c[1]))
+    found = found[:limit]
+    persons = Person.objects.in_bulk([pk for _p, pk, _o, _a in found]) if found else {}
+    return [
+        Candidate(persons[pk], probability, agreements, explain(probe, other, agreements))
+        for probability, pk, other, agreements in found
+    ]

@@ -237,14 +237,62 @@ def dedupe(arrow_table, *, threshold: float = m.MATCH_THRESHOLD, keep_pairs: boo
         threshold_match_probability=None if keep_pairs else min(threshold, m.REVIEW_THRESHOLD),
         warning_mode="never",
     )
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
+    pairs = predictions.as_duckdbpyrelation()
+    edges = pairs.filter(f"match_probability >= {float(m.REVIEW_THRESHOLD)}").select(
+        "unique_id_l, unique_id_r, match_probability"
     )
-    rows = clusters.as_duckdbpyrelation().select("unique_id, cluster_id").fetchall()
-    return DedupeResult(
-        clusters={str(u): str(c) for u, c in rows},
-        blocked_pairs=predictions.as_duckdbpyrelation(),
-    ), linker
+    clusters = {str(u): str(u) for u in arrow_table.column("unique_id").to_pylist()}
+    clusters.update(
+        average_link_clusters(edges.fetchall(), threshold=threshold, link=m.CLUSTER_LINK_THRESHOLD)
+    )
+    return DedupeResult(clusters=clusters, blocked_pairs=pairs), linker
+
+
+def average_link_clusters(
+    pairs, *, threshold: float = m.MATCH_THRESHOLD, link: float = m.CLUSTER_LINK_THRESHOLD
+) -> dict[str, str]:
+    """Records joined by pairs at or above `threshold`, without chaining namesakes together.
+
+    Connected components join two persons' records through one doubtful pair (one record of a
+    common name one digit away from a namesake's) and so count every pair of their records as
+    one person's. Here the pairs at or above `threshold` are taken most probable first, and two
+    groups of records are joined only if the mean probability over all their cross pairs is at
+    least `link`, a pair not in `pairs` (below the review threshold, or never blocked) counting
+    as 0: the average linkage of agglomerative clustering. Two records alone are joined as
+    connected components would join them (their one pair is at or above `threshold`). Returns
+    record_id -> cluster_id (the cluster's least record id) for the records in a cluster of two
+    or more.
+    """
+    adjacent: dict[str, dict[str, float]] = {}
+    edges = []
+    for left, right, probability in pairs:
+        left, right, probability = str(left), str(right), float(probability)
+        if left == right:
+            continue
+        adjacent.setdefault(left, {})[right] = probability
+        adjacent.setdefault(right, {})[left] = probability
+        if probability >= threshold:
+            edges.append((probability, min(left, right), max(left, right)))
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    group: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for _probability, left, right in edges:
+        a, b = group.get(left, left), group.get(right, right)
+        if a == b:
+            continue
+        first, second = members.get(a, [a]), members.get(b, [b])
+        total = sum(adjacent[x].get(y, 0.0) for x in first for y in second)
+        if total < link * len(first) * len(second):
+            continue
+        if len(first) < len(second):
+            a, b, first, second = b, a, second, first
+        first = first + second
+        members[a] = first
+        members.pop(b, None)
+        for record in second:
+            group[record] = a
+        group.setdefault(a, a)
+    return {record: min(members[head]) for record, head in group.items()}
 
 
 def link(

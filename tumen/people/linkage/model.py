@@ -20,6 +20,9 @@ from tumen.people.linkage.features import Features
 MODEL_PATH = Path(__file__).with_name("model.json")
 # Pairs at least this probable are the same person for clustering and for a top-1 match.
 MATCH_THRESHOLD = 0.5
+# Two groups of records are one person's when the mean probability of all their cross pairs is
+# at least this (bulk.average_link_clusters); chosen on the training seed's register (11).
+CLUSTER_LINK_THRESHOLD = 0.4
 # Below this a pair is not worth an official's look in the review queue.
 REVIEW_THRESHOLD = 0.3
 # Intake shows persons from this probability: a clerk about to register someone should see a
@@ -91,6 +94,13 @@ def _lunar(a: Features, b: Features) -> bool:
     return a.birth_date == b.birth_lunar or a.birth_lunar == b.birth_date
 
 
+def _readings_differ(a: Features, b: Features) -> bool:
+    """Both given names have a Korean reading (Hangul, or the characters' Sino-Korean reading)
+    and the readings differ: a key they share came from a folded spelling (MR "chun" is 준 and
+    춘, passport "suk" is 석 and 숙), which says little against the readings themselves."""
+    return bool(a.given_jamo and b.given_jamo) and a.given_jamo != b.given_jamo
+
+
 def _year_off(a: Features, b: Features) -> bool:
     x, y = a.birth_date, b.birth_date
     return abs(x.year - y.year) == 1 and (x.month, x.day) == (y.month, y.day)
@@ -132,9 +142,15 @@ COMPARISONS: tuple[Comparison, ...] = (
             ),
             Level(
                 "a common given-name key",
+                "list_has_any(given_l, given_r) AND (given_jamo_l = '' OR given_jamo_r = ''"
+                " OR given_jamo_l = given_jamo_r)",
+                lambda a, b: bool(a.given & b.given) and not _readings_differ(a, b),
+                tf=True,
+            ),
+            Level(
+                "Korean readings differ, a key in common",
                 "list_has_any(given_l, given_r)",
                 _share("given"),
-                tf=True,
             ),
             Level(
                 "a Korean reading that fits the Pinyin",

@@ -149,3 +149,33 @@ def test_a_lunar_birthday_read_in_the_year_before_is_still_blocked():
     solar = person(datetime.date(1959, 1, 25), ("김성병",))
     lunar = person(datetime.date(1958, 12, 17), ("김성병",), rid="b")  # 1959-01-25 is lunar 12/17
     assert set(bulk.pair_years(solar)) & set(bulk.pair_years(lunar))
+
+
+def test_clustering_does_not_chain_two_persons_through_one_doubtful_pair():
+    # a1-a2 and b1-b2 are two persons; a2 and b1 are namesakes a digit apart (0.6), and the
+    # other cross pairs were scored low or never blocked.
+    pairs = [
+        ("a1", "a2", 0.99),
+        ("b1", "b2", 0.98),
+        ("a2", "b1", 0.6),
+        ("a1", "b1", 0.05),
+    ]
+    clusters = bulk.average_link_clusters(pairs, threshold=0.5, link=0.4)
+    assert clusters == {"a1": "a1", "a2": "a1", "b1": "b1", "b2": "b1"}
+    # Connected components would have made one person of the four.
+    assert len(set(clusters.values())) == 2
+
+
+def test_clustering_joins_a_group_whose_records_agree_and_a_doubtful_pair_alone():
+    pairs = [
+        ("c1", "c2", 0.9),
+        ("c2", "c3", 0.7),
+        ("c1", "c3", 0.2),  # below the threshold, yet the group's mean is above the link
+        ("d1", "d2", 0.55),  # two records alone: joined as connected components join them
+        ("e1", "e2", 0.45),  # below the threshold: not joined
+    ]
+    clusters = bulk.average_link_clusters(pairs, threshold=0.5, link=0.4)
+    assert clusters["c1"] == clusters["c2"] == clusters["c3"] == "c1"
+    assert clusters["d1"] == clusters["d2"] == "d1"
+    assert "e1" not in clusters
+    assert "e2" not in clusters

@@ -56,6 +56,17 @@ def test_hangul_finds_the_person_registered_in_chinese_characters(yanji_clerk):
     assert "Same date of birth" in found[0].reasons
 
 
+def test_a_profile_of_an_older_version_is_recomputed_from_the_record(yanji_clerk):
+    from tumen.people.models import Person
+
+    person = register(yanji_clerk)
+    Person.objects.filter(pk=person.pk).update(match_profile={"v": 0})
+    found = candidates(official=yanji_clerk, name_hangul="김영철", date_of_birth=BORN)
+    assert [c.person for c in found] == [person]
+    assert found[0].probability > 0.9
+    assert "Same date of birth" in found[0].reasons
+
+
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
