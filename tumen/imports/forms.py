@@ -25,6 +25,12 @@ class UploadForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=_("Only check the file; import nothing"), required=False)
 
+    def __init__(self, *args, kinds: list[str] | None = None, **kwargs):
+        """`kinds`: the kinds the official may import (all when not given)."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [c for c in ImportKind.choices if c[0] in kinds]
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in SUFFIXES:

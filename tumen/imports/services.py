@@ -33,7 +33,7 @@ from tumen.imports.reports import ErrorReport
 from tumen.imports.sources import Source, SourceError, SourceRow
 from tumen.imports.synthetic import GeneratedSource
 from tumen.lib import clock
-from tumen.org.access import require
+from tumen.org.access import authorised, require
 from tumen.org.models import Jurisdiction, Official
 from tumen.people.models import Person
 from tumen.reports.db import BatchTally, batch_tally
@@ -74,6 +74,11 @@ def _scope_path(actor: Official | None, kind: str) -> str:
     if actor.unit is None:
         raise PermissionDenied(_("Your account belongs to no work unit."))
     return actor.unit.jurisdiction.path
+
+
+def importable_kinds(official: Official) -> list[str]:
+    """The kinds of file the official may import: what the upload page offers them."""
+    return [kind for kind, authority in AUTHORITY.items() if authorised(official, authority)]
 
 
 def run_create(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from tumen.imports import export as exports
 from tumen.imports.forms import UploadForm
 from tumen.imports.models import ImportRun, RunStatus
-from tumen.imports.services import run_create
+from tumen.imports.services import importable_kinds, run_create
 from tumen.imports.tasks import run_import
 from tumen.org.access import authorised, get_for_user, scope
 
@@ -39,7 +39,10 @@ def _store(upload) -> Path:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kinds = importable_kinds(request.user)
+    if request.method == "POST" and not kinds:
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         path = _store(form.cleaned_data["file"])
         try:
@@ -58,7 +61,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
             return redirect("import_detail", run_id=run.pk)
     runs = scope(ImportRun.objects.all(), request.user).select_related("actor")[:20]
     context = {
-        "form": form,
+        # The upload form only for those who may import something: no form that answers 403.
+        "form": form if kinds else None,
         "runs": runs,
         # Offered only to the roles that may export, so no link there answers 403.
         "may_export": authorised(request.user, "export"),

@@ -84,12 +84,29 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused_on_the_form(client, yanji_cle
     assert ImportRun.objects.count() == 0
 
 
-def test_an_analyst_cannot_import(client, make_official):
+def test_an_analyst_is_offered_no_upload_and_cannot_import(client, make_official):
     analyst = make_official("t.analyst", "yanji-office", "analyst")
 
     response = upload(client, analyst, [person_row(1)])
+    page = client.get(reverse("import_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert response.status_code == 200
+    assert response.status_code == 403
+    assert ImportRun.objects.count() == 0
+    assert 'data-testid="import-upload"' not in page
+    assert 'data-testid="import-not-offered"' in page
+
+
+def test_the_upload_offers_only_what_the_official_may_import(client, yanji_clerk):
+    """A county clerk registers persons and opens cases; a foreign note is registered by a
+    foreign affairs office, so the clerk is not offered that kind, and a forged post is refused."""
+    client.force_login(yanji_clerk)
+    page = client.get(reverse("import_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'value="persons"' in page
+    assert 'value="cases"' in page
+    assert 'value="foreign-request"' not in page
+    forged = upload(client, yanji_clerk, [person_row(1)], kind="foreign-request")
+    assert forged.status_code == 200
     assert ImportRun.objects.count() == 0
 
 
