@@ -30,6 +30,7 @@ from tumen.lib.dates import EARLIEST as EARLIEST_BIRTH
 from tumen.lib.dates import past_date_problem
 from tumen.lib.identity import normal_prc_id, prc_id_problem
 from tumen.lib.policy import CaseType
+from tumen.lib.tables import FORMULA_START
 from tumen.org.models import Jurisdiction, Level, UnitKind, WorkUnit
 from tumen.people.models import Ethnicity, Nationality, Person, Sex
 from tumen.policy.selectors import intake_case_types
@@ -61,7 +62,6 @@ NOTE_COLUMNS = (
 # Columns an error report adds; a corrected report is re-imported as it is.
 REPORT_COLUMNS = ("import_line", "import_errors")
 RECORD_ID_MAX = 100
-FORMULA_START = ("=", "+", "-", "@")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE = re.compile(r"[\udc80-\udcff]")
 # U+FFFD stands for bytes some earlier program could not decode: the value is already lost.
