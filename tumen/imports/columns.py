@@ -30,7 +30,7 @@ from tumen.lib.dates import EARLIEST as EARLIEST_BIRTH
 from tumen.lib.dates import past_date_problem
 from tumen.lib.identity import normal_prc_id, prc_id_problem
 from tumen.lib.policy import CaseType
-from tumen.lib.tables import FORMULA_START
+from tumen.lib.tables import FORMULA_START, formula_like
 from tumen.org.models import Jurisdiction, Level, UnitKind, WorkUnit
 from tumen.people.models import Ethnicity, Nationality, Person, Sex
 from tumen.policy.selectors import intake_case_types
@@ -175,7 +175,7 @@ def cell_problem(value: str) -> str | None:
         return _("bytes that are not valid in the file's encoding; save the file as UTF-8")
     if CONTROL.search(value):
         return _("contains control characters")
-    if value.startswith(FORMULA_START):
+    if formula_like(value):
         return _("begins with %(char)s, which a spreadsheet runs as a formula") % {"char": value[0]}
     return None
 

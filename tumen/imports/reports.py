@@ -18,9 +18,7 @@ from django.conf import settings
 
 from tumen.imports.columns import REPORT_COLUMNS, SURROGATE, Problem
 from tumen.imports.sources import Source, SourceRow
-from tumen.lib.tables import TableFile, neutralised
-
-__all__ = ["ErrorReport", "TableFile", "describe", "lines", "neutralised"]
+from tumen.lib.tables import TableFile
 
 
 def describe(problems: Sequence[Problem]) -> str:

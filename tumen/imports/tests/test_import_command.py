@@ -12,7 +12,7 @@ from tumen.audit.models import AuditEvent
 from tumen.audit.verify import verify_chain
 from tumen.cases.models import Case, CaseMember, Status, Transition
 from tumen.imports.models import ImportedRow, ImportRun
-from tumen.imports.reports import TableFile
+from tumen.lib.tables import TableFile
 from tumen.people.models import Person
 
 from .conftest import CASE_HEADER, person_row, report_rows, write_csv
