@@ -32,7 +32,19 @@ KEY_LENGTH = 200
 
 
 def blocking_keys(f: Features, *, without_birth_date: bool = True, probe: bool = False) -> set[str]:
-    """The same blocks as strings, for the online matcher's indexed key table.
+    """The online matcher's blocks as strings, for its indexed key table.
+
+    Narrower than the bulk run's blocks (BLOCKING): a common name in one birth *month* rather
+    than one birth year, so that a search at a million persons compares a few namesakes, not a
+    hundred. Each clerk's error the model weighs still shares a key with the right person:
+
+    * `y` a name pair with the year and month of the birth date and of its lunar reading (a
+      wrong day digit; a lunar date for a solar one either way, as the register keeps both);
+      a search (`probe`) also looks up its day as the month (day and month swapped);
+    * `d` a name pair with the year and day of the birth date (a wrong month digit);
+    * `m` a name pair with the day and month (a wrong year, or a wrong year digit);
+    * `s` and `g` the birth date with a surname or a given name (names in scripts that share no
+      key, such as Pinyin and Hangul); `i` the identity number.
 
     With `without_birth_date`, each name pair is also a key alone, so that a search without a
     birth date still finds the person. A person registered without a birth date also has each
@@ -43,11 +55,18 @@ def blocking_keys(f: Features, *, without_birth_date: bool = True, probe: bool =
     if not f.birth_date or probe:
         keys |= {f"u:{p}" for p in f.pairs}
     if f.birth_date:
-        born, md = f.birth_date.isoformat(), f.birth_date.strftime("%m%d")
-        keys |= {f"n{key}" for key in pair_years(f)}
-        keys |= {f"m{md}:{p}" for p in f.pairs}
-        keys |= {f"s{born}:{s}" for s in f.surnames}
-        keys |= {f"g{born}:{g}" for g in f.given}
+        born = f.birth_date
+        months = {(born.year, born.month)}
+        if f.birth_lunar:
+            months.add((f.birth_lunar.year, f.birth_lunar.month))
+        if probe and born.day <= 12 and born.day != born.month:
+            months.add((born.year, born.day))
+        for p in f.pairs:
+            keys |= {f"y{year}-{month:02d}:{p}" for year, month in months}
+            keys.add(f"d{born.year}-{born.day:02d}:{p}")
+            keys.add(f"m{born.month:02d}{born.day:02d}:{p}")
+        keys |= {f"s{born.isoformat()}:{s}" for s in f.surnames}
+        keys |= {f"g{born.isoformat()}:{g}" for g in f.given}
     if without_birth_date:
         keys |= {f"p:{p}" for p in f.pairs}
     if f.id_number:
