@@ -94,6 +94,12 @@ class Candidate:
     def percent(self) -> int:
         return round(self.probability * 100)
 
+    @property
+    def likely(self) -> bool:
+        """Probable enough to call the same person (model.LIKELY_THRESHOLD); an official still
+        decides."""
+        return self.probability >= model.LIKELY_THRESHOLD
+
 
 def _scripts(f: Features, keys: set[str]) -> str:
     names = {s for s, held in f.scripts if held & keys}
@@ -110,12 +116,17 @@ def explain(probe: Features, other: Features, agreements: list[model.Agreement])
                 _("Surname agrees (%(this)s ~ %(that)s)")
                 % {"this": _scripts(probe, common), "that": _scripts(other, common)}
             )
-        elif a.comparison == "given" and a.label.startswith("a common"):
+        elif a.comparison == "given" and a.label in (
+            "the same characters",
+            "a common given-name key",
+        ):
             common = probe.given & other.given
             lines.append(
                 _("Given name agrees (%(this)s ~ %(that)s)")
                 % {"this": _scripts(probe, common), "that": _scripts(other, common)}
             )
+        elif a.comparison == "given" and a.label == "the same reading, other characters":
+            lines.append(_("Given name reads alike but in other characters"))
         elif a.comparison == "given" and a.label.startswith("given names one"):
             lines.append(_("Given names one letter apart"))
         elif a.comparison == "birth_date" and a.label != "null":

@@ -18,13 +18,21 @@ from pathlib import Path
 from tumen.people.linkage.features import Features
 
 MODEL_PATH = Path(__file__).with_name("model.json")
-# Pairs at least this probable are the same person for clustering and for a top-1 match.
+# Pairs at least this probable are the same person for clustering and for `tumen match`.
 MATCH_THRESHOLD = 0.5
 # Two groups of records are one person's when the mean probability of all their cross pairs is
 # at least this (bulk.average_link_clusters); chosen on the training seed's register (11).
 CLUSTER_LINK_THRESHOLD = 0.4
 # Below this a pair is not worth an official's look in the review queue.
 REVIEW_THRESHOLD = 0.3
+# Intake and the API call a candidate "likely the same person" from this probability: the lowest
+# at which at most 0.5 % of new persons are called someone already registered, on a register of
+# a million persons of the training seeds (11, 12, 13:
+# `benchmarks/dedupe.py --parts online --seeds 11,12,13` prints the rates by threshold); the
+# evaluation seeds (101, 202, 303) only measure it. Higher than MATCH_THRESHOLD, which serves
+# clustering: telling a clerk that a new applicant is someone registered costs more than leaving
+# a duplicate for the review queue.
+LIKELY_THRESHOLD = 0.9
 # Intake shows persons from this probability: a clerk about to register someone should see a
 # record that differs by a digit of the birth date, and it costs one glance.
 INTAKE_THRESHOLD = 0.02
@@ -139,6 +147,19 @@ COMPARISONS: tuple[Comparison, ...] = (
                 lambda a, b: bool(a.given_chars) and a.given_chars == b.given_chars,
                 tf=True,
                 tf_column="given_chars",
+            ),
+            Level(
+                # Both written in characters, other characters of one Korean reading (英民 and
+                # 英敏 are both 영민): a clerk's homophone, or more often another person.
+                "the same reading, other characters",
+                "given_chars_l <> '' AND given_chars_r <> '' AND given_jamo_l <> ''"
+                " AND given_jamo_l = given_jamo_r AND list_has_any(given_l, given_r)",
+                lambda a, b: (
+                    bool(a.given_chars and b.given_chars and a.given_jamo)
+                    and a.given_jamo == b.given_jamo
+                    and bool(a.given & b.given)
+                ),
+                tf=True,
             ),
             Level(
                 "a common given-name key",

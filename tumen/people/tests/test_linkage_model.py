@@ -128,7 +128,9 @@ def test_a_korean_name_that_no_character_reads_as_the_pinyin_does_not_fit():
 
 def test_the_same_characters_say_more_than_the_same_reading():
     assert given_level(("金永哲",), ("金永哲",)) == "the same characters"
-    assert given_level(("金永哲",), ("金英哲",)) == "a common given-name key"  # homophones
+    # Homophones: 永 and 英 both read 영; without characters on one side, a common key.
+    assert given_level(("金永哲",), ("金英哲",)) == "the same reading, other characters"
+    assert given_level(("金永哲",), ("김영철",)) == "a common given-name key"
 
 
 def test_a_wrong_letter_in_hangul_is_one_letter_apart():
