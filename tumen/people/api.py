@@ -208,7 +208,9 @@ class PersonSearch(Schema):
 
 
 class IdentityProbe(Schema):
-    """The person about to be registered: their names as the client has them, and birth date."""
+    """The person about to be registered: their names as the client has them, birth date, and
+    whatever else of their record the client has that the matcher weighs (sex, nationality,
+    resident identity number); what is not known is left blank."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -219,6 +221,9 @@ class IdentityProbe(Schema):
                     "name_hanzi": "",
                     "name_latin": "",
                     "date_of_birth": "1931-04-02",
+                    "sex": "male",
+                    "nationality": "prc",
+                    "personal_id_number": "222401193104020175",
                     "limit": 10,
                 }
             ]
@@ -229,6 +234,19 @@ class IdentityProbe(Schema):
     name_hanzi: text(100) = ""
     name_latin: text(150) = ""
     date_of_birth: datetime.date | None = None
+    sex: Literal[Sex, ""] = Field(
+        "", description="As the person's record has it; blank or unknown when not known."
+    )
+    nationality: Literal[Nationality, ""] = Field(
+        "", description="As the person's record has it; blank when not known."
+    )
+    personal_id_number: text(18) = Field(
+        "",
+        description=(
+            "Resident identity number, if the person has one: the same number makes a match far "
+            "more probable, a different one less."
+        ),
+    )
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -264,9 +282,11 @@ def person_search(request, query: PersonSearch):
 def person_matches(request, probe: IdentityProbe):
     """Registered persons you can see who may be the person about to be registered, as intake
     shows them before it registers anyone: an equal name first, then a similar name with the
-    same birth date, then the matcher's finds across scripts; each scored and explained.
+    same birth date, then the matcher's finds across scripts or by identity number; each scored
+    and explained with the same evidence (a different sex or nationality counts against a match,
+    the same identity number strongly for it).
 
-    A POST, so that names never appear in an address or a log. Changes nothing."""
+    A POST, so that names and numbers never appear in an address or a log. Changes nothing."""
     if not (probe.name_hangul.strip() or probe.name_hanzi.strip() or probe.name_latin.strip()):
         raise ValidationError(
             {
@@ -284,6 +304,9 @@ def person_matches(request, probe: IdentityProbe):
         name_hanzi=probe.name_hanzi,
         name_latin=probe.name_latin,
         date_of_birth=probe.date_of_birth,
+        sex=probe.sex,
+        nationality=probe.nationality,
+        personal_id_number=probe.personal_id_number,
         limit=probe.limit,
     )
     return [PersonMatchOut.of(m.person, m.found_by, m.probability, m.reasons) for m in found]

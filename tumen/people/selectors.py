@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 
+from tumen.lib.identity import normal_prc_id
 from tumen.org.access import get_for_user, scope
 from tumen.org.models import Official
 from tumen.people.matching import candidates, probe_features, scored
@@ -69,18 +70,39 @@ def possible_duplicates(
     name_hanzi: str = "",
     name_latin: str = "",
     date_of_birth: datetime.date | None = None,
+    sex: str = "",
+    nationality: str = "",
+    personal_id_number: str = "",
     limit: int = 10,
 ) -> list[Person]:
     """Persons the official can see who may be the one about to be registered.
 
     A person with an equal name in any script comes first (oldest record first); then persons
     born on the same day whose name in some script is similar; then persons the trained matcher
-    finds across scripts (金永哲 for 김영철). Intake shows these before it registers anyone,
-    because the registry must never hold one human being twice.
+    finds across scripts (金永哲 for 김영철), or by the same resident identity number. Intake shows
+    these before it registers anyone, because the registry must never hold one human being twice.
+
+    `sex` (a Person.Sex value; "unknown" counts as not given), `nationality` and
+    `personal_id_number`, when the official has them, are evidence for the matcher: a different
+    sex or nationality makes a match less probable, the same identity number far more.
     """
     probe = {"name_hangul": name_hangul, "name_hanzi": name_hanzi, "name_latin": name_latin}
     found = _same_script_duplicates(official, date_of_birth=date_of_birth, limit=limit, **probe)
-    return _with_cross_script_matches(official, found, limit, date_of_birth=date_of_birth, **probe)
+    return _with_cross_script_matches(
+        official,
+        found,
+        limit,
+        date_of_birth=date_of_birth,
+        **probe,
+        **_evidence(sex, nationality, personal_id_number),
+    )
+
+
+def _evidence(sex: str, nationality: str, personal_id_number: str) -> dict:
+    """The matcher's arguments for what else the official typed, the identity number written
+    as the register writes it (people.services)."""
+    number = normal_prc_id(personal_id_number or "")
+    return {"sex": sex or "", "nationality": nationality or "", "id_number": number}
 
 
 def _same_script_duplicates(
@@ -235,15 +257,29 @@ def identity_matches(
     name_hanzi: str = "",
     name_latin: str = "",
     date_of_birth: datetime.date | None = None,
+    sex: str = "",
+    nationality: str = "",
+    personal_id_number: str = "",
     limit: int = 10,
 ) -> list[IdentityMatch]:
     """The registered persons intake would show before registering this one, in intake's order
-    (possible_duplicates), each scored by the trained model and explained."""
+    (possible_duplicates), each scored by the trained model and explained, with the same
+    evidence (sex, nationality, identity number) for every person shown."""
     probe = {"name_hangul": name_hangul, "name_hanzi": name_hanzi, "name_latin": name_latin}
     found = possible_duplicates(
-        official=official, date_of_birth=date_of_birth, limit=limit, **probe
+        official=official,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        nationality=nationality,
+        personal_id_number=personal_id_number,
+        limit=limit,
+        **probe,
     )
-    features = probe_features(date_of_birth=date_of_birth, **probe)
+    features = probe_features(
+        date_of_birth=date_of_birth,
+        **probe,
+        **_evidence(sex, nationality, personal_id_number),
+    )
     matches = []
     for person in with_residences(found):
         match = person.match or scored(features, person)

@@ -224,7 +224,8 @@ class PersonFinder:
     def _matches(
         self, name: str, born: datetime.date | None, *, names: dict | None = None
     ) -> list[Person]:
-        # A name typed in one box is compared with the name in every script.
+        # A name typed in one box is compared with the name in every script. The register form
+        # (`names`) also has the sex, nationality and identity number, which the matcher weighs.
         names = names or {}
         found = possible_duplicates(
             official=self.official,
@@ -232,6 +233,9 @@ class PersonFinder:
             name_hanzi=names.get("name_hanzi", name) or "",
             name_latin=names.get("name_latin", name) or "",
             date_of_birth=born,
+            sex=names.get("sex") or "",
+            nationality=names.get("nationality") or "",
+            personal_id_number=names.get("personal_id_number") or "",
         )
         return with_residences(found)
 

@@ -49,12 +49,16 @@ def test_a_foreign_affairs_officer_registers_a_request_and_splits_it_into_househ
         authority="DPRK Ministry of Foreign Affairs",
     )
     assert adding.url == "/foreign-requests/new/person/"
-    for name, household, principal in [
-        ("박순희", "A", True),
-        ("박영남", "A", False),
-        ("리정숙", "B", True),
+    # Each born on another day: two of one surname, sex and nationality born on the same day would
+    # rightly be shown as possible duplicates of each other before the second is registered.
+    for name, household, principal, born in [
+        ("박순희", "A", True, "1935-03-01"),
+        ("박영남", "A", False, "1933-11-20"),
+        ("리정숙", "B", True, "1941-06-05"),
     ]:
-        added = add_person(desk, name, household, principal=principal, officer="Pak Chol")
+        added = add_person(
+            desk, name, household, principal=principal, officer="Pak Chol", date_of_birth=born
+        )
         assert added.url == "/foreign-requests/new/", text(added)
 
     new = desk.get("/foreign-requests/new/")

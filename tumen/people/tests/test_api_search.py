@@ -178,3 +178,72 @@ def test_a_search_never_carries_a_name_in_the_address(yanji_clerk, registry):
     documented = ninja_api.get_openapi_schema()["paths"]
     assert "get" not in documented["/api/v1/persons"]
     assert documented["/api/v1/persons/search"]["post"]["x-tumen-read-only"] is True
+
+
+# The evidence beyond names: sex, nationality and the resident identity number, as intake's
+# register step weighs them.
+MATCH_BORN = "1950-03-15"
+ID_JIN, ID_KIM = "222401195003150113", "222401195003150236"
+
+
+def score_of(response, person) -> float | None:
+    assert response.status_code == 200, response.content
+    return {item["person"]["id"]: item["score"] for item in response.json()}.get(person.pk)
+
+
+def test_identity_matches_weigh_a_different_sex_or_nationality_against_a_match(yanji_clerk):
+    """GIVEN 김영철, born 1950-03-15, male, a Chinese national, is registered
+    WHEN the API is asked about 김영철 born the same day, female (or a Korean national)
+    THEN he is listed (an equal name) but scored lower than for a male Chinese national; a sex
+    not recorded counts as no evidence."""
+    person = register(
+        yanji_clerk, name_hanzi="", name_hangul="김영철", date_of_birth=datetime.date(1950, 3, 15)
+    )
+    api = Api(yanji_clerk)
+    probe = {"name_hangul": "김영철", "date_of_birth": MATCH_BORN}
+    male = score_of(
+        api.post("persons/matches", probe | {"sex": "male", "nationality": "prc"}), person
+    )
+    female = score_of(
+        api.post("persons/matches", probe | {"sex": "female", "nationality": "prc"}), person
+    )
+    korean = score_of(
+        api.post("persons/matches", probe | {"sex": "male", "nationality": "dprk"}), person
+    )
+    assert male > 0.95
+    assert female < male - 0.2
+    assert korean < male - 0.2
+    blank = score_of(api.post("persons/matches", probe), person)
+    assert score_of(api.post("persons/matches", probe | {"sex": "unknown"}), person) == blank
+    assert female < blank < male
+
+
+def test_identity_matches_list_the_person_with_the_same_identity_number_first(yanji_clerk):
+    jin = register(yanji_clerk, date_of_birth=datetime.date(1950, 3, 15), personal_id_number=ID_JIN)
+    kim = register(
+        yanji_clerk,
+        name_hanzi="",
+        name_latin="Kim Yong Chol",
+        date_of_birth=datetime.date(1950, 3, 15),
+        personal_id_number=ID_KIM,
+    )
+    api = Api(yanji_clerk)
+    probe = {"name_hangul": "김영철", "date_of_birth": MATCH_BORN, "sex": "male"}
+    assert ids(api.post("persons/matches", probe).json()) == [jin.pk, kim.pk]
+
+    found = api.post("persons/matches", probe | {"personal_id_number": ID_KIM}).json()
+    assert ids(found)[0] == kim.pk
+    assert found[0]["found_by"] == "matcher"
+    assert "Same identity number" in found[0]["reasons"]
+    assert found[0]["score"] > found[1]["score"]
+
+
+def test_identity_matches_take_only_the_persons_sex_and_nationality_choices(yanji_clerk):
+    api = Api(yanji_clerk)
+    probe = {"name_hangul": "김영철"}
+    assert api.post("persons/matches", probe | {"sex": "m"}).status_code == 422
+    assert api.post("persons/matches", probe | {"nationality": "kp"}).status_code == 422
+    too_long = probe | {"personal_id_number": "2" * 19}
+    assert api.post("persons/matches", too_long).status_code == 422
+    blank = probe | {"sex": "", "nationality": "", "personal_id_number": ""}
+    assert api.post("persons/matches", blank).status_code == 200

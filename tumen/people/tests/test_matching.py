@@ -4,10 +4,11 @@ with the trained model and explained, and intake showing them."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
-from tumen.people.matching import candidates
+from tumen.people.matching import candidates, probe_features
 from tumen.people.models import PersonMatchKey
 from tumen.people.services import person_register, person_update
 
@@ -207,3 +208,92 @@ def test_the_migration_to_monthly_keys_rewrites_every_persons_keys(yanji_clerk):
     assert [
         c.person for c in candidates(official=yanji_clerk, name_hangul="김영철", date_of_birth=BORN)
     ] == [person]
+
+
+@pytest.mark.parametrize(("sex", "held"), [("male", "M"), ("female", "F"), ("unknown", "")])
+def test_sex_not_recorded_is_no_evidence_either_way(yanji_clerk, sex, held):
+    """Intake's form and the API send a Person.Sex value; "unknown" weighs as a blank sex."""
+    assert probe_features(sex=sex).sex == held
+    register(yanji_clerk)
+    probe = {"name_hangul": "김영철", "date_of_birth": BORN}
+    blank = candidates(official=yanji_clerk, **probe)[0].probability
+    assert (candidates(official=yanji_clerk, sex=sex, **probe)[0].probability == blank) is (
+        held == ""
+    )
+
+
+# Intake's register step: the official has typed the sex, nationality and identity number, and
+# the duplicate warning weighs them.
+INTAKE_BORN = datetime.date(1950, 3, 15)
+# Two well-formed resident identity numbers of persons born on INTAKE_BORN.
+ID_JIN, ID_KIM = "222401195003150113", "222401195003150236"
+
+
+def register_step(client, **fields) -> list[tuple[int, int | None, str]]:
+    """The persons intake's register step lists before registering anyone, in order: each as
+    (record id, the matcher's percent or None for an equal name, the card's text)."""
+    client.post("/cases/new/", {"case_type": "relocation"})
+    values = {
+        "step": "register",
+        "sex": "male",
+        "date_of_birth": INTAKE_BORN.isoformat(),
+        "nationality": "prc",
+        "residence_code": "yanji",
+        "household_number": "YJ-1950-0315",
+    } | fields
+    page = client.post("/cases/new/principal/", values).content.decode()
+    listed = []
+    for card in page.split('data-testid="possible-duplicate"')[1:]:
+        card = card.split("</li>")[0]
+        percent = re.search(r"possible match \((\d+)%\)", card)
+        pk = int(re.search(r"Record P(\d+)", card).group(1))
+        listed.append((pk, int(percent.group(1)) if percent else None, card))
+    return listed
+
+
+@pytest.fixture
+def intake(client, yanji_clerk):
+    client.force_login(yanji_clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.mark.parametrize(("sex", "nationality"), [("female", "prc"), ("male", "dprk")])
+def test_intake_weighs_a_different_sex_or_nationality_against_a_match(
+    intake, yanji_clerk, sex, nationality
+):
+    """GIVEN 김영철 (written 金永哲), born 1950-03-15, male, a Chinese national, is registered
+    WHEN a clerk registers 김영철 born the same day, but female, or a Korean national
+    THEN the warning rates him less probable than for a male Chinese national, or leaves him out."""
+    person = register(yanji_clerk, date_of_birth=INTAKE_BORN)
+    alike = register_step(intake, name_hangul="김영철")
+    assert [pk for pk, _percent, _card in alike] == [person.pk]
+    same_percent = alike[0][1]
+    assert same_percent >= 95
+
+    differs = register_step(intake, name_hangul="김영철", sex=sex, nationality=nationality)
+    percent = {pk: p for pk, p, _card in differs}.get(person.pk)
+    assert percent is None or percent < same_percent - 20
+
+
+def test_intake_lists_the_person_with_the_same_identity_number_first(intake, yanji_clerk):
+    """GIVEN 金永哲 and Kim Yong Chol, both born 1950-03-15, each with their own identity number
+    WHEN a clerk registers 김영철 born the same day with Kim Yong Chol's identity number
+    THEN the warning lists Kim Yong Chol first, because of the same identity number; without
+    the number the two are equally probable and listed in registration order."""
+    jin = register(yanji_clerk, date_of_birth=INTAKE_BORN, personal_id_number=ID_JIN)
+    kim = register(
+        yanji_clerk,
+        name_hanzi="",
+        name_latin="Kim Yong Chol",
+        date_of_birth=INTAKE_BORN,
+        personal_id_number=ID_KIM,
+    )
+    without = register_step(intake, name_hangul="김영철")
+    assert [pk for pk, _p, _card in without] == [jin.pk, kim.pk]
+    assert "Same identity number" not in without[0][2] + without[1][2]
+
+    numbered = register_step(intake, name_hangul="김영철", personal_id_number=ID_KIM)
+    assert numbered[0][0] == kim.pk
+    assert "Same identity number" in numbered[0][2]
+    assert numbered[0][1] > {pk: p for pk, p, _card in numbered}.get(jin.pk, 0)
