@@ -12,6 +12,7 @@ from ninja import Header, Router, Schema
 from pydantic import ConfigDict, Field
 
 from tumen.lib.parse import MAX_ID
+from tumen.people.linkage.model import LIKELY_THRESHOLD
 from tumen.people.models import Person
 from tumen.people.selectors import find_persons, identity_matches, person_events, person_record
 from tumen.people.services import person_register, person_update
@@ -146,6 +147,7 @@ MATCH_EXAMPLE = {
     "person": PERSON_EXAMPLE,
     "found_by": "matcher",
     "score": 0.97,
+    "likely": True,
     "reasons": ["Surname agrees (Hangul ~ Chinese characters)", "Same date of birth"],
 }
 
@@ -163,6 +165,13 @@ class PersonMatchOut(Schema):
     score: float = Field(
         ge=0, le=1, description="The trained model's probability that this is the same person."
     )
+    likely: bool = Field(
+        description=(
+            "The score is high enough to call this likely the same person (the threshold at "
+            "which at most 0.5 % of new persons are called someone registered); an official "
+            "still decides."
+        )
+    )
     reasons: list[str] = Field(
         description="What agreed, in the Accept-Language (fields and scripts, never the names)."
     )
@@ -173,6 +182,7 @@ class PersonMatchOut(Schema):
             person=PersonOut.of(person),
             found_by=found_by,
             score=round(probability, 4),
+            likely=probability >= LIKELY_THRESHOLD,
             reasons=[str(reason) for reason in reasons],
         )
 

@@ -138,6 +138,23 @@ def test_identity_matches_rank_candidates_as_intake_shows_them(yanji_clerk, regi
     assert nobody.json() == []
 
 
+def test_identity_matches_say_which_are_likely_the_same_person(yanji_clerk, registry):
+    from tumen.people.linkage.model import LIKELY_THRESHOLD
+
+    api = Api(yanji_clerk)
+    same_day = api.post("persons/matches", {"name_hangul": "김영철", "date_of_birth": "1948-03-12"})
+    assert same_day.json()[0]["score"] >= LIKELY_THRESHOLD
+    assert same_day.json()[0]["likely"] is True
+    # One wrong digit and no characters: still shown, no longer called likely.
+    digit = api.post(
+        "persons/matches",
+        {"name_latin": "Kim Yong Chol", "date_of_birth": "1948-03-19", "sex": "male"},
+    )
+    assert ids(digit.json()) == [registry["jin"].pk]
+    assert digit.json()[0]["score"] < LIKELY_THRESHOLD
+    assert digit.json()[0]["likely"] is False
+
+
 def test_identity_matches_need_a_name_and_a_caller(yanji_clerk):
     api = Api(yanji_clerk)
     refused = api.post("persons/matches", {"date_of_birth": "1948-03-12"})

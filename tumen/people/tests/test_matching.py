@@ -143,6 +143,15 @@ def test_intake_shows_a_candidate_for_kim_yong_chol_when_jin_yongzhe_is_register
     assert "金永哲" in page
     assert 'data-testid="match-reasons"' in page
     assert "Surname agrees (Hangul ~ Chinese characters)" in page
+    assert "likely the same person" in page  # the same birth date and name across scripts
+    response = client.post(
+        "/cases/new/principal/",
+        {"step": "search", "name": "김영철", "date_of_birth": "1948-03-19"},
+    )
+    page = response.content.decode()
+    assert f'value="{person.pk}"' in page  # one wrong digit: shown, but only possible
+    assert "likely the same person" not in page
+    assert "possible match" in page
 
 
 def test_person_search_finds_the_name_written_in_another_script(client, yanji_clerk):
@@ -245,7 +254,7 @@ def register_step(client, **fields) -> list[tuple[int, int | None, str]]:
     listed = []
     for card in page.split('data-testid="possible-duplicate"')[1:]:
         card = card.split("</li>")[0]
-        percent = re.search(r"possible match \((\d+)%\)", card)
+        percent = re.search(r"(?:possible match|likely the same person) \((\d+)%\)", card)
         pk = int(re.search(r"Record P(\d+)", card).group(1))
         listed.append((pk, int(percent.group(1)) if percent else None, card))
     return listed
