@@ -8,7 +8,8 @@ nationals, a household register number) with names in Hangul, Chinese characters
 to one state: draft or discarded; in clearance with clearances pending (a third of them past
 their deadline), cleared or flagged; awaiting decision; on hold; refused; authorized (approved,
 with one signed travel authorization per member); closed (every member crossed at a checkpoint);
-withdrawn. The rows are what the services write on the way there: members and their relation,
+withdrawn. The rows are what the services write on the way there: members and their relation
+(each person with the matcher's profile and blocking keys, people.matching.match_data),
 clearances, decisions, existing issues, the case's transitions, travel authorizations with their
 crossing points and checkpoint scans, and the audit events the services record (a valid hash
 chain). The report tally follows through its triggers, as for the services' own rows; a flagged
@@ -35,6 +36,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import models, transaction
 
@@ -71,7 +73,8 @@ from tumen.imports.bulk import TableWriter
 from tumen.imports.models import ImportedRow, ImportKind, ImportRun, RunStatus
 from tumen.lib.identity import prc_id
 from tumen.org.models import Jurisdiction, Official, Role, RoleGrant, UnitKind, WorkUnit
-from tumen.people.models import Person, Relation, RelationKind
+from tumen.people.matching import match_data
+from tumen.people.models import Person, PersonMatchKey, Relation, RelationKind
 from tumen.policy.models import PolicyPack
 from tumen.policy.selectors import case_type_of
 from tumen.scenario.synthetic import PLACES_IN_KOREA, SURNAMES, korean_name
@@ -241,8 +244,8 @@ class CaseGenerator:
         self.writers = {
             model: TableWriter(model, now=self.now)
             for model in (
-                Person, Relation, Case, CaseMember, Clearance, Decision, ExistingIssue,
-                Transition, Authorization, Authorization.crossing_points.through,
+                Person, PersonMatchKey, Relation, Case, CaseMember, Clearance, Decision,
+                ExistingIssue, Transition, Authorization, Authorization.crossing_points.through,
                 CheckpointScan, AuditEvent, ImportedRow,
             )
         }  # fmt: skip
@@ -347,9 +350,16 @@ class CaseGenerator:
         self._number(plans)
         self.rows: dict[type, list[dict]] = {model: [] for model in self.writers}
         members = sum(len(p.persons) for p in plans)
+        for plan in plans:
+            # Each member's matching profile and blocking keys, as the person services store
+            # them (the id is part of neither), so that the matcher at intake finds them; their
+            # number is the number of key rows to reserve ids for.
+            plan.matching = [match_data(SimpleNamespace(pk=None, **p)) for p in plan.persons]
+        match_keys = sum(len(held) for plan in plans for _profile, held in plan.matching)
         # Upper bounds of the rows of each table; PostgreSQL's sequences skip what is not used.
         self.ids = {
             Person: _Ids(self.writers[Person], members),
+            PersonMatchKey: _Ids(self.writers[PersonMatchKey], match_keys),
             Relation: _Ids(self.writers[Relation], len(plans)),
             Case: _Ids(self.writers[Case], len(plans)),
             CaseMember: _Ids(self.writers[CaseMember], members),
@@ -502,11 +512,15 @@ class CaseGenerator:
 
     def write_case(self, plan: Plan) -> None:
         place, kind, rng = plan.place, self.types[plan.case_type], plan.rng
-        persons = [
-            self.add(Person, **p, residence_id=place.county.pk, registered_by_id=place.office.pk,
-                     registered_at=plan.created)
-            for p in plan.persons
-        ]  # fmt: skip
+        persons = []
+        for p, (profile, match_keys) in zip(plan.persons, plan.matching, strict=True):
+            person = self.add(
+                Person, **p, residence_id=place.county.pk, registered_by_id=place.office.pk,
+                registered_at=plan.created, match_profile=profile,
+            )  # fmt: skip
+            for key in match_keys:
+                self.add(PersonMatchKey, person_id=person, key=key)
+            persons.append(person)
         if plan.case_type == "relocation":
             self.add(
                 Relation,
@@ -866,6 +880,8 @@ class Plan:
     state: str
     created: datetime.datetime
     persons: list[dict] = field(default_factory=list)
+    # Each person's (matching profile, sorted blocking keys): people.matching.match_data.
+    matching: list[tuple[dict, list[str]]] = field(default_factory=list)
     place: Place | None = None
     number: str = ""
     case_id: int = 0

@@ -35,7 +35,8 @@ from tumen.imports.synthetic import GeneratedSource
 from tumen.lib import clock
 from tumen.org.access import authorised, require
 from tumen.org.models import Jurisdiction, Official
-from tumen.people.models import Person
+from tumen.people.matching import match_data
+from tumen.people.models import Person, PersonMatchKey
 from tumen.reports.db import BatchTally, batch_tally
 
 BATCH_SIZE = 5_000
@@ -330,18 +331,22 @@ class BatchWriter:
         persons = TableWriter(Person, now=now)
         person_ids = persons.ids(len(new_persons))
         actor, unit_id = self.run.actor, self.run.unit_id
-        person_rows = []
+        match_keys: list[tuple[int, str]] = []
         if new_persons:
             fields = tuple(new_persons[0].person)
             values_of = itemgetter(*fields)
-            fill = persons.filler(("id", "registered_by_id", *fields))
+            fill = persons.filler(("id", "registered_by_id", "match_profile", *fields))
             data = []
             for pk, clean in zip(person_ids, new_persons, strict=True):
                 linked[id(clean)] = pk
-                person_rows.append((pk, clean.person))
-                data.append(fill((pk, unit_id, *values_of(clean.person))))
+                # The matcher's profile goes in the person's own row and its keys after them,
+                # from one computation of the features; a namespace of the row's values costs
+                # less than a model instance.
+                profile, keys = match_data(SimpleNamespace(pk=pk, **clean.person))
+                match_keys.extend((pk, key) for key in keys)
+                data.append(fill((pk, unit_id, profile, *values_of(clean.person))))
             persons.insert(data)
-        _write_match_keys(person_rows, now)
+        _write_match_keys(match_keys, now)
         object_ids = [linked[id(clean)] for clean in rows]
         if self.kind == ImportKind.CASES:
             object_ids = self._insert_cases(rows, linked, now, tally)
@@ -355,7 +360,7 @@ class BatchWriter:
                 "keys": [clean.key for clean in rows],
                 "first": object_ids[0],
                 "last": object_ids[-1],
-                "persons_registered": len(person_rows),
+                "persons_registered": len(new_persons),
             },
         )
 
@@ -416,37 +421,21 @@ class BatchWriter:
 
 
 def _match_keys_of():
-    """The identity issue's blocking keys for a person, once its matching is part of Tumen.
+    """The blocking keys of a person, and the model they are stored in.
 
-    The person services keep every person's keys (people.matching, issue #11); a bulk import must
-    write them too, or imported persons would never be found by the matcher at intake.
+    Only for benchmarks/import.py, whose ceiling run writes the rows as Tumen does; Tumen itself
+    writes a new person's keys and profile with `people.matching.match_data`.
     """
-    try:
-        from tumen.people.linkage.bulk import blocking_keys
-        from tumen.people.matching import person_features
-        from tumen.people.models import PersonMatchKey
-    except ImportError as exc:
-        if (exc.name and exc.name.startswith("tumen.people")) or "PersonMatchKey" in str(exc):
-            return None, None  # no matching in this Tumen yet: no keys to keep
-        raise
-    return (lambda person: blocking_keys(person_features(person))), PersonMatchKey
+    return (lambda person: match_data(person)[1]), PersonMatchKey
 
 
-def _write_match_keys(person_rows: list[tuple[int, dict]], now) -> None:
-    """The matcher's keys of the new persons, given as (id, registry values)."""
-    keys_of, model = _match_keys_of()
-    if keys_of is None:
-        return
-    # The features read a handful of attributes; a model instance per row costs more than they do.
-    pairs = [
-        (pk, key)
-        for pk, person in person_rows
-        for key in sorted(keys_of(SimpleNamespace(pk=pk, **person)))
-    ]
-    writer = TableWriter(model, now=now)
+def _write_match_keys(match_keys: list[tuple[int, str]], now) -> None:
+    """The matcher's keys of the new persons, given as (person id, key), so that the matcher
+    at intake finds an imported person as one registered through the services."""
+    writer = TableWriter(PersonMatchKey, now=now)
     fill = writer.filler(("id", "person_id", "key"))
-    ids = writer.ids(len(pairs))
-    writer.insert([fill((pk, *pair)) for pk, pair in zip(ids, pairs, strict=True)])
+    ids = writer.ids(len(match_keys))
+    writer.insert([fill((pk, *pair)) for pk, pair in zip(ids, match_keys, strict=True)])
 
 
 def _document_keys(person: dict) -> list[tuple[str, str]]:

@@ -49,17 +49,27 @@ def person_features(person: Person) -> Features:
     )
 
 
+def match_data(person) -> tuple[dict, list[str]]:
+    """The matching profile and the sorted blocking keys of a person, from one computation of
+    its features: what `refresh_keys` stores, and what the bulk writers (the importer, the
+    generator of synthetic cases) write with each new person.
+
+    `person` is a Person or any object with its fields (`pk`, the names, `date_of_birth`, `sex`,
+    `nationality`, and `personal_id_number` if any): a bulk writer passes a SimpleNamespace of
+    the row's values, cheaper than a model instance. The id is part of neither result.
+    """
+    f = person_features(person)
+    return to_profile(f), sorted(blocking_keys(f))
+
+
 def refresh_keys(person: Person) -> None:
     """Rewrite a person's blocking keys and matching profile; no keys for a merged record."""
     PersonMatchKey.objects.filter(person=person).delete()
-    f = person_features(person)
-    person.match_profile = to_profile(f)
+    person.match_profile, keys = match_data(person)
     Person.objects.filter(pk=person.pk).update(match_profile=person.match_profile)
     if person.merged_into_id is not None:
         return
-    PersonMatchKey.objects.bulk_create(
-        PersonMatchKey(person=person, key=k) for k in sorted(blocking_keys(f))
-    )
+    PersonMatchKey.objects.bulk_create(PersonMatchKey(person=person, key=k) for k in keys)
 
 
 def stored_features(person: Person) -> Features:

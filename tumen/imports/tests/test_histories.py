@@ -17,6 +17,9 @@ from tumen.authorizations.services import trusted_keys
 from tumen.cases.intake import submission_problems
 from tumen.cases.models import Case, ClearanceStatus, Decision, MemberOutcome, Status
 from tumen.imports.histories import PATHS, STATES, CaseGenerator
+from tumen.people.linkage.features import PROFILE_VERSION
+from tumen.people.matching import candidates, match_data, refresh_keys
+from tumen.people.models import Person, PersonMatchKey
 from tumen.reports.tests.test_tally import assert_triggers_agree_with_rebuild
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +36,7 @@ def _member(m) -> tuple:
     return (
         m.role, m.outcome, p.name_hangul, p.name_hanzi, p.name_latin, p.date_of_birth,
         p.personal_id_number, p.residence_permit_number, p.household_number,
+        p.match_profile, sorted(k.key for k in p.match_keys.all()),
     )  # fmt: skip
 
 
@@ -50,7 +54,7 @@ def _case(case) -> tuple:
 def snapshot() -> list[tuple]:
     """What the generated cases hold, without ids (which depend on what was there before)."""
     cases = Case.objects.order_by("number").prefetch_related(
-        "members__person", "clearances", "transitions", "decisions"
+        "members__person__match_keys", "clearances", "transitions", "decisions"
     )
     return [_case(case) for case in cases]
 
@@ -133,6 +137,52 @@ def test_the_same_seed_gives_the_same_cases_whatever_the_batch_size():
     generate(90, batch_size=7)
     assert snapshot() == first
     assert len(first) == 90
+    assert all(member[-1] for case in first for member in case[7])  # every member has keys
+
+
+def matching_rows() -> dict[int, tuple[dict, list[str]]]:
+    """Each person's stored matching profile and blocking keys, in key order."""
+    keys: dict[int, list[str]] = {}
+    for person_id, key in PersonMatchKey.objects.order_by("person_id", "key").values_list(
+        "person_id", "key"
+    ):
+        keys.setdefault(person_id, []).append(key)
+    return {
+        pk: (profile, keys.get(pk, []))
+        for pk, profile in Person.objects.values_list("pk", "match_profile")
+    }
+
+
+def test_every_generated_person_has_the_profile_and_keys_the_services_write():
+    summary = generate(60, seed=4, batch_size=25)
+
+    written = matching_rows()
+    assert len(written) == summary.rows["people.person"] > 60
+    assert sum(len(k) for _p, k in written.values()) == summary.rows["people.personmatchkey"]
+    # Stored as a JSON object on either engine, not as a JSON string of one.
+    assert Person.objects.filter(match_profile__v=PROFILE_VERSION).count() == len(written)
+    persons = list(Person.objects.order_by("pk"))
+    for person in persons:
+        assert written[person.pk] == match_data(person)
+        assert written[person.pk][1]
+    for person in persons:
+        refresh_keys(person)  # what the person services would write
+    assert matching_rows() == written
+
+
+def test_the_matcher_finds_a_generated_person_by_their_name_in_another_script():
+    generate(30, seed=6, batch_size=30)
+    person = Person.objects.exclude(name_hanzi="").order_by("pk").first()
+
+    # The name in one script only, as a clerk types it at intake: each of the three finds the
+    # person, through the keys the generator wrote.
+    for name in (
+        {"name_hanzi": person.name_hanzi},
+        {"name_hangul": person.name_hangul},
+        {"name_latin": person.name_latin},
+    ):
+        found = candidates(official=None, date_of_birth=person.date_of_birth, limit=50, **name)
+        assert person in [c.person for c in found], name
 
 
 def test_memory_holds_one_batch_whatever_the_count():
