@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tumen.people.matching import candidates, probe_features
-from tumen.people.models import PersonMatchKey
+from tumen.people.models import Person, PersonMatchKey
 from tumen.people.services import person_register, person_update
 
 BORN = datetime.date(1948, 3, 12)
@@ -207,6 +207,11 @@ def test_the_migration_to_monthly_keys_rewrites_every_persons_keys(yanji_clerk):
     # As the keys of a year stood before the migration.
     PersonMatchKey.objects.filter(person=person).delete()
     PersonMatchKey.objects.create(person=person, key="n1948:김|k:yongjol")
+    # ... and a second person as a bulk writer stored them before they wrote profiles.
+    other = register(yanji_clerk, name_hanzi="朴永哲")
+    other_keys = set(PersonMatchKey.objects.filter(person=other).values_list("key", flat=True))
+    other_profile = Person.objects.get(pk=other.pk).match_profile
+    Person.objects.filter(pk=other.pk).update(match_profile={})
     # Not entered: on SQLite entering refuses inside the test's transaction, which rolls the
     # index's DROP and CREATE back after the test on both engines.
     editor = connection.schema_editor()
@@ -214,9 +219,12 @@ def test_the_migration_to_monthly_keys_rewrites_every_persons_keys(yanji_clerk):
     rekey(apps, editor)
     keys = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
     assert keys == written
-    assert [
-        c.person for c in candidates(official=yanji_clerk, name_hangul="김영철", date_of_birth=BORN)
-    ] == [person]
+    assert set(PersonMatchKey.objects.filter(person=other).values_list("key", flat=True)) == (
+        other_keys
+    )
+    assert Person.objects.get(pk=other.pk).match_profile == other_profile
+    found = candidates(official=yanji_clerk, name_hangul="김영철", date_of_birth=BORN)
+    assert found[0].person == person
 
 
 @pytest.mark.parametrize(("sex", "held"), [("male", "M"), ("female", "F"), ("unknown", "")])
