@@ -115,9 +115,7 @@ def _load_register(
 
     from django.db import connection, transaction
 
-    from tumen.people.linkage.bulk import blocking_keys
-    from tumen.people.linkage.features import to_profile
-    from tumen.people.matching import person_features
+    from tumen.people.matching import match_data
     from tumen.people.models import Person, PersonMatchKey
 
     person_of = {r["record_id"]: r["cluster_id"] for r in _rows(truth)}
@@ -148,14 +146,13 @@ def _load_register(
     def flush():
         people, keys = [], []
         for p in batch:
-            f = person_features(p)
-            p.match_profile = to_profile(f)
+            p.match_profile, held = match_data(p)
             people.append(
                 tuple(
                     field.get_db_prep_save(field.pre_save(p, True), connection) for field in fields
                 )
             )
-            keys.extend((p.pk, k) for k in sorted(blocking_keys(f)))
+            keys.extend((p.pk, k) for k in held)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(person_sql, people)
             cursor.executemany(key_sql, keys)

@@ -200,17 +200,15 @@ def _prepared_batches(path: Path, limit: int):
     from tumen.imports.bulk import TableWriter
     from tumen.imports.columns import Lookups, RowChecker
     from tumen.imports.models import ImportedRow
-    from tumen.imports.services import _match_keys_of
     from tumen.imports.sources import Source
-    from tumen.people.models import Person
+    from tumen.people.matching import match_data
+    from tumen.people.models import Person, PersonMatchKey
 
     now = timezone.now()
     writers = {m: TableWriter(m, now=now) for m in (Person, Case, CaseMember, Transition)}
     writers[ImportedRow] = TableWriter(ImportedRow, now=now)
-    # The identity matcher's keys Tumen writes with each new person (issue #11), when present.
-    keys_of, match_key = _match_keys_of()
-    if match_key is not None:
-        writers[match_key] = TableWriter(match_key, now=now)
+    # The identity matcher's profile and keys Tumen writes with each new person (issue #11).
+    writers[PersonMatchKey] = TableWriter(PersonMatchKey, now=now)
     key_id = 0
     lookups = Lookups.load("/")
     checker = RowChecker("cases", lookups, today=now.date())
@@ -223,11 +221,11 @@ def _prepared_batches(path: Path, limit: int):
         case, kind = clean.case, clean.case["case_type"]
         county = case["county_id"]
         numbers[county] = numbers.get(county, 0) + 1
-        batch[Person].append({**clean.person, "id": n})
-        if match_key is not None:
-            for key in sorted(keys_of(SimpleNamespace(pk=n, **clean.person))):
-                key_id += 1
-                batch[match_key].append({"id": key_id, "person_id": n, "key": key})
+        profile, keys = match_data(SimpleNamespace(pk=n, **clean.person))
+        batch[Person].append({**clean.person, "id": n, "match_profile": profile})
+        for key in keys:
+            key_id += 1
+            batch[PersonMatchKey].append({"id": key_id, "person_id": n, "key": key})
         batch[Case].append({
             "id": n, "number": f"C{county}-{numbers[county]:07d}", "case_type": kind.code,
             "policy_pack_id": case["pack_id"], "jurisdiction_id": county,

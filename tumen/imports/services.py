@@ -420,15 +420,6 @@ class BatchWriter:
         )
 
 
-def _match_keys_of():
-    """The blocking keys of a person, and the model they are stored in.
-
-    Only for benchmarks/import.py, whose ceiling run writes the rows as Tumen does; Tumen itself
-    writes a new person's keys and profile with `people.matching.match_data`.
-    """
-    return (lambda person: match_data(person)[1]), PersonMatchKey
-
-
 def _write_match_keys(match_keys: list[tuple[int, str]], now) -> None:
     """The matcher's keys of the new persons, given as (person id, key), so that the matcher
     at intake finds an imported person as one registered through the services."""

@@ -12,7 +12,7 @@ from ninja import Header, Router, Schema
 from pydantic import ConfigDict, Field
 
 from tumen.lib.parse import MAX_ID
-from tumen.people.linkage.model import LIKELY_THRESHOLD
+from tumen.people.linkage.model import likely as is_likely
 from tumen.people.models import Person
 from tumen.people.selectors import find_persons, identity_matches, person_events, person_record
 from tumen.people.services import person_register, person_update
@@ -182,7 +182,7 @@ class PersonMatchOut(Schema):
             person=PersonOut.of(person),
             found_by=found_by,
             score=round(probability, 4),
-            likely=probability >= LIKELY_THRESHOLD,
+            likely=is_likely(probability),
             reasons=[str(reason) for reason in reasons],
         )
 

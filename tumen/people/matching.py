@@ -106,9 +106,7 @@ class Candidate:
 
     @property
     def likely(self) -> bool:
-        """Probable enough to call the same person (model.LIKELY_THRESHOLD); an official still
-        decides."""
-        return self.probability >= model.LIKELY_THRESHOLD
+        return model.likely(self.probability)
 
 
 def _scripts(f: Features, keys: set[str]) -> str:

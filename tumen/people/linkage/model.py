@@ -34,6 +34,13 @@ REVIEW_THRESHOLD = 0.3
 # a duplicate for the review queue. On the training seeds (4,000 known and 4,000 new persons
 # against 1,000,000 registered) 0.84 to 0.86 call 19 new persons likely (0.475 %), 0.82 27.
 LIKELY_THRESHOLD = 0.85
+
+
+def likely(probability: float) -> bool:
+    """Probable enough to tell an official "likely the same person" (they still decide)."""
+    return probability >= LIKELY_THRESHOLD
+
+
 # Intake shows persons from this probability: a clerk about to register someone should see a
 # record that differs by a digit of the birth date, and it costs one glance.
 INTAKE_THRESHOLD = 0.02
